@@ -1,0 +1,153 @@
+package dev.nimblekafka.config;
+
+import dev.nimblekafka.nimble.ApiKey;
+import dev.nimblekafka.nimble.NimbleClientSettings;
+import dev.nimblekafka.nimble.ResilienceSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Loads {@link WorkerConfig} from environment variables over an optional properties file (same
+ * names), checks every value, and fails with one message that names each bad setting.
+ */
+public final class ConfigLoader {
+  /** The properties file may also be named by this variable. */
+  public static final String CONFIG_FILE = "WORKER_CONFIG_FILE";
+
+  private ConfigLoader() {}
+
+  public static WorkerConfig load(Map<String, String> environment, Optional<Path> file) {
+    Map<String, String> values = new HashMap<>();
+    Optional<Path> source =
+        file.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE)).map(Path::of));
+    source.ifPresent(path -> values.putAll(readProperties(path)));
+    values.putAll(environment);
+    return load(new Settings(values));
+  }
+
+  private static WorkerConfig load(Settings s) {
+    String groupId = s.string("WORKER_GROUP_ID", "nimble-worker");
+    String instanceId = s.string("WORKER_INSTANCE_ID", defaultInstanceId());
+    KafkaConfig kafka =
+        new KafkaConfig(
+            s.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+            groupId,
+            instanceId,
+            KafkaProperties.passthrough(s),
+            s.enumValue(
+                "PROCESSING_GUARANTEE",
+                ProcessingGuarantee.class,
+                ProcessingGuarantee.EXACTLY_ONCE),
+            s.duration("COMMIT_INTERVAL", Duration.ofMillis(100), Duration.ofMillis(10)),
+            s.duration("TRANSACTION_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1)),
+            s.bool("CREATE_TOPICS", true),
+            s.integer("TOPIC_PARTITIONS", 12, 1, 10_000));
+    Topics topics =
+        new Topics(
+            s.string("REQUESTS_TOPIC", "nimble.requests"),
+            s.string("RESULTS_TOPIC", "nimble.results"),
+            s.string("FAILURES_TOPIC", "nimble.failures"),
+            s.string("STATE_TOPIC", "nimble.worker.state"),
+            s.string("CALLBACKS_TOPIC", "nimble.worker.callbacks"));
+    checkTopicNames(s, topics);
+
+    String key = s.required("NIMBLE_API_KEY", "the Nimble API key, sent as a Bearer token");
+    NimbleClientSettings nimble =
+        new NimbleClientSettings(
+            s.uri("NIMBLE_BASE_URL", NimbleClientSettings.DEFAULT_BASE_URL),
+            key.isEmpty() ? ApiKey.of("unset") : ApiKey.of(key),
+            s.duration("NIMBLE_CONNECT_TIMEOUT", Duration.ofSeconds(10), Duration.ofMillis(100)),
+            s.duration("NIMBLE_REQUEST_TIMEOUT", Duration.ofSeconds(60), Duration.ofMillis(100)));
+    ResilienceSettings defaults = ResilienceSettings.defaults();
+    ResilienceSettings resilience =
+        new ResilienceSettings(
+            s.integer("NIMBLE_QPS", defaults.callsPerSecond(), 1, 100_000),
+            s.integer("NIMBLE_MAX_ATTEMPTS", defaults.maxAttempts(), 1, 100),
+            s.duration("NIMBLE_BACKOFF_INITIAL", defaults.backoffInitial(), Duration.ofMillis(1)),
+            s.duration("NIMBLE_BACKOFF_MAX", defaults.backoffMax(), Duration.ofMillis(1)),
+            s.integer("CIRCUIT_FAILURE_RATE", defaults.breakerFailureRate(), 1, 100),
+            s.integer("CIRCUIT_WINDOW", defaults.breakerWindow(), 2, 10_000),
+            s.duration("CIRCUIT_OPEN_WAIT", defaults.breakerOpenWait(), Duration.ofMillis(100)));
+    if (resilience.backoffMax().compareTo(resilience.backoffInitial()) < 0) {
+      s.problem(
+          "NIMBLE_BACKOFF_MAX must be >= NIMBLE_BACKOFF_INITIAL ("
+              + Settings.format(resilience.backoffInitial())
+              + ") but was "
+              + Settings.format(resilience.backoffMax()));
+    }
+    TaskConfig tasks =
+        new TaskConfig(
+            s.integer("MAX_PENDING_TASKS", 100, 1, 1_000_000),
+            s.integer("TASK_MAX_ATTEMPTS", 3, 1, 100),
+            s.duration("TASK_EXPECTED_DURATION", Duration.ofSeconds(5), Duration.ofMillis(1)),
+            s.duration("POLL_MIN_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(10)),
+            s.duration("POLL_MAX_INTERVAL", Duration.ofSeconds(30), Duration.ofMillis(10)),
+            s.duration("TASK_RETENTION", Duration.ofHours(24), Duration.ofSeconds(1)),
+            s.longValue("MAX_RESULT_BYTES", 10L * 1024 * 1024, 1024, Integer.MAX_VALUE),
+            s.duration("ACCESS_RECHECK_INTERVAL", Duration.ofSeconds(30), Duration.ofMillis(100)));
+    if (tasks.pollMaxInterval().compareTo(tasks.pollMinInterval()) < 0) {
+      s.problem(
+          "POLL_MAX_INTERVAL must be >= POLL_MIN_INTERVAL ("
+              + Settings.format(tasks.pollMinInterval())
+              + ") but was "
+              + Settings.format(tasks.pollMaxInterval()));
+    }
+    int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
+    Duration grace = s.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Duration.ZERO);
+
+    if (!s.problems().isEmpty()) {
+      throw new ConfigException(s.problems());
+    }
+    return new WorkerConfig(kafka, topics, nimble, resilience, tasks, httpPort, grace);
+  }
+
+  private static void checkTopicNames(Settings s, Topics topics) {
+    String[][] named = {
+      {"REQUESTS_TOPIC", topics.requests()},
+      {"RESULTS_TOPIC", topics.results()},
+      {"FAILURES_TOPIC", topics.failures()},
+      {"STATE_TOPIC", topics.state()},
+      {"CALLBACKS_TOPIC", topics.callbacks()}
+    };
+    Map<String, String> seen = new HashMap<>();
+    for (String[] pair : named) {
+      if (!pair[1].matches("[a-zA-Z0-9._-]{1,249}")) {
+        s.problem(pair[0] + " must be a valid Kafka topic name but was '" + pair[1] + "'");
+      }
+      String previous = seen.putIfAbsent(pair[1], pair[0]);
+      if (previous != null) {
+        s.problem(pair[0] + " must differ from " + previous + " but both are '" + pair[1] + "'");
+      }
+    }
+  }
+
+  private static String defaultInstanceId() {
+    String host = System.getenv("HOSTNAME");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    return (host == null || host.isBlank() ? "worker" : host) + "-" + suffix;
+  }
+
+  private static Map<String, String> readProperties(Path path) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(path)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new ConfigException(
+          java.util.List.of(
+              CONFIG_FILE + " cannot be read: " + path + " (" + e.getMessage() + ")"));
+    }
+    Map<String, String> values = new HashMap<>();
+    properties
+        .stringPropertyNames()
+        .forEach(name -> values.put(name, properties.getProperty(name)));
+    return values;
+  }
+}

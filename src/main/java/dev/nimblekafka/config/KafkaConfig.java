@@ -1,0 +1,33 @@
+package dev.nimblekafka.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the worker talks to Kafka.
+ *
+ * @param bootstrapServers {@code KAFKA_BOOTSTRAP_SERVERS}
+ * @param groupId the consumer group of all worker pods
+ * @param instanceId unique per pod; names the transactional producer
+ * @param clientProperties every other {@code KAFKA_<NAME>} setting, as client properties
+ * @param guarantee exactly-once (transactions) or at-least-once
+ * @param commitInterval how often outputs, state and offsets are committed
+ * @param transactionTimeout how long an abandoned transaction blocks readers before it aborts
+ * @param createTopics create missing topics at start-up
+ * @param topicPartitions partitions of a requests topic the worker creates
+ */
+public record KafkaConfig(
+    String bootstrapServers,
+    String groupId,
+    String instanceId,
+    Map<String, String> clientProperties,
+    ProcessingGuarantee guarantee,
+    Duration commitInterval,
+    Duration transactionTimeout,
+    boolean createTopics,
+    int topicPartitions) {
+
+  public String transactionalId() {
+    return groupId + "-" + instanceId;
+  }
+}

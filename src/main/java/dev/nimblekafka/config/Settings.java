@@ -1,0 +1,192 @@
+package dev.nimblekafka.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads named settings from a flat map (environment over properties file) and collects every
+ * problem, so start-up reports all bad settings at once, each by name and value.
+ */
+final class Settings {
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
+
+  private final Map<String, String> values;
+  private final List<String> problems = new ArrayList<>();
+
+  Settings(Map<String, String> values) {
+    this.values = values;
+  }
+
+  Optional<String> optional(String name) {
+    String value = values.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  String string(String name, String fallback) {
+    return optional(name).orElse(fallback);
+  }
+
+  String required(String name, String hint) {
+    Optional<String> value = optional(name);
+    if (value.isEmpty()) {
+      problems.add(name + " must be set (" + hint + ")");
+      return "";
+    }
+    return value.get();
+  }
+
+  int integer(String name, int fallback, int min, int max) {
+    return parse(
+        name,
+        fallback,
+        text -> {
+          int value = Integer.parseInt(text);
+          if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                "must be between " + min + " and " + max + " but was " + value);
+          }
+          return value;
+        },
+        "a whole number");
+  }
+
+  long longValue(String name, long fallback, long min, long max) {
+    return parse(
+        name,
+        fallback,
+        text -> {
+          long value = Long.parseLong(text);
+          if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                "must be between " + min + " and " + max + " but was " + value);
+          }
+          return value;
+        },
+        "a whole number");
+  }
+
+  boolean bool(String name, boolean fallback) {
+    return parse(
+        name,
+        fallback,
+        text ->
+            switch (text.toLowerCase(Locale.ROOT)) {
+              case "true", "yes", "1", "on" -> true;
+              case "false", "no", "0", "off" -> false;
+              default ->
+                  throw new IllegalArgumentException("must be true or false but was " + text);
+            },
+        "true or false");
+  }
+
+  Duration duration(String name, Duration fallback, Duration min) {
+    return parse(
+        name,
+        fallback,
+        text -> {
+          Duration value = parseDuration(text);
+          if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                "must be >= " + format(min) + " but was " + format(value));
+          }
+          return value;
+        },
+        "a duration such as 500ms, 5s, 2m or 1h");
+  }
+
+  URI uri(String name, URI fallback) {
+    return parse(
+        name,
+        fallback,
+        text -> {
+          URI uri = URI.create(text);
+          if (uri.getScheme() == null
+              || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+              || uri.getHost() == null) {
+            throw new IllegalArgumentException("must be an http(s) URL but was " + text);
+          }
+          return uri;
+        },
+        "an http(s) URL");
+  }
+
+  <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
+    return parse(
+        name,
+        fallback,
+        text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_')),
+        "one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT));
+  }
+
+  void problem(String message) {
+    problems.add(message);
+  }
+
+  List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  Map<String, String> all() {
+    return values;
+  }
+
+  private <T> T parse(String name, T fallback, Function<String, T> parser, String expected) {
+    Optional<String> text = optional(name);
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return parser.apply(text.get());
+    } catch (IllegalArgumentException e) {
+      String why =
+          e.getMessage() != null && e.getMessage().startsWith("must")
+              ? e.getMessage()
+              : "must be " + expected + " but was " + text.get();
+      problems.add(name + " " + why);
+      return fallback;
+    }
+  }
+
+  static Duration parseDuration(String text) {
+    String trimmed = text.strip().toLowerCase(Locale.ROOT);
+    if (trimmed.startsWith("pt") || trimmed.startsWith("p")) {
+      return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
+    }
+    Matcher matcher = DURATION.matcher(trimmed);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("not a duration: " + text);
+    }
+    double amount = Double.parseDouble(matcher.group(1));
+    double millis =
+        switch (matcher.group(2)) {
+          case "ms" -> amount;
+          case "s" -> amount * 1_000;
+          case "m" -> amount * 60_000;
+          case "h" -> amount * 3_600_000;
+          default -> amount * 86_400_000;
+        };
+    return Duration.ofMillis((long) millis);
+  }
+
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 3_600_000 == 0 && millis > 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis % 60_000 == 0 && millis > 0) {
+      return millis / 60_000 + "m";
+    }
+    if (millis % 1_000 == 0 && millis > 0) {
+      return millis / 1_000 + "s";
+    }
+    return millis + "ms";
+  }
+}

@@ -1,0 +1,26 @@
+package dev.nimblekafka.config;
+
+import dev.nimblekafka.nimble.NimbleClientSettings;
+import dev.nimblekafka.nimble.ResilienceSettings;
+import java.time.Duration;
+
+/**
+ * Everything the worker is configured with, loaded and checked once at start-up by {@link
+ * ConfigLoader}.
+ *
+ * @param kafka the Kafka side
+ * @param topics topic names
+ * @param nimble how to reach Nimble
+ * @param resilience rate limit, retry and circuit breaker
+ * @param tasks pending-task tracking
+ * @param httpPort port of the health, metrics and callback endpoints (0 picks a free one)
+ * @param shutdownGrace how long a SIGTERM drain may take
+ */
+public record WorkerConfig(
+    KafkaConfig kafka,
+    Topics topics,
+    NimbleClientSettings nimble,
+    ResilienceSettings resilience,
+    TaskConfig tasks,
+    int httpPort,
+    Duration shutdownGrace) {}

@@ -1,0 +1,188 @@
+package dev.nimblekafka.nimble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The Nimble client behind Resilience4j: a rate limiter for the per-key QPS (waited for without
+ * blocking a thread), a circuit breaker that only IO errors, timeouts and 5xx can open, and retry
+ * with exponential backoff and jitter for 429/5xx/IO that honours any retry-after hint. Status
+ * checks are not retried here: the caller simply checks again later.
+ */
+public final class NimbleGateway {
+  /** Calls that may wait this long for a rate-limit permit; beyond it they fail as throttled. */
+  private static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
+
+  private final NimbleClient client;
+  private final ScheduledExecutorService scheduler;
+  private final CircuitBreaker breaker;
+  private final RateLimiter limiter;
+  private final Retry retry;
+
+  public NimbleGateway(
+      NimbleClient client, ResilienceSettings settings, ScheduledExecutorService scheduler) {
+    this.client = client;
+    this.scheduler = scheduler;
+    this.breaker =
+        CircuitBreaker.of(
+            "nimble",
+            CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.breakerFailureRate())
+                .slidingWindowSize(settings.breakerWindow())
+                .minimumNumberOfCalls(Math.max(1, settings.breakerWindow() / 2))
+                .waitDurationInOpenState(settings.breakerOpenWait())
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(NimbleGateway::opensCircuit)
+                .ignoreException(opensCircuit().negate())
+                .build());
+    this.limiter =
+        RateLimiter.of(
+            "nimble",
+            RateLimiterConfig.custom()
+                .limitForPeriod(settings.callsPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(MAX_PERMIT_WAIT)
+                .build());
+    IntervalFunction backoff =
+        IntervalFunction.ofExponentialRandomBackoff(
+            settings.backoffInitial(), 2.0, 0.5, settings.backoffMax());
+    IntervalBiFunction<Object> interval =
+        (attempt, outcome) -> {
+          long computed = backoff.apply(attempt);
+          if (outcome.isLeft()
+              && NimbleException.of(outcome.getLeft()) instanceof NimbleException.Unavailable u
+              && u.retryAfter().isPresent()) {
+            return Math.max(u.retryAfter().get().toMillis(), settings.backoffInitial().toMillis());
+          }
+          return computed;
+        };
+    this.retry =
+        Retry.of(
+            "nimble",
+            RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalBiFunction(interval)
+                .retryOnException(NimbleGateway::retryable)
+                .failAfterMaxAttempts(false)
+                .build());
+  }
+
+  public CircuitBreaker circuitBreaker() {
+    return breaker;
+  }
+
+  public RateLimiter rateLimiter() {
+    return limiter;
+  }
+
+  public Retry retry() {
+    return retry;
+  }
+
+  public NimbleClient client() {
+    return client;
+  }
+
+  /** True while new work should not be started (circuit open or forced open). */
+  public boolean circuitOpen() {
+    CircuitBreaker.State state = breaker.getState();
+    return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  public CompletableFuture<TaskInfo> submitExtract(JsonNode body) {
+    return retried(() -> client.submitExtract(body));
+  }
+
+  public CompletableFuture<TaskInfo> submitAgent(JsonNode body) {
+    return retried(() -> client.submitAgent(body));
+  }
+
+  public CompletableFuture<BatchSubmission> submitExtractBatch(JsonNode body) {
+    return retried(() -> client.submitExtractBatch(body));
+  }
+
+  public CompletableFuture<BatchSubmission> submitAgentBatch(JsonNode body) {
+    return retried(() -> client.submitAgentBatch(body));
+  }
+
+  /** A single status check: throttled and guarded, not retried. */
+  public CompletableFuture<TaskInfo> task(String taskId) {
+    return guarded(() -> client.task(taskId)).toCompletableFuture();
+  }
+
+  public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
+    return retried(() -> client.results(taskId, maxBytes));
+  }
+
+  private <T> CompletableFuture<T> retried(Supplier<CompletableFuture<T>> call) {
+    return Retry.decorateCompletionStage(retry, scheduler, () -> guarded(call))
+        .get()
+        .toCompletableFuture();
+  }
+
+  /** Rate limit first (waiting on the scheduler, not a thread), then the circuit breaker. */
+  private <T> CompletionStage<T> guarded(Supplier<CompletableFuture<T>> call) {
+    Supplier<CompletionStage<T>> broken =
+        CircuitBreaker.decorateCompletionStage(breaker, call::get);
+    long waitNanos = limiter.reservePermission();
+    if (waitNanos < 0) {
+      return CompletableFuture.failedFuture(
+          new NimbleException.Unavailable(
+              0, "THROTTLED", "local rate limit: no permit within " + MAX_PERMIT_WAIT, null, null));
+    }
+    if (waitNanos == 0) {
+      return broken.get();
+    }
+    CompletableFuture<T> later = new CompletableFuture<>();
+    scheduler.schedule(
+        () ->
+            broken
+                .get()
+                .whenComplete(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        later.completeExceptionally(failure);
+                      } else {
+                        later.complete(value);
+                      }
+                    }),
+        waitNanos,
+        TimeUnit.NANOSECONDS);
+    return later;
+  }
+
+  /** 429, 5xx and IO errors are tried again; an open circuit is not (the caller waits it out). */
+  static boolean retryable(Throwable failure) {
+    Throwable cause = ErrorClassifier.unwrap(failure);
+    return !(cause instanceof CallNotPermittedException)
+        && NimbleException.of(cause) instanceof NimbleException.Unavailable;
+  }
+
+  /** IO errors, timeouts and 5xx open the circuit; 4xx (429 included) never do. */
+  static boolean opensCircuit(Throwable failure) {
+    NimbleException error = NimbleException.of(failure);
+    return error instanceof NimbleException.Unavailable u
+        && !u.isRateLimit()
+        && !"THROTTLED".equals(u.code());
+  }
+
+  private static Predicate<Throwable> opensCircuit() {
+    return NimbleGateway::opensCircuit;
+  }
+}

@@ -1,0 +1,151 @@
+package dev.nimblekafka.request;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a consumed record value into an {@link ExtractionRequest}, or a {@link RequestError} that
+ * names the field and the limit. Never throws for bad input.
+ *
+ * <p>The contract: a JSON object with exactly one of {@code extract} (the body of {@code POST
+ * /v1/extract/async}) or {@code agent} (the body of {@code POST /v1/agents/async}), an optional
+ * string {@code request_id} and optional {@code metadata} of any JSON type.
+ */
+public final class RequestParser {
+  private final ObjectMapper json;
+
+  public RequestParser(ObjectMapper json) {
+    this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /** The id a request has when it does not carry one: stable across redeliveries. */
+  public static String derivedId(String topic, int partition, long offset) {
+    return topic + "-" + partition + "-" + offset;
+  }
+
+  public ParseResult parse(String topic, int partition, long offset, byte[] value) {
+    String fallbackId = derivedId(topic, partition, offset);
+    if (value == null || value.length == 0) {
+      return invalid(fallbackId, "parse", "EMPTY_REQUEST", "the record has no value", null, null);
+    }
+    if (!isUtf8(value)) {
+      return invalid(
+          fallbackId,
+          "parse",
+          "INVALID_ENCODING",
+          "the record value is not UTF-8 text",
+          null,
+          null);
+    }
+    JsonNode root;
+    try {
+      root = json.readTree(value);
+    } catch (JsonProcessingException e) {
+      return invalid(
+          fallbackId,
+          "parse",
+          "INVALID_JSON",
+          "the record value is not JSON: " + brief(e),
+          null,
+          null);
+    } catch (IOException e) {
+      return invalid(
+          fallbackId, "parse", "INVALID_JSON", "the record value is not JSON", null, null);
+    }
+    if (root == null || !root.isObject()) {
+      return invalid(
+          fallbackId, "parse", "INVALID_JSON", "the request must be a JSON object", null, null);
+    }
+    JsonNode metadata = root.get("metadata");
+    String requestId = fallbackId;
+    try {
+      JsonNode id = root.get("request_id");
+      if (id != null && !id.isNull()) {
+        if (!id.isTextual()) {
+          throw new Violation("INVALID_FIELD", "request_id", null, "request_id must be a string");
+        }
+        RequestValidator.requestId(id.asText());
+        requestId = id.asText();
+      }
+      JsonNode extract = root.get("extract");
+      JsonNode agent = root.get("agent");
+      boolean hasExtract = extract != null && !extract.isNull();
+      boolean hasAgent = agent != null && !agent.isNull();
+      if (hasExtract == hasAgent) {
+        throw new Violation(
+            hasExtract ? "AMBIGUOUS_REQUEST" : "MISSING_FIELD",
+            "extract|agent",
+            null,
+            "a request must have exactly one of extract or agent but has "
+                + (hasExtract ? "both" : "neither"));
+      }
+      String field = hasExtract ? "extract" : "agent";
+      JsonNode body = hasExtract ? extract : agent;
+      if (!body.isObject()) {
+        throw new Violation("INVALID_FIELD", field, null, field + " must be a JSON object");
+      }
+      ObjectNode object = (ObjectNode) body;
+      if (hasExtract) {
+        RequestValidator.extract(object);
+      } else {
+        RequestValidator.agent(object);
+      }
+      return new ParseResult.Valid(
+          new ExtractionRequest(
+              requestId,
+              hasExtract ? Kind.EXTRACT : Kind.AGENT,
+              object,
+              metadata,
+              StorageDelivery.from(object)));
+    } catch (Violation v) {
+      return invalid(requestId, "validate", v.code, v.getMessage(), v.field, v.limit, metadata);
+    }
+  }
+
+  private static ParseResult invalid(
+      String id, String stage, String code, String message, String field, Object limit) {
+    return invalid(id, stage, code, message, field, limit, null);
+  }
+
+  private static ParseResult invalid(
+      String id,
+      String stage,
+      String code,
+      String message,
+      String field,
+      Object limit,
+      JsonNode metadata) {
+    return new ParseResult.Invalid(
+        new RequestError(id, stage, code, message, field, limit, metadata));
+  }
+
+  private static boolean isUtf8(byte[] value) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private static String brief(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message == null) {
+      return "unreadable";
+    }
+    message = message.replaceAll("[\\r\\n]+", " ");
+    return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+  }
+}

@@ -1,0 +1,236 @@
+package dev.nimblekafka.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.wire.NimbleLimits;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks a request body against the limits Nimble documents, before any call is spent on it. Only
+ * documented limits are checked; unknown fields pass through untouched.
+ */
+final class RequestValidator {
+  static final int MAX_REQUEST_ID_LENGTH = 256;
+
+  private RequestValidator() {}
+
+  static void requestId(String id) {
+    if (id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH) {
+      throw new Violation(
+          "INVALID_FIELD",
+          "request_id",
+          MAX_REQUEST_ID_LENGTH,
+          "request_id must be 1 to "
+              + MAX_REQUEST_ID_LENGTH
+              + " characters but has "
+              + id.length());
+    }
+    if (id.chars().anyMatch(c -> Character.isISOControl(c))) {
+      throw new Violation(
+          "INVALID_FIELD", "request_id", null, "request_id must not contain control characters");
+    }
+  }
+
+  static void extract(ObjectNode body) {
+    url(body, "extract.url");
+    formats(body, "extract.formats", NimbleLimits.EXTRACT_FORMATS);
+    cookies(body.get("cookies"), "extract.cookies");
+    headers(body.get("headers"), "extract.headers");
+    timeout(body.get("request_timeout"), "extract.request_timeout");
+    timeout(body.get("timeout"), "extract.timeout");
+    timeout(body.path("render_options").get("timeout"), "extract.render_options.timeout");
+    delivery(body, "extract");
+  }
+
+  static void agent(ObjectNode body) {
+    JsonNode agent = body.get("agent");
+    if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
+      throw new Violation(
+          "MISSING_FIELD", "agent.agent", null, "agent.agent must be a non-empty agent name");
+    }
+    JsonNode params = body.get("params");
+    if (params == null || !params.isObject() || params.isEmpty()) {
+      throw new Violation(
+          "INVALID_FIELD",
+          "agent.params",
+          1,
+          "agent.params must be an object with at least 1 key (e.g. query, asin, url)");
+    }
+    formats(body, "agent.formats", NimbleLimits.AGENT_FORMATS);
+    JsonNode localization = body.get("localization");
+    if (localization != null && !localization.isBoolean() && !localization.isNull()) {
+      throw new Violation(
+          "INVALID_FIELD", "agent.localization", null, "agent.localization must be true or false");
+    }
+    delivery(body, "agent");
+    delivery((ObjectNode) params, "agent.params");
+  }
+
+  private static void url(ObjectNode body, String field) {
+    JsonNode url = body.get("url");
+    if (url == null || url.isNull()) {
+      throw new Violation("MISSING_FIELD", field, null, field + " is required");
+    }
+    if (!url.isTextual()) {
+      throw new Violation("INVALID_FIELD", field, null, field + " must be a string");
+    }
+    httpUrl(url.asText(), field, NimbleLimits.MAX_URL_LENGTH);
+  }
+
+  private static void httpUrl(String text, String field, int maxLength) {
+    if (text.length() > maxLength) {
+      throw new Violation(
+          "LIMIT_EXCEEDED",
+          field,
+          maxLength,
+          field + " must be at most " + maxLength + " characters but has " + text.length());
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    int hostStart = lower.startsWith("https://") ? 8 : lower.startsWith("http://") ? 7 : -1;
+    if (hostStart < 0 || text.length() == hostStart || text.charAt(hostStart) == '/') {
+      throw new Violation(
+          "INVALID_FIELD", field, null, field + " must be an http:// or https:// URL with a host");
+    }
+    if (text.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new Violation(
+          "INVALID_FIELD", field, null, field + " must not contain spaces or control characters");
+    }
+  }
+
+  private static void formats(ObjectNode body, String field, Set<String> allowed) {
+    JsonNode formats = body.get("formats");
+    if (formats == null || formats.isNull()) {
+      return;
+    }
+    if (!formats.isArray()) {
+      throw new Violation("INVALID_FIELD", field, allowed, field + " must be an array");
+    }
+    for (JsonNode format : formats) {
+      if (!format.isTextual() || !allowed.contains(format.asText())) {
+        throw new Violation(
+            "INVALID_FIELD",
+            field,
+            allowed,
+            field + " must only contain " + sorted(allowed) + " but has " + format);
+      }
+    }
+  }
+
+  private static void cookies(JsonNode cookies, String field) {
+    if (cookies == null || cookies.isNull()) {
+      return;
+    }
+    int count;
+    if (cookies.isArray() || cookies.isObject()) {
+      count = cookies.size();
+    } else if (cookies.isTextual()) {
+      count =
+          (int)
+              java.util.Arrays.stream(cookies.asText().split(";"))
+                  .filter(s -> !s.isBlank())
+                  .count();
+    } else {
+      throw new Violation("INVALID_FIELD", field, null, field + " must be an array or a string");
+    }
+    if (count > NimbleLimits.MAX_COOKIES) {
+      throw new Violation(
+          "LIMIT_EXCEEDED",
+          field,
+          NimbleLimits.MAX_COOKIES,
+          field + " must have at most " + NimbleLimits.MAX_COOKIES + " cookies but has " + count);
+    }
+  }
+
+  private static void headers(JsonNode headers, String field) {
+    if (headers == null || headers.isNull()) {
+      return;
+    }
+    if (!headers.isObject() && !headers.isArray()) {
+      throw new Violation("INVALID_FIELD", field, null, field + " must be an object");
+    }
+    if (headers.size() > NimbleLimits.MAX_HEADERS) {
+      throw new Violation(
+          "LIMIT_EXCEEDED",
+          field,
+          NimbleLimits.MAX_HEADERS,
+          field
+              + " must have at most "
+              + NimbleLimits.MAX_HEADERS
+              + " headers but has "
+              + headers.size());
+    }
+  }
+
+  private static void timeout(JsonNode timeout, String field) {
+    if (timeout == null || timeout.isNull() || timeout.isMissingNode()) {
+      return;
+    }
+    if (!timeout.isNumber()) {
+      throw new Violation(
+          "INVALID_FIELD", field, NimbleLimits.MAX_TIMEOUT_MS, field + " must be a number of ms");
+    }
+    double value = timeout.asDouble();
+    if (value < 0 || value > NimbleLimits.MAX_TIMEOUT_MS) {
+      throw new Violation(
+          "LIMIT_EXCEEDED",
+          field,
+          NimbleLimits.MAX_TIMEOUT_MS,
+          field
+              + " must be between 0 and "
+              + NimbleLimits.MAX_TIMEOUT_MS
+              + " ms but was "
+              + timeout.asText());
+    }
+  }
+
+  /** storage_type and storage_url go together and agree; callback_url is an http(s) URL. */
+  private static void delivery(ObjectNode body, String prefix) {
+    JsonNode type = body.get("storage_type");
+    JsonNode url = body.get("storage_url");
+    boolean hasType = type != null && !type.isNull();
+    boolean hasUrl = url != null && !url.isNull();
+    if (hasType && !(type.isTextual() && NimbleLimits.STORAGE_TYPES.contains(type.asText()))) {
+      throw new Violation(
+          "INVALID_FIELD",
+          prefix + ".storage_type",
+          NimbleLimits.STORAGE_TYPES,
+          prefix + ".storage_type must be one of " + sorted(NimbleLimits.STORAGE_TYPES));
+    }
+    if (hasType != hasUrl) {
+      String missing = hasType ? "storage_url" : "storage_type";
+      throw new Violation(
+          "MISSING_FIELD",
+          prefix + "." + missing,
+          null,
+          prefix + ".storage_type and " + prefix + ".storage_url must be given together");
+    }
+    if (hasUrl) {
+      String expected = type.asText() + "://";
+      if (!url.isTextual()
+          || !url.asText().startsWith(expected)
+          || url.asText().length() <= expected.length()) {
+        throw new Violation(
+            "INVALID_FIELD",
+            prefix + ".storage_url",
+            null,
+            prefix + ".storage_url must start with " + expected + " to match storage_type");
+      }
+    }
+    JsonNode callback = body.get("callback_url");
+    if (callback != null && !callback.isNull()) {
+      if (!callback.isTextual()) {
+        throw new Violation(
+            "INVALID_FIELD",
+            prefix + ".callback_url",
+            null,
+            prefix + ".callback_url must be a string");
+      }
+      httpUrl(callback.asText(), prefix + ".callback_url", NimbleLimits.MAX_URL_LENGTH);
+    }
+  }
+
+  private static String sorted(Set<String> values) {
+    return new java.util.TreeSet<>(values).toString();
+  }
+}
