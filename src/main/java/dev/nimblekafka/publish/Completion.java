@@ -1,0 +1,27 @@
+package dev.nimblekafka.publish;
+
+/**
+ * Everything a result record says besides the request's own fields.
+ *
+ * @param requestId the request's id
+ * @param taskId Nimble's task id
+ * @param kind extract or agent
+ * @param attempts tasks created for the request
+ * @param submittedAt when the successful task was created (epoch ms)
+ * @param completedAt when the worker saw it complete (epoch ms)
+ * @param request the original record value (for its metadata)
+ * @param result the raw JSON body of {@code GET /v1/tasks/{id}/results}, or null
+ * @param resultLocation where Nimble stored the result (cloud delivery), or null
+ * @param storageType s3 or gs when {@code resultLocation} is set
+ */
+public record Completion(
+    String requestId,
+    String taskId,
+    String kind,
+    int attempts,
+    long submittedAt,
+    long completedAt,
+    byte[] request,
+    byte[] result,
+    String resultLocation,
+    String storageType) {}

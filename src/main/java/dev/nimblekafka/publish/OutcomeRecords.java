@@ -1,0 +1,206 @@
+package dev.nimblekafka.publish;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Builds the records the worker publishes: results, failures (with Kafka Connect's dead-letter
+ * headers) and state tombstones. A record that would not fit the topic is never produced: a result
+ * too large becomes {@code Optional.empty()} (the caller publishes RESULT_TOO_LARGE instead), and a
+ * failure too large loses its copy of the request.
+ */
+public final class OutcomeRecords {
+  public static final String HEADER_PREFIX = "__connect.errors.";
+  private static final int ENVELOPE_ALLOWANCE = 1024;
+
+  private final ObjectMapper json;
+  private final String resultsTopic;
+  private final String failuresTopic;
+  private final int maxRecordBytes;
+
+  public OutcomeRecords(
+      ObjectMapper json, String resultsTopic, String failuresTopic, int maxRecordBytes) {
+    this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.resultsTopic = resultsTopic;
+    this.failuresTopic = failuresTopic;
+    this.maxRecordBytes = maxRecordBytes - ENVELOPE_ALLOWANCE;
+  }
+
+  /** The largest result body that can be published inline. */
+  public long maxResultBytes() {
+    return maxRecordBytes - 512L;
+  }
+
+  /**
+   * The result record, or empty when it would not fit the topic. A result body that is not JSON is
+   * never embedded: it throws {@link IllegalArgumentException}.
+   */
+  public Optional<ProducerRecord<byte[], byte[]>> result(Completion c) {
+    if (c.result() != null && !isJson(c.result())) {
+      throw new IllegalArgumentException("the result body is not valid JSON");
+    }
+    byte[] value =
+        write(
+            g -> {
+              g.writeStringField("request_id", c.requestId());
+              g.writeStringField("task_id", c.taskId());
+              g.writeStringField("kind", c.kind());
+              g.writeStringField("state", "succeeded");
+              g.writeNumberField("attempts", c.attempts());
+              g.writeStringField("submitted_at", Instant.ofEpochMilli(c.submittedAt()).toString());
+              g.writeStringField("completed_at", Instant.ofEpochMilli(c.completedAt()).toString());
+              writeMetadata(g, c.request());
+              if (c.resultLocation() != null) {
+                g.writeObjectFieldStart("result_location");
+                g.writeStringField("storage_type", c.storageType());
+                g.writeStringField("url", c.resultLocation());
+                g.writeEndObject();
+              } else {
+                g.writeFieldName("result");
+                g.writeRawValue(new String(c.result(), StandardCharsets.UTF_8));
+              }
+            });
+    if (value.length > maxRecordBytes) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ProducerRecord<>(resultsTopic, null, key(c.requestId()), value, new RecordHeaders()));
+  }
+
+  public ProducerRecord<byte[], byte[]> failure(Failure f, Instant now) {
+    byte[] value = failureValue(f, now, true);
+    if (value.length > maxRecordBytes) {
+      value = failureValue(f, now, false);
+    }
+    RecordHeaders headers = new RecordHeaders();
+    header(headers, "topic", f.sourceTopic());
+    header(headers, "partition", Integer.toString(f.sourcePartition()));
+    header(headers, "offset", Long.toString(f.sourceOffset()));
+    header(headers, "stage", f.stage());
+    header(headers, "exception.class.name", f.exceptionClass());
+    header(headers, "exception.message", f.code() + ": " + f.message());
+    return new ProducerRecord<>(
+        failuresTopic, null, f.requestId() == null ? null : key(f.requestId()), value, headers);
+  }
+
+  public static ProducerRecord<byte[], byte[]> tombstone(String topic, int partition, String id) {
+    return new ProducerRecord<>(topic, partition, key(id), null);
+  }
+
+  public static ProducerRecord<byte[], byte[]> state(
+      String topic, int partition, String id, byte[] value) {
+    return new ProducerRecord<>(topic, partition, key(id), value);
+  }
+
+  private byte[] failureValue(Failure f, Instant now, boolean withRequest) {
+    return write(
+        g -> {
+          g.writeStringField("request_id", f.requestId());
+          if (f.taskId() != null) {
+            g.writeStringField("task_id", f.taskId());
+          }
+          g.writeStringField("stage", f.stage());
+          g.writeObjectFieldStart("error");
+          g.writeStringField("code", f.code());
+          g.writeStringField("message", f.message());
+          if (f.httpStatus() != null) {
+            g.writeNumberField("http_status", f.httpStatus());
+          } else {
+            g.writeNullField("http_status");
+          }
+          if (f.details() != null) {
+            g.writeFieldName("details");
+            json.writeTree(g, f.details());
+          } else {
+            g.writeNullField("details");
+          }
+          g.writeEndObject();
+          g.writeNumberField("attempts", f.attempts());
+          writeMetadata(g, f.request());
+          g.writeStringField("failed_at", now.toString());
+          byte[] request = f.request();
+          if (request == null) {
+            g.writeNullField("request");
+          } else if (!withRequest) {
+            g.writeStringField(
+                "request_omitted", "the request (" + request.length + " bytes) does not fit");
+          } else if (isJson(request)) {
+            g.writeFieldName("request");
+            g.writeRawValue(new String(request, StandardCharsets.UTF_8));
+          } else {
+            g.writeStringField("request_base64", Base64.getEncoder().encodeToString(request));
+          }
+        });
+  }
+
+  private void writeMetadata(JsonGenerator g, byte[] request) throws IOException {
+    JsonNode root = request == null ? null : readJson(request);
+    JsonNode metadata = root == null ? null : root.get("metadata");
+    if (metadata == null) {
+      g.writeNullField("metadata");
+    } else {
+      g.writeFieldName("metadata");
+      json.writeTree(g, metadata);
+    }
+  }
+
+  /** Streams through the bytes: true when they are exactly one JSON value. */
+  boolean isJson(byte[] bytes) {
+    try (JsonParser parser = json.getFactory().createParser(bytes)) {
+      if (parser.nextToken() == null) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    } catch (IOException | RuntimeException notJson) {
+      return false;
+    }
+  }
+
+  private JsonNode readJson(byte[] bytes) {
+    try {
+      JsonNode node = json.readTree(bytes);
+      return node != null && node.isObject() ? node : null;
+    } catch (IOException | RuntimeException notJson) {
+      return null;
+    }
+  }
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private byte[] write(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      body.write(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void header(RecordHeaders headers, String name, String value) {
+    if (value != null) {
+      headers.add(HEADER_PREFIX + name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  static byte[] key(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.nimblekafka.task;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.request.Kind;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The JSON form of {@link StoredTask} in the state topic, versioned by {@code "v"}. */
+public final class StateCodec {
+  private static final int VERSION = 1;
+  private final ObjectMapper json;
+
+  public StateCodec(ObjectMapper json) {
+    this.json = json;
+  }
+
+  public byte[] encode(StoredTask task) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + task.request().length);
+    try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeStringField("request_id", task.requestId());
+      g.writeStringField("task_id", task.taskId());
+      g.writeStringField("kind", task.kind().wire());
+      g.writeNumberField("attempts", task.attempts());
+      g.writeNumberField("submitted_at", task.submittedAt());
+      g.writeNumberField("first_submitted_at", task.firstSubmittedAt());
+      g.writeStringField("source_topic", task.sourceTopic());
+      g.writeNumberField("source_offset", task.sourceOffset());
+      g.writeFieldName("request");
+      g.writeRawValue(new String(task.request(), java.nio.charset.StandardCharsets.UTF_8));
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Reads a state record; throws {@link IllegalArgumentException} for one it cannot read. */
+  public StoredTask decode(byte[] value) {
+    try {
+      JsonNode node = json.readTree(value);
+      if (node == null || node.path("v").asInt(-1) != VERSION) {
+        throw new IllegalArgumentException("unknown state record version");
+      }
+      return new StoredTask(
+          node.path("request_id").asText(),
+          node.path("task_id").asText(),
+          Kind.fromWire(node.path("kind").asText()),
+          node.path("attempts").asInt(),
+          node.path("submitted_at").asLong(),
+          node.path("first_submitted_at").asLong(),
+          node.path("source_topic").asText(),
+          node.path("source_offset").asLong(),
+          json.writeValueAsBytes(node.path("request")));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("unreadable state record", e);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.nimblekafka.task;
+
+import dev.nimblekafka.request.Kind;
+
+/**
+ * A pending task as kept in the state topic (key = request id, value = this, JSON; a tombstone ends
+ * it).
+ *
+ * @param requestId the request's id
+ * @param taskId Nimble's task id
+ * @param kind extract or agent
+ * @param attempts tasks created so far for this request
+ * @param submittedAt when the current task was created (epoch ms)
+ * @param firstSubmittedAt when the first task was created (epoch ms)
+ * @param sourceTopic the requests topic
+ * @param sourceOffset the request record's offset
+ * @param request the request record's value (JSON)
+ */
+public record StoredTask(
+    String requestId,
+    String taskId,
+    Kind kind,
+    int attempts,
+    long submittedAt,
+    long firstSubmittedAt,
+    String sourceTopic,
+    long sourceOffset,
+    byte[] request) {}
