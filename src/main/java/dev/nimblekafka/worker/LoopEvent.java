@@ -1,0 +1,33 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.nimble.NimbleException;
+import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskResults;
+import dev.nimblekafka.task.PendingTask;
+import dev.nimblekafka.task.StoredTask;
+import java.util.List;
+
+/**
+ * Something that happened off the consume loop's thread and that only the loop may act on. Each
+ * carries the epoch of the partition it belongs to; an event from an earlier ownership is ignored.
+ */
+sealed interface LoopEvent {
+  long epoch();
+
+  record Submitted(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {}
+
+  record SubmitFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+
+  record Checked(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {}
+
+  record CheckFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+
+  record Fetched(PendingTask task, long epoch, TaskResults results) implements LoopEvent {}
+
+  record FetchFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+
+  record Restored(int partition, long epoch, List<StoredTask> tasks, int unreadable)
+      implements LoopEvent {}
+
+  record RestoreFailed(int partition, long epoch, Exception error) implements LoopEvent {}
+}

@@ -1,0 +1,21 @@
+package dev.nimblekafka.worker;
+
+import java.util.Locale;
+
+/** Why the worker stopped fetching new requests. */
+public enum PauseReason {
+  /** The plan's concurrency is used and enough requests are queued. */
+  CAPACITY,
+  /** Nimble is failing; the circuit breaker is open. */
+  CIRCUIT_OPEN,
+  /** Nimble answered 401/403: the API key is wrong or the account blocked. */
+  AUTH,
+  /** Nimble answered 402: no budget, limit reached, or trial over. */
+  BUDGET,
+  /** The worker is shutting down. */
+  DRAINING;
+
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

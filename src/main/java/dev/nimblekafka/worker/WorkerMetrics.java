@@ -1,0 +1,139 @@
+package dev.nimblekafka.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The worker's own meters (Resilience4j and Kafka clients bind their own). */
+public final class WorkerMetrics {
+  private final MeterRegistry registry;
+  private final Counter consumed;
+  private final Counter duplicates;
+  private final Counter resubmitted;
+  private final Counter droppedOnRevoke;
+  private final Timer commits;
+  private final Timer completionToResult;
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Timer> calls = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> registeredPartitions = new ConcurrentHashMap<>();
+
+  public WorkerMetrics(MeterRegistry registry, WorkerStatus status) {
+    this.registry = registry;
+    this.consumed =
+        Counter.builder("nimble_worker_requests_consumed")
+            .description("Request records consumed")
+            .register(registry);
+    this.duplicates =
+        Counter.builder("nimble_worker_requests_duplicate")
+            .description("Requests not submitted because their id was already pending")
+            .register(registry);
+    this.resubmitted =
+        Counter.builder("nimble_worker_tasks_resubmitted")
+            .description("Tasks created again after Nimble reported the previous one failed")
+            .register(registry);
+    this.droppedOnRevoke =
+        Counter.builder("nimble_worker_submissions_orphaned")
+            .description("Tasks created for a partition this worker lost before recording them")
+            .register(registry);
+    this.commits =
+        Timer.builder("nimble_worker_commit")
+            .description("Time to commit outputs, state and offsets together")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.completionToResult =
+        Timer.builder("nimble_worker_completion_to_result")
+            .description("From Nimble finishing a task to its outcome being published")
+            .publishPercentileHistogram()
+            .register(registry);
+    Gauge.builder("nimble_worker_requests_queued", status, WorkerStatus::queued)
+        .description("Valid requests waiting for capacity to be submitted")
+        .register(registry);
+    Gauge.builder("nimble_worker_tasks_in_flight", status, WorkerStatus::slotsUsed)
+        .description("Tasks occupying a concurrent-task slot at Nimble")
+        .register(registry);
+    Gauge.builder("nimble_worker_partitions_restoring", status, WorkerStatus::restoringPartitions)
+        .register(registry);
+    Gauge.builder("nimble_worker_partitions_assigned", status, WorkerStatus::assignedPartitions)
+        .register(registry);
+    for (PauseReason reason : PauseReason.values()) {
+      Gauge.builder("nimble_worker_paused", status, s -> s.pauseReason() == reason ? 1 : 0)
+          .description("1 while request fetching is paused for this reason")
+          .tag("reason", reason.code())
+          .register(registry);
+    }
+    this.statusForGauges = status;
+  }
+
+  private final WorkerStatus statusForGauges;
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  void consumed() {
+    consumed.increment();
+  }
+
+  void duplicate() {
+    duplicates.increment();
+  }
+
+  void resubmitted() {
+    resubmitted.increment();
+  }
+
+  void orphaned() {
+    droppedOnRevoke.increment();
+  }
+
+  public void commit(Duration took) {
+    commits.record(took);
+  }
+
+  void completionToResult(Duration took) {
+    if (!took.isNegative()) {
+      completionToResult.record(took);
+    }
+  }
+
+  void outcome(String topic, String code) {
+    outcomes
+        .computeIfAbsent(
+            topic + "|" + code,
+            key ->
+                Counter.builder("nimble_worker_outcomes")
+                    .description("Outcomes published, by topic and error code")
+                    .tag("topic", topic)
+                    .tag("code", code)
+                    .register(registry))
+        .increment();
+  }
+
+  /** One Nimble call: operation (submit, status, results) and outcome (HTTP status or error). */
+  void call(String operation, String outcome, long nanos) {
+    calls
+        .computeIfAbsent(
+            operation + "|" + outcome,
+            key ->
+                Timer.builder("nimble_worker_nimble_calls")
+                    .description("Calls to Nimble by operation and outcome")
+                    .tag("operation", operation)
+                    .tag("outcome", outcome)
+                    .register(registry))
+        .record(Duration.ofNanos(nanos));
+  }
+
+  /** Registers the per-partition pending gauge the first time a partition is seen. */
+  void partitionSeen(int partition) {
+    if (registeredPartitions.putIfAbsent(partition, partition) == null) {
+      Gauge.builder("nimble_worker_tasks_pending", statusForGauges, s -> s.pendingIn(partition))
+          .description("Requests held by this worker (queued or at Nimble), per partition")
+          .tag("partition", Integer.toString(partition))
+          .register(registry);
+    }
+  }
+}
