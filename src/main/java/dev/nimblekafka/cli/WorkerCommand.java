@@ -1,17 +1,83 @@
 package dev.nimblekafka.cli;
 
+import ch.qos.logback.classic.LoggerContext;
+import dev.nimblekafka.config.ConfigException;
+import dev.nimblekafka.config.ConfigLoader;
+import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.http.WorkerHttpServer;
+import dev.nimblekafka.worker.Worker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(
     name = "worker",
     mixinStandardHelpOptions = true,
-    description =
-        "Consume extraction requests from Kafka, run them on Nimble, publish the outcomes.")
+    description = {
+      "Consume extraction requests from Kafka, run them on Nimble, publish exactly one outcome each.",
+      "",
+      "Configured by environment variables (see README): KAFKA_BOOTSTRAP_SERVERS, NIMBLE_API_KEY,",
+      "NIMBLE_BASE_URL, REQUESTS_TOPIC, RESULTS_TOPIC, FAILURES_TOPIC, STATE_TOPIC, WORKER_GROUP_ID,",
+      "MAX_PENDING_TASKS, ... and any Kafka client setting as KAFKA_<NAME>.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  KAFKA_BOOTSTRAP_SERVERS=localhost:9092 NIMBLE_API_KEY=... \\",
+      "    java -jar nimble-kafka-worker.jar worker"
+    })
 final class WorkerCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with the same names as the environment variables.")
+  Path configFile;
+
   @Override
-  public Integer call() {
-    System.err.println("The worker is not built yet.");
-    return 1;
+  public Integer call() throws Exception {
+    WorkerConfig config;
+    try {
+      config = ConfigLoader.load(System.getenv(), Optional.ofNullable(configFile));
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Worker worker;
+    try {
+      worker = new Worker(config, registry, Clock.systemUTC());
+    } catch (IllegalStateException e) {
+      System.err.println("Cannot start: " + e.getMessage());
+      return 2;
+    }
+    WorkerHttpServer http =
+        new WorkerHttpServer(config.httpPort(), worker.status(), registry::scrape);
+    http.start();
+    worker.start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  worker.close();
+                  http.close();
+                  ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+                  // a drained worker exits 0, not 143
+                  Runtime.getRuntime().halt(0);
+                },
+                "shutdown"));
+    while (!worker.awaitStop(Duration.ofHours(1))) {
+      // keep waiting; SIGTERM ends it through the shutdown hook
+    }
+    http.close();
+    return worker.status().live() ? 0 : 1;
   }
 }

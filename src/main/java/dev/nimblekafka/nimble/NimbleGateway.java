@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,13 +40,16 @@ public final class NimbleGateway {
   private final CircuitBreaker breaker;
   private final RateLimiter limiter;
   private final Retry retry;
+  private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+  private final RateLimiterRegistry limiters = RateLimiterRegistry.ofDefaults();
+  private final RetryRegistry retries = RetryRegistry.ofDefaults();
 
   public NimbleGateway(
       NimbleClient client, ResilienceSettings settings, ScheduledExecutorService scheduler) {
     this.client = client;
     this.scheduler = scheduler;
     this.breaker =
-        CircuitBreaker.of(
+        breakers.circuitBreaker(
             "nimble",
             CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.breakerFailureRate())
@@ -52,7 +62,7 @@ public final class NimbleGateway {
                 .ignoreException(opensCircuit().negate())
                 .build());
     this.limiter =
-        RateLimiter.of(
+        limiters.rateLimiter(
             "nimble",
             RateLimiterConfig.custom()
                 .limitForPeriod(settings.callsPerSecond())
@@ -73,7 +83,7 @@ public final class NimbleGateway {
           return computed;
         };
     this.retry =
-        Retry.of(
+        retries.retry(
             "nimble",
             RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
@@ -81,6 +91,13 @@ public final class NimbleGateway {
                 .retryOnException(NimbleGateway::retryable)
                 .failAfterMaxAttempts(false)
                 .build());
+  }
+
+  /** Publishes Resilience4j's own meters (breaker state, limiter permits, retries). */
+  public void bindMetrics(MeterRegistry registry) {
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+    TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(registry);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
   }
 
   public CircuitBreaker circuitBreaker() {

@@ -1,0 +1,171 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.config.KafkaConfig;
+import dev.nimblekafka.config.Topics;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the topics exist and fit together before the worker consumes: the state topic is
+ * compacted and has exactly as many partitions as the requests topic (state for requests partition
+ * p lives in state partition p). Learns the largest record the outcome topics accept.
+ */
+final class TopicSetup {
+  private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  /** What start-up learned. */
+  record Layout(int partitions, int maxOutcomeBytes) {}
+
+  private TopicSetup() {}
+
+  static Layout ensure(Admin admin, KafkaConfig kafka, Topics topics) {
+    try {
+      Map<String, TopicDescription> existing = describe(admin, allOf(topics));
+      int partitions =
+          Optional.ofNullable(existing.get(topics.requests()))
+              .map(d -> d.partitions().size())
+              .orElse(kafka.topicPartitions());
+      List<NewTopic> missing = new ArrayList<>();
+      for (String name : List.of(topics.requests(), topics.results(), topics.failures())) {
+        if (!existing.containsKey(name)) {
+          missing.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+        }
+      }
+      if (!existing.containsKey(topics.callbacks())) {
+        missing.add(
+            new NewTopic(topics.callbacks(), Optional.of(partitions), Optional.empty())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")));
+      }
+      if (!kafka.createTopics() && !missing.isEmpty()) {
+        throw new IllegalStateException(
+            "topics missing and CREATE_TOPICS=false: "
+                + missing.stream().map(NewTopic::name).toList());
+      }
+      TopicDescription state = existing.get(topics.state());
+      if (state == null) {
+        missing.add(
+            new NewTopic(topics.state(), Optional.of(partitions), Optional.empty())
+                .configs(
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                        "0")));
+      } else if (state.partitions().size() != partitions) {
+        throw new IllegalStateException(
+            "STATE_TOPIC "
+                + topics.state()
+                + " must have as many partitions as REQUESTS_TOPIC "
+                + topics.requests()
+                + " ("
+                + partitions
+                + ") but has "
+                + state.partitions().size());
+      }
+      create(admin, missing);
+      String policy = config(admin, topics.state(), TopicConfig.CLEANUP_POLICY_CONFIG);
+      if (policy == null || !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+        throw new IllegalStateException(
+            "STATE_TOPIC "
+                + topics.state()
+                + " must have cleanup.policy=compact but has "
+                + policy);
+      }
+      int maxBytes =
+          Math.min(
+              maxMessageBytes(admin, topics.results()), maxMessageBytes(admin, topics.failures()));
+      return new Layout(partitions, maxBytes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot check topics on " + kafka.bootstrapServers() + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static Collection<String> allOf(Topics topics) {
+    return List.of(
+        topics.requests(), topics.results(), topics.failures(), topics.state(), topics.callbacks());
+  }
+
+  private static Map<String, TopicDescription> describe(Admin admin, Collection<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<String, TopicDescription> found = new java.util.HashMap<>();
+    var result = admin.describeTopics(names).topicNameValues();
+    for (var entry : result.entrySet()) {
+      try {
+        found.put(entry.getKey(), entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+    }
+    return found;
+  }
+
+  private static void create(Admin admin, List<NewTopic> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    var results = admin.createTopics(topics).values();
+    for (var entry : results.entrySet()) {
+      try {
+        entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        log.info("Created topic {}", entry.getKey());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String config(Admin admin, String topic, String name)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config =
+        admin
+            .describeConfigs(Set.of(resource))
+            .all()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .get(resource);
+    ConfigEntry entry = config == null ? null : config.get(name);
+    return entry == null ? null : entry.value();
+  }
+
+  private static int maxMessageBytes(Admin admin, String topic)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    String value = config(admin, topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+    return value == null ? 1_048_588 : Integer.parseInt(value);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+}

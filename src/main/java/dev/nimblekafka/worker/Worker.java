@@ -1,0 +1,277 @@
+package dev.nimblekafka.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.config.ProcessingGuarantee;
+import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.nimble.NimbleClient;
+import dev.nimblekafka.nimble.NimbleGateway;
+import dev.nimblekafka.publish.AtLeastOnceOutput;
+import dev.nimblekafka.publish.OutcomeRecords;
+import dev.nimblekafka.publish.Output;
+import dev.nimblekafka.publish.TransactionalOutput;
+import dev.nimblekafka.task.DurationEstimator;
+import dev.nimblekafka.task.PollSchedule;
+import dev.nimblekafka.task.StateCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker process: checks the topics, then runs the consume loop on its own thread until {@link
+ * #close()} drains it. Pods run one each; Kafka spreads the partitions over them.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerConfig config;
+  private final WorkerStatus status = new WorkerStatus();
+  private final WorkerMetrics metrics;
+  private final NimbleClient client;
+  private final ScheduledExecutorService scheduler;
+  private final NimbleGateway gateway;
+  private final ConsumeLoop loop;
+  private final Thread thread;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+
+  public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) {
+    this.config = config;
+    this.metrics = new WorkerMetrics(registry, status);
+    ObjectMapper json = new ObjectMapper();
+    TopicSetup.Layout layout;
+    try (Admin admin = Admin.create(adminProperties())) {
+      layout = TopicSetup.ensure(admin, config.kafka(), config.topics());
+    }
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread t = new Thread(runnable, "nimble-scheduler");
+              t.setDaemon(true);
+              return t;
+            });
+    this.client = new NimbleClient(config.nimble(), json);
+    this.gateway = new NimbleGateway(client, config.resilience(), scheduler);
+    gateway.bindMetrics(registry);
+
+    Map<String, Object> producerProps = producerProperties(layout);
+    int maxRecordBytes =
+        Math.min(
+            layout.maxOutcomeBytes(),
+            Integer.parseInt(
+                String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))));
+    OutcomeRecords outcomes =
+        new OutcomeRecords(
+            json, config.topics().results(), config.topics().failures(), maxRecordBytes);
+    PollSchedule schedule =
+        new PollSchedule(
+            new DurationEstimator(config.tasks().expectedDuration().toMillis()),
+            config.tasks().pollMinInterval(),
+            config.tasks().pollMaxInterval(),
+            () -> ThreadLocalRandom.current().nextDouble());
+
+    this.consumer = new KafkaConsumer<>(consumerProperties());
+    new KafkaClientMetrics(consumer).bindTo(registry);
+    LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
+    StateRestorer restorer =
+        new StateRestorer(
+            new KafkaConsumer<>(restoreProperties()),
+            config.topics().state(),
+            new StateCodec(json),
+            events);
+    boolean latest =
+        "latest"
+            .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
+    this.loop =
+        new ConsumeLoop(
+            consumer,
+            config.topics().requests(),
+            output ->
+                new TaskDriver(
+                    config.tasks(),
+                    config.topics(),
+                    gateway,
+                    json,
+                    outcomes,
+                    schedule,
+                    clock,
+                    metrics,
+                    events,
+                    output,
+                    config.resilience().callsPerSecond()),
+            restorer,
+            events,
+            () -> newOutput(producerProps),
+            status,
+            clock,
+            config.kafka().commitInterval(),
+            config.shutdownGrace(),
+            config.tasks().maxPending(),
+            latest);
+    this.thread = new Thread(this::runLoop, "consume-loop");
+  }
+
+  public Worker start() {
+    log.info(
+        "Starting worker {} in group {} on {} (requests: {}, Nimble: {})",
+        config.kafka().instanceId(),
+        config.kafka().groupId(),
+        config.kafka().bootstrapServers(),
+        config.topics().requests(),
+        config.nimble().baseUrl());
+    thread.start();
+    return this;
+  }
+
+  public WorkerStatus status() {
+    return status;
+  }
+
+  public NimbleGateway gateway() {
+    return gateway;
+  }
+
+  /** Waits for the loop to end (after {@link #close()} or a fatal error). */
+  public boolean awaitStop(Duration timeout) throws InterruptedException {
+    thread.join(Math.max(1, timeout.toMillis()));
+    return !thread.isAlive();
+  }
+
+  /**
+   * Drains within the grace period: in-flight submissions are recorded, then everything commits.
+   */
+  @Override
+  public void close() {
+    loop.drain();
+    try {
+      thread.join(config.shutdownGrace().toMillis() + 15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    client.close();
+    scheduler.shutdownNow();
+  }
+
+  /** Stops as a crash would: nothing more is committed. */
+  public void halt() {
+    loop.halt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    client.close();
+    scheduler.shutdownNow();
+  }
+
+  private void runLoop() {
+    try {
+      loop.run();
+    } catch (RuntimeException | Error e) {
+      log.error("The consume loop died", e);
+      status.stopped();
+    }
+  }
+
+  private Output newOutput(Map<String, Object> producerProps) {
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+    if (config.kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE) {
+      return new TransactionalOutput(producer, metrics::commit);
+    }
+    return new AtLeastOnceOutput(producer, consumer::commitSync, metrics::commit);
+  }
+
+  private Map<String, Object> common() {
+    Map<String, Object> props = new HashMap<>(config.kafka().clientProperties());
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+    return props;
+  }
+
+  private Map<String, Object> adminProperties() {
+    Map<String, Object> props = new HashMap<>();
+    for (Map.Entry<String, Object> e : common().entrySet()) {
+      if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(e.getKey())) {
+        props.put(e.getKey(), e.getValue());
+      }
+    }
+    props.put(
+        CommonClientConfigs.CLIENT_ID_CONFIG, "nimble-worker-admin-" + config.kafka().instanceId());
+    return props;
+  }
+
+  private Map<String, Object> consumerProperties() {
+    Map<String, Object> props = only(ConsumerConfig.configNames());
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().groupId());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    props.putIfAbsent(
+        ConsumerConfig.CLIENT_ID_CONFIG, "nimble-worker-" + config.kafka().instanceId());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return props;
+  }
+
+  private Map<String, Object> restoreProperties() {
+    Map<String, Object> props = only(ConsumerConfig.configNames());
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    props.put(
+        ConsumerConfig.CLIENT_ID_CONFIG, "nimble-worker-restore-" + config.kafka().instanceId());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return props;
+  }
+
+  private Map<String, Object> producerProperties(TopicSetup.Layout layout) {
+    Map<String, Object> props = only(ProducerConfig.configNames());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.putIfAbsent(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1_048_576, layout.maxOutcomeBytes()));
+    props.put(
+        ProducerConfig.CLIENT_ID_CONFIG, "nimble-worker-" + config.kafka().instanceId() + "-out");
+    if (config.kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE) {
+      props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.kafka().transactionalId());
+      props.put(
+          ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+          (int) config.kafka().transactionTimeout().toMillis());
+    }
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return props;
+  }
+
+  private Map<String, Object> only(java.util.Set<String> names) {
+    Map<String, Object> props = new HashMap<>();
+    for (Map.Entry<String, Object> e : common().entrySet()) {
+      if (names.contains(e.getKey())) {
+        props.put(e.getKey(), e.getValue());
+      }
+    }
+    return props;
+  }
+}
