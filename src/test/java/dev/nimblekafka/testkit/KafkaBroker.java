@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -298,16 +297,14 @@ public final class KafkaBroker {
   }
 
   /**
-   * The offsets group {@code groupId} has committed, by partition; empty if none. Offsets sent to a
-   * transaction that is still completing are waited for ({@code require_stable}), so right after
-   * {@code commitTransaction()} they are there.
+   * The offsets group {@code groupId} has committed, by partition; empty if none. Offsets sent with
+   * a transaction show here only once the commit markers are written, a moment after {@code
+   * commitTransaction()} returns: wait for them with Awaitility.
    */
   public Map<TopicPartition, Long> committedOffsets(String groupId) {
-    ListConsumerGroupOffsetsOptions stable =
-        new ListConsumerGroupOffsetsOptions().requireStable(true);
     Map<TopicPartition, OffsetAndMetadata> offsets =
         get(
-            admin().listConsumerGroupOffsets(groupId, stable).partitionsToOffsetAndMetadata(),
+            admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
             "list offsets of group " + groupId);
     return offsets.entrySet().stream()
         .filter(e -> e.getValue() != null)
