@@ -1,0 +1,104 @@
+package dev.nimblekafka.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("NIMBLE_API_KEY", "sk-test-123");
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+
+  @Test
+  void defaultsMatchTheDocumentedContract() {
+    WorkerConfig config = ConfigLoader.load(env(), Optional.empty());
+    assertThat(config.topics().requests()).isEqualTo("nimble.requests");
+    assertThat(config.topics().results()).isEqualTo("nimble.results");
+    assertThat(config.topics().failures()).isEqualTo("nimble.failures");
+    assertThat(config.topics().state()).isEqualTo("nimble.worker.state");
+    assertThat(config.kafka().groupId()).isEqualTo("nimble-worker");
+    assertThat(config.kafka().guarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
+    assertThat(config.nimble().baseUrl().toString()).isEqualTo("https://sdk.nimbleway.com");
+    assertThat(config.tasks().maxPending()).isEqualTo(100);
+    assertThat(config.resilience().callsPerSecond()).isEqualTo(83);
+    assertThat(config.httpPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void everyBadSettingIsNamedWithItsValue() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    env(
+                        "POLL_MAX_INTERVAL", "0ms",
+                        "MAX_PENDING_TASKS", "lots",
+                        "NIMBLE_BASE_URL", "ftp://x",
+                        "PROCESSING_GUARANTEE", "maybe",
+                        "RESULTS_TOPIC", "nimble.requests"),
+                    Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("POLL_MAX_INTERVAL must be >= 10ms but was 0ms")
+        .hasMessageContaining("MAX_PENDING_TASKS must be a whole number but was lots")
+        .hasMessageContaining("NIMBLE_BASE_URL must be an http(s) URL but was ftp://x")
+        .hasMessageContaining("PROCESSING_GUARANTEE must be one of")
+        .hasMessageContaining("RESULTS_TOPIC must differ from REQUESTS_TOPIC");
+  }
+
+  @Test
+  void theApiKeyIsRequiredAndNeverPrinted() {
+    Map<String, String> noKey = env();
+    noKey.remove("NIMBLE_API_KEY");
+    assertThatThrownBy(() -> ConfigLoader.load(noKey, Optional.empty()))
+        .hasMessageContaining("NIMBLE_API_KEY must be set");
+    WorkerConfig config = ConfigLoader.load(env(), Optional.empty());
+    assertThat(config.toString()).doesNotContain("sk-test-123");
+  }
+
+  @Test
+  void kafkaVariablesPassThroughAsClientSettings() {
+    WorkerConfig config =
+        ConfigLoader.load(
+            env(
+                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SERVICE_HOST", "10.0.0.1",
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092"),
+            Optional.empty());
+    assertThat(config.kafka().clientProperties())
+        .containsEntry("security.protocol", "SASL_PLAINTEXT")
+        .containsEntry("sasl.mechanism", "PLAIN")
+        .doesNotContainKey("service.host");
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("broker:9092");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(env("KAFKA_ENABLE_AUTO_COMMIT", "true"), Optional.empty()))
+        .hasMessageContaining("KAFKA_ENABLE_AUTO_COMMIT cannot be set");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(env("KAFKA_SECURITY_PROTOCOL", "PIGEON"), Optional.empty()))
+        .hasMessageContaining("security.protocol");
+  }
+
+  @Test
+  void aPropertiesFileIsReadAndTheEnvironmentWins(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("worker.properties");
+    Files.writeString(
+        file, "REQUESTS_TOPIC=from-file\nCOMMIT_INTERVAL=250ms\nMAX_PENDING_TASKS=7\n");
+    WorkerConfig config = ConfigLoader.load(env("MAX_PENDING_TASKS", "9"), Optional.of(file));
+    assertThat(config.topics().requests()).isEqualTo("from-file");
+    assertThat(config.kafka().commitInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.tasks().maxPending()).isEqualTo(9);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.nimblekafka.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RequestParserTest {
+  private final RequestParser parser = new RequestParser(new ObjectMapper());
+
+  private ParseResult parse(String json) {
+    return parser.parse("nimble.requests", 3, 42, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private RequestError error(String json) {
+    ParseResult result = parse(json);
+    assertThat(result).isInstanceOf(ParseResult.Invalid.class);
+    return ((ParseResult.Invalid) result).error();
+  }
+
+  @Test
+  void aValidExtractRequestKeepsUnknownFieldsAndMetadata() {
+    ParseResult result =
+        parse(
+            "{\"request_id\":\"order-42\",\"extract\":{\"url\":\"https://www.example.com\","
+                + "\"render\":true,\"formats\":[\"html\",\"markdown\"],\"brand_new_field\":7},"
+                + "\"metadata\":{\"tenant\":\"acme\"}}");
+    ExtractionRequest request = ((ParseResult.Valid) result).request();
+    assertThat(request.requestId()).isEqualTo("order-42");
+    assertThat(request.kind()).isEqualTo(Kind.EXTRACT);
+    assertThat(request.body().get("brand_new_field").asInt()).isEqualTo(7);
+    assertThat(request.metadata().get("tenant").asText()).isEqualTo("acme");
+    assertThat(request.delivery()).isNull();
+  }
+
+  @Test
+  void aMissingIdIsDerivedFromTheRecordCoordinates() {
+    ParseResult result =
+        parse("{\"agent\":{\"agent\":\"amazon_pdp\",\"params\":{\"asin\":\"B0\"}}}");
+    assertThat(((ParseResult.Valid) result).request().requestId())
+        .isEqualTo("nimble.requests-3-42");
+  }
+
+  @Test
+  void storageOptionsAreReadFromExtractAndFromAgentParams() {
+    ParseResult extract =
+        parse(
+            "{\"extract\":{\"url\":\"https://a.io\",\"storage_type\":\"s3\","
+                + "\"storage_url\":\"s3://bucket/p/\",\"storage_compress\":true}}");
+    assertThat(((ParseResult.Valid) extract).request().delivery().objectUrl("T1"))
+        .isEqualTo("s3://bucket/p/T1.json.gz");
+    ParseResult agent =
+        parse(
+            "{\"agent\":{\"agent\":\"google_search\",\"params\":{\"query\":\"q\","
+                + "\"storage_type\":\"gs\",\"storage_url\":\"gs://b\",\"storage_object_name\":\"x\"}}}");
+    assertThat(((ParseResult.Valid) agent).request().delivery().objectUrl("T1"))
+        .isEqualTo("gs://b/x.json");
+  }
+
+  @Test
+  void badBytesAreParseErrors() {
+    byte[] latin1 = {'{', '"', 'a', '"', ':', '"', (byte) 0xE9, '"', '}'};
+    ParseResult result = parser.parse("t", 0, 1, latin1);
+    assertThat(((ParseResult.Invalid) result).error().code()).isEqualTo("INVALID_ENCODING");
+    assertThat(((ParseResult.Invalid) parser.parse("t", 0, 1, null)).error().code())
+        .isEqualTo("EMPTY_REQUEST");
+    assertThat(error("{not json").code()).isEqualTo("INVALID_JSON");
+    assertThat(error("{} {}").code()).isEqualTo("INVALID_JSON");
+    assertThat(error("[1,2]").message()).contains("JSON object");
+    assertThat(error("{not json").stage()).isEqualTo("parse");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}|'extract|agent'|neither|",
+        "{\"extract\":{\"url\":\"https://a.io\"},\"agent\":{\"agent\":\"x\",\"params\":{\"q\":1}}}|'extract|agent'|both|",
+        "{\"extract\":{}}|extract.url|required|",
+        "{\"extract\":{\"url\":7}}|extract.url|string|",
+        "{\"extract\":{\"url\":\"ftp://a.io\"}}|extract.url|http|",
+        "{\"extract\":{\"url\":\"https://a.io/a b\"}}|extract.url|spaces|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"formats\":[\"pdf\"]}}|extract.formats|html|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"request_timeout\":180001}}|extract.request_timeout|180000|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"render_options\":{\"timeout\":200000}}}|extract.render_options.timeout|180000|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"storage_type\":\"s3\"}}|extract.storage_url|together|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"storage_url\":\"s3://b/\"}}|extract.storage_type|together|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"storage_type\":\"s3\",\"storage_url\":\"gs://b/\"}}|extract.storage_url|s3://|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"storage_type\":\"azure\",\"storage_url\":\"s3://b/\"}}|extract.storage_type|s3|",
+        "{\"extract\":{\"url\":\"https://a.io\",\"callback_url\":\"nope\"}}|extract.callback_url|http|",
+        "{\"agent\":{\"params\":{\"q\":1}}}|agent.agent|agent name|",
+        "{\"agent\":{\"agent\":\"google_search\",\"params\":{}}}|agent.params|at least 1|",
+        "{\"agent\":{\"agent\":\"google_search\",\"params\":{\"q\":1},\"formats\":[\"text\"]}}|agent.formats|html|",
+        "{\"request_id\":5,\"extract\":{\"url\":\"https://a.io\"}}|request_id|string|",
+        "{\"request_id\":\"a\\u0001b\",\"extract\":{\"url\":\"https://a.io\"}}|request_id|control|",
+      })
+  void eachViolationNamesTheFieldAndTheLimit(
+      String json, String field, String inMessage, String alsoInMessage) {
+    RequestError error = error(json);
+    assertThat(error.stage()).isEqualTo("validate");
+    assertThat(error.field()).isEqualTo(field);
+    assertThat(error.message()).contains(inMessage);
+    if (alsoInMessage != null) {
+      assertThat(error.message()).contains(alsoInMessage);
+    }
+  }
+
+  @Test
+  void documentedLimitsAreEnforcedAtTheirBoundaries() {
+    String url2048 = "https://a.io/" + "x".repeat(2048 - 13);
+    assertThat(parse("{\"extract\":{\"url\":\"" + url2048 + "\"}}"))
+        .isInstanceOf(ParseResult.Valid.class);
+    RequestError tooLong = error("{\"extract\":{\"url\":\"" + url2048 + "y\"}}");
+    assertThat(tooLong.message())
+        .isEqualTo("extract.url must be at most 2048 characters but has 2049");
+    assertThat(tooLong.limit()).isEqualTo(2048);
+
+    assertThat(parse(withCookies(100))).isInstanceOf(ParseResult.Valid.class);
+    assertThat(error(withCookies(101)).message())
+        .isEqualTo("extract.cookies must have at most 100 cookies but has 101");
+
+    assertThat(parse(withHeaders(50))).isInstanceOf(ParseResult.Valid.class);
+    assertThat(error(withHeaders(51)).message())
+        .isEqualTo("extract.headers must have at most 50 headers but has 51");
+
+    assertThat(parse("{\"extract\":{\"url\":\"https://a.io\",\"request_timeout\":180000}}"))
+        .isInstanceOf(ParseResult.Valid.class);
+  }
+
+  @Test
+  void metadataIsKeptOnFailuresWhenReadable() {
+    RequestError error = error("{\"metadata\":{\"tenant\":\"acme\"},\"extract\":{}}");
+    assertThat(error.metadata().get("tenant").asText()).isEqualTo("acme");
+    assertThat(error.requestId()).isEqualTo("nimble.requests-3-42");
+  }
+
+  private static String withCookies(int n) {
+    StringBuilder cookies = new StringBuilder("[");
+    for (int i = 0; i < n; i++) {
+      cookies
+          .append(i == 0 ? "" : ",")
+          .append("{\"name\":\"c")
+          .append(i)
+          .append("\",\"value\":\"v\"}");
+    }
+    return "{\"extract\":{\"url\":\"https://a.io\",\"cookies\":" + cookies + "]}}";
+  }
+
+  private static String withHeaders(int n) {
+    StringBuilder headers = new StringBuilder("{");
+    for (int i = 0; i < n; i++) {
+      headers.append(i == 0 ? "" : ",").append("\"h").append(i).append("\":\"v\"");
+    }
+    return "{\"extract\":{\"url\":\"https://a.io\",\"headers\":" + headers + "}}}";
+  }
+}
