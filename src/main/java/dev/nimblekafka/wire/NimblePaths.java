@@ -8,6 +8,7 @@ public final class NimblePaths {
   public static final String AGENTS_RUN = "/v1/agents/run";
   public static final String AGENTS_ASYNC = "/v1/agents/async";
   public static final String AGENTS_BATCH = "/v1/agents/batch";
+  public static final String AGENTS = "/v1/agents";
   public static final String TASKS = "/v1/tasks";
   public static final String BATCHES = "/v1/batches";
 

@@ -1,0 +1,13 @@
+package dev.nimblekafka.sim;
+
+/** The {@code api_type} of a task: which family of endpoints created it. */
+enum ApiType {
+  EXTRACT("extract"),
+  AGENT("agent");
+
+  final String wire;
+
+  ApiType(String wire) {
+    this.wire = wire;
+  }
+}

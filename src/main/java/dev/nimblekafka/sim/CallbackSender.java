@@ -1,0 +1,78 @@
+package dev.nimblekafka.sim;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * POSTs the documented callback payload ({@code {"status":"success","task":{...}}}, the task
+ * without result data) to a task's {@code callback_url} when it ends, completed or failed. One
+ * attempt, a short timeout, no retries; outcomes are counted (2xx: sent, anything else: failed).
+ * Runs on named background threads.
+ */
+final class CallbackSender implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
+
+  private final ExecutorService executor =
+      Executors.newFixedThreadPool(2, new SimThreads("callback"));
+  private final HttpClient client;
+  private final Duration timeout;
+  private final TaskJson json;
+  private final StatsRecorder stats;
+
+  CallbackSender(Duration timeout, TaskJson json, StatsRecorder stats) {
+    this.timeout = timeout;
+    this.json = json;
+    this.stats = stats;
+    this.client =
+        HttpClient.newBuilder()
+            .executor(executor)
+            .connectTimeout(timeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+  }
+
+  void send(SimTask task) {
+    HttpRequest request;
+    try {
+      request =
+          HttpRequest.newBuilder(URI.create(task.delivery.callbackUrl()))
+              .timeout(timeout)
+              .header("Content-Type", "application/json")
+              .header("User-Agent", "nimble-simulator")
+              .POST(
+                  HttpRequest.BodyPublishers.ofByteArray(
+                      json.envelope(task, TaskJson.View.CURRENT)))
+              .build();
+    } catch (IllegalArgumentException e) {
+      stats.callbacksFailed.increment();
+      log.debug("callback of task {} has an unusable URL: {}", task.id, e.getMessage());
+      return;
+    }
+    client
+        .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              if (error == null && response.statusCode() / 100 == 2) {
+                stats.callbacksSent.increment();
+              } else {
+                stats.callbacksFailed.increment();
+                log.debug(
+                    "callback of task {} failed: {}",
+                    task.id,
+                    error != null ? error.toString() : "status " + response.statusCode());
+              }
+            });
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,26 @@
+package dev.nimblekafka.sim;
+
+/**
+ * Where a simulated task is in its life. Legal moves: QUEUED to RUNNING (a slot of the plan freed)
+ * or EXPIRED (never started within the pending expiry); RUNNING to COMPLETED or FAILED. Anything
+ * else is a bug and throws.
+ */
+enum Phase {
+  QUEUED,
+  RUNNING,
+  COMPLETED,
+  FAILED,
+  EXPIRED;
+
+  boolean canMoveTo(Phase next) {
+    return switch (this) {
+      case QUEUED -> next == RUNNING || next == EXPIRED;
+      case RUNNING -> next == COMPLETED || next == FAILED;
+      case COMPLETED, FAILED, EXPIRED -> false;
+    };
+  }
+
+  boolean finished() {
+    return this == COMPLETED || this == FAILED;
+  }
+}

@@ -1,0 +1,237 @@
+package dev.nimblekafka.sim;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The read endpoints: task status and results, the task list, batches and agents.
+ *
+ * <p>Undocumented answers chosen here:
+ *
+ * <ul>
+ *   <li>{@code GET /v1/tasks/{id}/results} before the task finished: 404 {@code {"status":
+ *       "failed","error":"Task results not ready","task_id":...,"state":...}}; for a failed task:
+ *       404 {@code {"status":"failed","error":"Task failed, no results","task_id":...,"state":...,
+ *       "task_error":...}}. Expired or unknown tasks: the documented 404 {@code Task not found}.
+ *   <li>{@code GET /v1/tasks} lists the newest first. {@code next_cursor} is opaque (a UUID that
+ *       encodes a position), so it stays valid even when the task it points at expires; a task id
+ *       is also accepted as a cursor. A malformed cursor or limit is a 400 schema error.
+ *   <li>{@code GET /v1/batches/{id}}: tasks that are gone are {@code null} in {@code tasks} (the
+ *       schema allows it) and count as done; the batch itself is gone when all its tasks are.
+ *       {@code completed_count} counts completed and failed tasks.
+ * </ul>
+ */
+final class ReadEndpoints {
+  private final TaskStore store;
+  private final TaskJson json;
+  private final ResultFactory results;
+  private final StateVocabulary states;
+  private final Clock clock;
+
+  ReadEndpoints(
+      TaskStore store, TaskJson json, ResultFactory results, StateVocabulary states, Clock clock) {
+    this.store = store;
+    this.json = json;
+    this.results = results;
+    this.states = states;
+    this.clock = clock;
+  }
+
+  Reply handle(Route route, String param, String rawQuery) {
+    return switch (route) {
+      case TASK_GET -> task(param);
+      case TASK_RESULTS -> results(param);
+      case TASKS_LIST -> list(Query.parse(rawQuery));
+      case BATCH_GET -> batch(param, true);
+      case BATCH_PROGRESS -> batch(param, false);
+      case AGENTS_LIST -> agents(Query.parse(rawQuery));
+      case AGENT_GET -> agent(param);
+      default -> throw new IllegalArgumentException("not a read route: " + route);
+    };
+  }
+
+  private Reply task(String id) {
+    SimTask task = store.get(id, clock.millis());
+    if (task == null) {
+      return Replies.taskNotFound();
+    }
+    return Reply.json(200, json.envelope(task, TaskJson.View.CURRENT)).withHeader("x-task-id", id);
+  }
+
+  private Reply results(String id) {
+    SimTask task = store.get(id, clock.millis());
+    if (task == null) {
+      return Replies.taskNotFound();
+    }
+    Phase phase = task.phase();
+    if (phase == Phase.COMPLETED) {
+      return Reply.json(200, results.render(task)).withHeader("x-task-id", id);
+    }
+    if (phase == Phase.FAILED) {
+      return Replies.resultsOfFailedTask(id, states.name(phase), task.error());
+    }
+    return Replies.resultsNotReady(id, states.name(phase));
+  }
+
+  private Reply list(Map<String, String> query) {
+    Validator v = new Validator();
+    int limit = 100;
+    String rawLimit = query.get("limit");
+    if (rawLimit != null) {
+      try {
+        limit = Integer.parseInt(rawLimit);
+        if (limit < 1) {
+          v.minimum("/limit", "#/properties/limit", 1);
+        }
+      } catch (NumberFormatException e) {
+        v.type("/limit", "#/properties/limit", "integer");
+      }
+    }
+    long from = Long.MAX_VALUE;
+    String cursor = query.get("cursor");
+    if (cursor != null && !cursor.isEmpty()) {
+      from = cursorPosition(cursor);
+      if (from < 0) {
+        v.format("/cursor", "#/properties/cursor", "uuid");
+      }
+    }
+    if (!v.ok()) {
+      return Replies.badRequest(v.errors());
+    }
+    TaskStore.Page page = store.list(from, limit, clock.millis());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + page.tasks().size() * 600);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("data");
+      for (SimTask task : page.tasks()) {
+        json.write(g, task, TaskJson.View.LISTED);
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("pagination");
+      g.writeBooleanField("has_next", page.hasNext());
+      if (page.hasNext()) {
+        g.writeStringField("next_cursor", new UUID(0, page.nextSeq()).toString());
+      } else {
+        g.writeNullField("next_cursor");
+      }
+      g.writeNumberField("total", store.size());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Reply.json(200, out.toByteArray());
+  }
+
+  /** The list position a cursor stands for, or -1 if it is no cursor. */
+  private long cursorPosition(String cursor) {
+    try {
+      UUID uuid = UUID.fromString(cursor);
+      if (uuid.getMostSignificantBits() == 0) {
+        return uuid.getLeastSignificantBits();
+      }
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
+    return store.seqOf(cursor);
+  }
+
+  private Reply batch(String id, boolean withTasks) {
+    long now = clock.millis();
+    SimBatch batch = store.batch(id, now);
+    if (batch == null) {
+      return Replies.batchNotFound();
+    }
+    SimTask[] tasks = batch.tasks();
+    int done = 0;
+    long completedAt = 0;
+    for (SimTask task : tasks) {
+      boolean gone = store.isGone(task, now);
+      if (gone || task.phase().finished()) {
+        done++;
+        completedAt = Math.max(completedAt, task.modifiedAt());
+      }
+    }
+    boolean completed = done == tasks.length;
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(256 + (withTasks ? tasks.length * 600 : 0));
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("status", "success");
+      g.writeStringField("id", batch.id());
+      g.writeBooleanField("completed", completed);
+      g.writeNumberField("completed_count", done);
+      g.writeNumberField("progress", (double) done / tasks.length);
+      if (withTasks) {
+        g.writeStringField("created_at", TaskJson.timestamp(batch.createdAt()));
+      }
+      if (completed) {
+        g.writeStringField("completed_at", TaskJson.timestamp(completedAt));
+      }
+      if (withTasks) {
+        g.writeArrayFieldStart("tasks");
+        for (SimTask task : tasks) {
+          if (store.isGone(task, now)) {
+            g.writeNull();
+          } else {
+            json.write(g, task, TaskJson.View.LISTED);
+          }
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Reply.json(200, out.toByteArray());
+  }
+
+  private static Reply agents(Map<String, String> query) {
+    int limit;
+    int offset;
+    try {
+      limit = Integer.parseInt(query.getOrDefault("limit", "100"));
+      offset = Integer.parseInt(query.getOrDefault("offset", "0"));
+    } catch (NumberFormatException e) {
+      Validator v = new Validator();
+      v.type(query.containsKey("limit") ? "/limit" : "/offset", "#", "integer");
+      return Replies.badRequest(v.errors());
+    }
+    List<AgentCatalog.Agent> all = AgentCatalog.all();
+    ArrayNode array = Json.array();
+    for (int i = Math.max(0, offset);
+        i < all.size() && array.size() < Math.min(250, Math.max(1, limit));
+        i++) {
+      array.add(all.get(i).summary());
+    }
+    return Reply.json(200, array);
+  }
+
+  private static Reply agent(String name) {
+    AgentCatalog.Agent agent = AgentCatalog.find(name);
+    if (agent == null) {
+      return Replies.agentNotFound();
+    }
+    ObjectNode node = agent.summary();
+    node.putObject("output_schema");
+    ObjectNode input = node.putArray("input_properties").addObject();
+    input.put("name", agent.mainParam());
+    input.put("required", true);
+    input.put("type", "string");
+    input.put("description", "The " + agent.mainParam().replace('_', ' ') + " to extract");
+    input.put("is_localization_param", false);
+    input.put("is_pagination_param", false);
+    ObjectNode flags = node.putObject("feature_flags");
+    flags.put("is_localization_supported", false);
+    flags.put("is_pagination_supported", false);
+    return Reply.json(200, node);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.nimblekafka.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Makes a task's result body on demand, in the shape of the synchronous Extract (or Agent)
+ * response: {@code {url, task_id, status:"success", status_code:200, data:{...}, metadata:{
+ * query_time, query_duration, response_parameters, driver, agent?, tag?}, warnings:[]}}.
+ *
+ * <p>{@code data} is a pure function of the task's input: the same input always gives the same
+ * content. It holds the requested {@code formats} (extract default: html; agents: none besides
+ * {@code parsing}), {@code parsing} for agents (an array for listing agents, an object for detail
+ * pages) and for extract requests with {@code parse}/{@code parser}. When a result size is set, the
+ * main text field is padded so the body reaches about that many bytes.
+ */
+final class ResultFactory {
+  private final long targetSize;
+
+  ResultFactory(long targetSize) {
+    this.targetSize = targetSize;
+  }
+
+  /** The result of a finished task. */
+  byte[] render(SimTask task) {
+    return render(task, task.finishedAt());
+  }
+
+  /** The result of {@code task} as if it finished at {@code finishedAt}. */
+  byte[] render(SimTask task, long finishedAt) {
+    JsonNode input = Json.read(task.input);
+    return task.apiType == ApiType.AGENT
+        ? agent(task, input, finishedAt)
+        : extract(task, input, finishedAt);
+  }
+
+  private byte[] extract(SimTask task, JsonNode input, long finishedAt) {
+    String url = input.path("url").asText();
+    PageContent page = new PageContent(task.inputKey.lo(), url);
+    ObjectNode body = envelope(task, url);
+    ObjectNode data = body.putObject("data");
+    Set<String> formats = formats(input, Set.of("html"));
+    addFormats(data, page, formats);
+    JsonNode parser = input.get("parser");
+    if (input.path("parse").asBoolean(false) || (parser != null && parser.isObject())) {
+      ObjectNode parsing = data.putObject("parsing");
+      if (parser != null && parser.isObject()) {
+        parser.fieldNames().forEachRemaining(name -> parsing.put(name, page.phrase(name, 3)));
+      }
+    }
+    String driver =
+        input.path("driver").isTextual()
+            ? input.get("driver").asText()
+            : input.path("render").asBoolean(false) ? "vx8" : "vx6";
+    metadata(body, task, finishedAt, url, driver, input.path("tag"), null);
+    return pad(body, data, page, null);
+  }
+
+  private byte[] agent(SimTask task, JsonNode input, long finishedAt) {
+    AgentCatalog.Agent agent = AgentCatalog.find(task.agent);
+    JsonNode params = input.path("params");
+    String key = mainValue(params, agent.mainParam());
+    String url =
+        "https://" + agent.domain() + agent.path() + URLEncoder.encode(key, StandardCharsets.UTF_8);
+    PageContent page = new PageContent(task.inputKey.lo(), url);
+    ObjectNode body = envelope(task, url);
+    ObjectNode data = body.putObject("data");
+    JsonNode parsing = agent.listing() ? listing(page, agent) : detail(page, agent, key);
+    data.set("parsing", parsing);
+    addFormats(data, page, formats(input, Set.of()));
+    metadata(body, task, finishedAt, url, "vx8", params.path("tag"), agent.name());
+    return pad(body, data, page, parsing);
+  }
+
+  private static ObjectNode envelope(SimTask task, String url) {
+    ObjectNode body = Json.object();
+    body.put("url", url);
+    body.put("task_id", task.id);
+    body.put("status", "success");
+    body.put("status_code", 200);
+    return body;
+  }
+
+  private static void metadata(
+      ObjectNode body,
+      SimTask task,
+      long finishedAt,
+      String url,
+      String driver,
+      JsonNode tag,
+      String agent) {
+    ObjectNode metadata = body.putObject("metadata");
+    metadata.put("query_time", TaskJson.timestamp(task.startedAt()));
+    metadata.put("query_duration", Math.max(0, finishedAt - task.startedAt()));
+    metadata.putObject("response_parameters").put("input_url", url);
+    metadata.put("driver", driver);
+    if (agent != null) {
+      metadata.put("agent", agent);
+    }
+    if (tag.isTextual()) {
+      metadata.put("tag", tag.asText());
+    }
+    body.putArray("warnings");
+  }
+
+  private static Set<String> formats(JsonNode input, Set<String> defaults) {
+    JsonNode formats = input.get("formats");
+    if (formats == null || !formats.isArray()) {
+      return defaults;
+    }
+    Set<String> wanted = new LinkedHashSet<>();
+    formats.forEach(f -> wanted.add(f.asText()));
+    return wanted;
+  }
+
+  private static void addFormats(ObjectNode data, PageContent page, Set<String> formats) {
+    for (String format : formats) {
+      switch (format) {
+        case "html" -> data.put("html", page.html());
+        case "markdown" -> data.put("markdown", page.markdown());
+        case "text" -> data.put("text", page.text());
+        case "links" -> data.set("links", page.linksJson());
+        case "headers" -> data.set("headers", page.headersJson());
+        case "screenshot" -> data.put("screenshot", PageContent.SCREENSHOT_PNG_BASE64);
+        default -> {
+          // validation admits only known formats
+        }
+      }
+    }
+  }
+
+  private static ArrayNode listing(PageContent page, AgentCatalog.Agent agent) {
+    ArrayNode items = Json.array();
+    SplittableRandom random = new SplittableRandom(page.url.hashCode());
+    for (int i = 0; i < 10; i++) {
+      ObjectNode item = items.addObject();
+      item.put("position", i + 1);
+      item.put("title", page.phrase("title" + i, 4));
+      item.put("url", "https://" + agent.domain() + "/item/" + (100_000 + random.nextInt(900_000)));
+      if (agent.vertical().equals("Ecommerce")) {
+        item.put("price", cents(random));
+        item.put("currency", "USD");
+      } else {
+        item.put("snippet", page.phrase("snippet" + i, 12));
+      }
+    }
+    return items;
+  }
+
+  private static ObjectNode detail(PageContent page, AgentCatalog.Agent agent, String key) {
+    SplittableRandom random = new SplittableRandom(page.url.hashCode());
+    ObjectNode item = Json.object();
+    item.put("title", page.title);
+    item.put(agent.mainParam(), key);
+    item.put("url", page.url);
+    item.put("brand", page.phrase("brand", 1));
+    item.put("price", cents(random));
+    item.put("currency", "USD");
+    item.put("rating", Math.round((1 + random.nextDouble() * 4) * 10) / 10.0);
+    item.put("review_count", random.nextInt(20_000));
+    item.put("availability", random.nextInt(10) == 0 ? "out_of_stock" : "in_stock");
+    ArrayNode images = item.putArray("images");
+    for (int i = 1; i <= 3; i++) {
+      images.add("https://images." + page.host + "/" + key.hashCode() + "-" + i + ".jpg");
+    }
+    return item;
+  }
+
+  private static double cents(SplittableRandom random) {
+    return (100 + random.nextInt(50_000)) / 100.0;
+  }
+
+  private static String mainValue(JsonNode params, String mainParam) {
+    JsonNode main = params.get(mainParam);
+    if (main != null && main.isValueNode()) {
+      return main.asText();
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (field.getValue().isValueNode() && !Delivery.FIELDS.contains(field.getKey())) {
+        return field.getValue().asText();
+      }
+    }
+    return "item";
+  }
+
+  /** Serialises {@code body}, padding its main text so it reaches the target size. */
+  private byte[] pad(ObjectNode body, ObjectNode data, PageContent page, JsonNode parsing) {
+    byte[] plain = Json.bytes(body);
+    if (plain.length >= targetSize) {
+      return plain;
+    }
+    int missing = (int) Math.min(Integer.MAX_VALUE - 64, targetSize - plain.length);
+    for (String field : new String[] {"html", "markdown", "text"}) {
+      if (data.has(field)) {
+        data.put(field, data.get(field).asText() + page.filler(missing));
+        return Json.bytes(body);
+      }
+    }
+    String filler = page.filler(Math.max(0, missing - 20));
+    if (parsing instanceof ObjectNode object) {
+      object.put("description", filler);
+    } else if (parsing instanceof ArrayNode array && array.size() > 0) {
+      ((ObjectNode) array.get(0)).put("description", filler);
+    } else {
+      data.put("text", filler);
+    }
+    return Json.bytes(body);
+  }
+}
