@@ -76,6 +76,11 @@ public final class AtLeastOnceOutput implements Output {
   }
 
   @Override
+  public void halt() {
+    producer.close(Duration.ZERO);
+  }
+
+  @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
   }

@@ -31,4 +31,7 @@ public interface Output extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Closes without flushing or finishing anything, as a crash would. */
+  void halt();
 }

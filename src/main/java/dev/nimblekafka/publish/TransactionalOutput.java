@@ -92,6 +92,11 @@ public final class TransactionalOutput implements Output {
   }
 
   @Override
+  public void halt() {
+    producer.close(Duration.ZERO);
+  }
+
+  @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
   }

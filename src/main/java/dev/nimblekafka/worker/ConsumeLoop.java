@@ -141,7 +141,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   private void shutdown() {
     if (halted) {
-      output.close();
+      output.halt();
       consumer.close(Duration.ZERO);
       restorer.close();
       status.stopped();
@@ -174,6 +174,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         return;
       }
       driver.install(state, restored.tasks());
+      status.restored(restored.tasks().size());
       refreshPartitionStatus();
     } else if (event instanceof LoopEvent.RestoreFailed failed) {
       PartitionState state = driver.partition(failed.partition());
@@ -207,6 +208,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
     try {
       output.commit(offsets, consumer.groupMetadata());
+      driver.committed();
       for (PartitionState state : driver.partitions()) {
         state.lastCommitted =
             offsets.get(new TopicPartition(requestsTopic, state.partition)).offset();
@@ -264,7 +266,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       }
     }
     status.pause(reason, detail);
-    status.load(driver.queued(), driver.slotsUsed());
+    status.load(driver.queued(), driver.slotsUsed(), driver.atRisk());
   }
 
   private void housekeeping() {

@@ -71,6 +71,7 @@ final class TaskDriver {
   private final TaskTimers timers = new TaskTimers();
   private int slotsUsed;
   private int submissionsInFlight;
+  private int recordedSinceCommit;
   private int checksInFlight;
   private final int maxChecksInFlight;
   private long submitPausedUntil;
@@ -152,6 +153,15 @@ final class TaskDriver {
 
   int submissionsInFlight() {
     return submissionsInFlight;
+  }
+
+  /** Submissions a crash now would lose track of (in flight, or recorded but not committed). */
+  int atRisk() {
+    return submissionsInFlight + recordedSinceCommit;
+  }
+
+  void committed() {
+    recordedSinceCommit = 0;
   }
 
   /** Puts a partition's restored tasks back under watch; none is submitted again. */
@@ -380,6 +390,7 @@ final class TaskDriver {
                   task.partition(),
                   task.requestId(),
                   codec.encode(task.toStored(topics.requests()))));
+      recordedSinceCommit++;
       if (task.closeOffset()) {
         state.offsets.closed(task.sourceOffset());
       }

@@ -16,6 +16,8 @@ public final class WorkerStatus {
   private volatile String pauseDetail;
   private volatile int queued;
   private volatile int slotsUsed;
+  private volatile int atRisk;
+  private volatile long restoredTasks;
   private final Map<Integer, Integer> pendingByPartition = new ConcurrentHashMap<>();
 
   /** Live: the loop thread has not died. */
@@ -56,6 +58,19 @@ public final class WorkerStatus {
     return pendingByPartition.getOrDefault(partition, 0);
   }
 
+  /**
+   * Tasks Nimble may have created that a crash now would forget: submissions in flight plus those
+   * recorded since the last commit. A crash can create at most this many duplicate tasks.
+   */
+  public int atRisk() {
+    return atRisk;
+  }
+
+  /** Pending tasks taken over from the state topic since start. */
+  public long restoredTasks() {
+    return restoredTasks;
+  }
+
   public Map<Integer, Integer> pendingByPartition() {
     return Map.copyOf(pendingByPartition);
   }
@@ -78,9 +93,14 @@ public final class WorkerStatus {
     this.pauseDetail = detail;
   }
 
-  void load(int queued, int slotsUsed) {
+  void load(int queued, int slotsUsed, int atRisk) {
     this.queued = queued;
     this.slotsUsed = slotsUsed;
+    this.atRisk = atRisk;
+  }
+
+  void restored(int count) {
+    restoredTasks += count;
   }
 
   void pending(int partition, int count) {

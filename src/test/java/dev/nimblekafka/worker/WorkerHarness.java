@@ -190,6 +190,34 @@ final class WorkerHarness implements AutoCloseable {
     }
   }
 
+  /** {@code n} valid extract requests with ids {@code <prefix>-<i>} and distinct URLs. */
+  static List<String> extractRequests(String prefix, int n) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      values.add(
+          "{\"request_id\":\"%s-%d\",\"extract\":{\"url\":\"https://site.example/%s/%d\"},\"metadata\":{\"i\":%d}}"
+              .formatted(prefix, i, prefix, i, i));
+    }
+    return values;
+  }
+
+  /** Asserts every id has exactly one outcome, and no other outcome exists. */
+  static Map<String, Outcome> exactlyOnce(
+      List<Outcome> outcomes, java.util.Collection<String> ids) {
+    Map<String, Outcome> byId = new HashMap<>();
+    List<String> duplicates = new ArrayList<>();
+    for (Outcome outcome : outcomes) {
+      if (byId.put(outcome.requestId(), outcome) != null) {
+        duplicates.add(outcome.requestId());
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(duplicates).as("duplicate outcomes").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(byId.keySet())
+        .as("one outcome per request")
+        .containsExactlyInAnyOrderElementsOf(ids);
+    return byId;
+  }
+
   private static String requestIdOf(String value) {
     try {
       JsonNode node = JSON.readTree(value);
