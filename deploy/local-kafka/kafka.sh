@@ -203,6 +203,8 @@ stop_pid() {
     if ((SECONDS >= deadline)); then
       say "no exit ${STOP_TIMEOUT}s after SIGTERM; sending SIGKILL to $pid"
       kill -KILL "$pid" 2>/dev/null || true
+      local gone=$((SECONDS + 5))
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < gone)); do sleep 0.1; done
       break
     fi
     sleep 0.2
