@@ -129,6 +129,10 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
+
+# After a kill, a restart waits until the old registration expires: 4 s rather than 9 s.
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 PROPS
   if [[ -n "$KAFKA_SASL_PORT" ]]; then
     cat >>"$CONFIG" <<PROPS
@@ -203,6 +207,8 @@ stop_pid() {
     if ((SECONDS >= deadline)); then
       say "no exit ${STOP_TIMEOUT}s after SIGTERM; sending SIGKILL to $pid"
       kill -KILL "$pid" 2>/dev/null || true
+      local gone=$((SECONDS + 5))
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < gone)); do sleep 0.1; done
       break
     fi
     sleep 0.2

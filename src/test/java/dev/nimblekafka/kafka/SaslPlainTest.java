@@ -81,5 +81,10 @@ class SaslPlainTest {
         .singleElement()
         .asString()
         .contains("username=\"worker\"");
+    assertThat(broker.saslEnvironment("worker", "pw"))
+        .containsEntry("KAFKA_BOOTSTRAP_SERVERS", broker.saslBootstrapServers())
+        .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+        .containsEntry("KAFKA_SASL_MECHANISM", "PLAIN")
+        .containsKey("KAFKA_SASL_JAAS_CONFIG");
   }
 }

@@ -42,12 +42,16 @@ final class InProcessBroker implements BrokerBackend {
   private final int port;
   private final int saslPort;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook;
 
   private InProcessBroker(Path dataDir, KafkaRaftServer server, int port, int saslPort) {
     this.dataDir = dataDir;
     this.server = server;
     this.port = port;
     this.saslPort = saslPort;
+    // Normally JUnit closes the broker; this covers a JVM that ends without that.
+    this.shutdownHook = new Thread(this::close, "in-process-kafka-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -198,6 +202,9 @@ final class InProcessBroker implements BrokerBackend {
     if (closed.compareAndSet(false, true)) {
       stop(server);
       deleteRecursively(dataDir);
+      if (Thread.currentThread() != shutdownHook) {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      }
     }
   }
 

@@ -107,6 +107,22 @@ public final class KafkaBroker {
     return props;
   }
 
+  /**
+   * The worker's environment for the SASL listener: {@code KAFKA_BOOTSTRAP_SERVERS}, {@code
+   * KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM} and {@code KAFKA_SASL_JAAS_CONFIG}.
+   */
+  public Map<String, String> saslEnvironment(String username, String password) {
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS",
+        saslBootstrapServers(),
+        "KAFKA_SECURITY_PROTOCOL",
+        "SASL_PLAINTEXT",
+        "KAFKA_SASL_MECHANISM",
+        "PLAIN",
+        "KAFKA_SASL_JAAS_CONFIG",
+        plainJaasConfig(username, password));
+  }
+
   /** The {@code sasl.jaas.config} value a PLAIN client sends. */
   public static String plainJaasConfig(String username, String password) {
     return "org.apache.kafka.common.security.plain.PlainLoginModule required"
