@@ -142,15 +142,29 @@ final class TopicSetup {
     }
   }
 
+  /** A topic setting; a topic created a moment ago may take a few tries to become visible. */
   private static String config(Admin admin, String topic, String name)
       throws InterruptedException, ExecutionException, TimeoutException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config =
-        admin
-            .describeConfigs(Set.of(resource))
-            .all()
-            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-            .get(resource);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    Config config;
+    while (true) {
+      try {
+        config =
+            admin
+                .describeConfigs(Set.of(resource))
+                .all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource);
+        break;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(100); // metadata of a new topic is still propagating
+      }
+    }
     ConfigEntry entry = config == null ? null : config.get(name);
     return entry == null ? null : entry.value();
   }
