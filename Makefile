@@ -6,10 +6,13 @@ JAR := target/nimble-kafka-worker.jar
 .PHONY: build test run format clean image compose-config k8s-render
 
 build: ## build the executable jar
-	$(MVN) -DskipTests package
+	$(MVN) -q -DskipTests package
 
 test: ## run the whole test suite (a real Kafka broker is started in-process)
 	$(MVN) verify
+
+run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
+	@deploy/local/run.sh
 
 format: ## rewrite sources in the project's format
 	$(MVN) spotless:apply

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs Nimble's asynchronous web-extraction API at volume from Apache Kafka.",
-    subcommands = {WorkerCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      WorkerCommand.class,
+      SubmitCommand.class,
+      SimCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   private Main() {}

@@ -33,6 +33,33 @@ public final class ConfigLoader {
     return load(new Settings(values));
   }
 
+  /** The Kafka side only, for the command-line tools. */
+  public static ClientSettings loadClient(Map<String, String> environment) {
+    Settings s = new Settings(environment);
+    Topics topics = topics(s);
+    ClientSettings settings =
+        new ClientSettings(
+            s.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+            KafkaProperties.passthrough(s),
+            topics);
+    if (!s.problems().isEmpty()) {
+      throw new ConfigException(s.problems());
+    }
+    return settings;
+  }
+
+  private static Topics topics(Settings s) {
+    Topics topics =
+        new Topics(
+            s.string("REQUESTS_TOPIC", "nimble.requests"),
+            s.string("RESULTS_TOPIC", "nimble.results"),
+            s.string("FAILURES_TOPIC", "nimble.failures"),
+            s.string("STATE_TOPIC", "nimble.worker.state"),
+            s.string("CALLBACKS_TOPIC", "nimble.worker.callbacks"));
+    checkTopicNames(s, topics);
+    return topics;
+  }
+
   private static WorkerConfig load(Settings s) {
     String groupId = s.string("WORKER_GROUP_ID", "nimble-worker");
     String instanceId = s.string("WORKER_INSTANCE_ID", defaultInstanceId());
@@ -50,14 +77,7 @@ public final class ConfigLoader {
             s.duration("TRANSACTION_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1)),
             s.bool("CREATE_TOPICS", true),
             s.integer("TOPIC_PARTITIONS", 12, 1, 10_000));
-    Topics topics =
-        new Topics(
-            s.string("REQUESTS_TOPIC", "nimble.requests"),
-            s.string("RESULTS_TOPIC", "nimble.results"),
-            s.string("FAILURES_TOPIC", "nimble.failures"),
-            s.string("STATE_TOPIC", "nimble.worker.state"),
-            s.string("CALLBACKS_TOPIC", "nimble.worker.callbacks"));
-    checkTopicNames(s, topics);
+    Topics topics = topics(s);
 
     String key = s.required("NIMBLE_API_KEY", "the Nimble API key, sent as a Bearer token");
     NimbleClientSettings nimble =

@@ -8,15 +8,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads named settings from a flat map (environment over properties file) and collects every
  * problem, so start-up reports all bad settings at once, each by name and value.
  */
 final class Settings {
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
 
   private final Map<String, String> values;
   private final List<String> problems = new ArrayList<>();
@@ -156,37 +153,10 @@ final class Settings {
   }
 
   static Duration parseDuration(String text) {
-    String trimmed = text.strip().toLowerCase(Locale.ROOT);
-    if (trimmed.startsWith("pt") || trimmed.startsWith("p")) {
-      return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
-    }
-    Matcher matcher = DURATION.matcher(trimmed);
-    if (!matcher.matches()) {
-      throw new IllegalArgumentException("not a duration: " + text);
-    }
-    double amount = Double.parseDouble(matcher.group(1));
-    double millis =
-        switch (matcher.group(2)) {
-          case "ms" -> amount;
-          case "s" -> amount * 1_000;
-          case "m" -> amount * 60_000;
-          case "h" -> amount * 3_600_000;
-          default -> amount * 86_400_000;
-        };
-    return Duration.ofMillis((long) millis);
+    return Durations.parse(text);
   }
 
   static String format(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis % 3_600_000 == 0 && millis > 0) {
-      return millis / 3_600_000 + "h";
-    }
-    if (millis % 60_000 == 0 && millis > 0) {
-      return millis / 60_000 + "m";
-    }
-    if (millis % 1_000 == 0 && millis > 0) {
-      return millis / 1_000 + "s";
-    }
-    return millis + "ms";
+    return Durations.format(duration);
   }
 }

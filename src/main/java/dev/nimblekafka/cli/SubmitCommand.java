@@ -1,0 +1,186 @@
+package dev.nimblekafka.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.config.ClientSettings;
+import dev.nimblekafka.config.ConfigException;
+import dev.nimblekafka.config.ConfigLoader;
+import dev.nimblekafka.config.Durations;
+import dev.nimblekafka.request.RequestParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Produce extraction requests to the requests topic, and with --wait collect their outcomes.",
+      "",
+      "Input: one URL per line (becomes {\"extract\":{\"url\":...}}), or one JSON request per line",
+      "(JSONL, the request contract). Blank lines and lines starting with # are skipped.",
+      "Outcomes are printed as JSON lines, one per request, from the results and failures topics",
+      "(read_committed). Kafka settings come from KAFKA_BOOTSTRAP_SERVERS and KAFKA_*; topic names",
+      "from REQUESTS_TOPIC, RESULTS_TOPIC, FAILURES_TOPIC.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  nimble-kafka-worker submit examples/urls.txt --wait",
+      "  cat requests.jsonl | nimble-kafka-worker submit - --wait --output outcomes.jsonl"
+    })
+final class SubmitCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "File to read, or - for stdin.")
+  String file;
+
+  @Option(names = "--wait", description = "Wait for every request's outcome and print it.")
+  boolean waitForOutcomes;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10m",
+      description = "Give up waiting after this long (default ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write outcomes to this file instead of stdout.")
+  Path output;
+
+  @Option(names = "--no-progress", description = "No progress line on stderr.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    ClientSettings settings;
+    try {
+      settings = ConfigLoader.loadClient(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    List<String> lines = readLines();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    OutcomeReader reader =
+        waitForOutcomes ? OutcomeReader.fromNow(settings) : null; // before producing
+    Set<String> ids = new LinkedHashSet<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer(settings)) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      List<String> explicit = new ArrayList<>();
+      int n = 0;
+      for (String line : lines) {
+        ObjectNode request = toRequest(line, run, n++);
+        String id = request.path("request_id").asText(null);
+        explicit.add(id);
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    settings.topics().requests(),
+                    id == null ? null : id.getBytes(StandardCharsets.UTF_8),
+                    JSON.writeValueAsBytes(request))));
+      }
+      for (int i = 0; i < sent.size(); i++) {
+        RecordMetadata meta = sent.get(i).get();
+        String id = explicit.get(i);
+        ids.add(
+            id != null
+                ? id
+                : RequestParser.derivedId(meta.topic(), meta.partition(), meta.offset()));
+      }
+    }
+    System.err.printf("submitted %d requests to %s%n", ids.size(), settings.topics().requests());
+    if (reader == null) {
+      return 0;
+    }
+    try (reader;
+        PrintStream out =
+            output == null
+                ? System.out
+                : new PrintStream(Files.newOutputStream(output), true, StandardCharsets.UTF_8)) {
+      Progress progress = new Progress(ids.size(), !noProgress && System.console() != null);
+      OutcomeReader.Summary summary =
+          reader.collect(
+              ids,
+              Durations.parse("--timeout", timeout),
+              outcome -> {
+                out.println(outcome.json());
+                progress.update(outcome.failed());
+              });
+      progress.finish();
+      System.err.printf(
+          "%d results, %d failures, %d still pending%n",
+          summary.results(),
+          summary.failures(),
+          ids.size() - summary.results() - summary.failures());
+      return summary.results() + summary.failures() == ids.size() ? 0 : 3;
+    }
+  }
+
+  private List<String> readLines() throws IOException {
+    BufferedReader in =
+        "-".equals(file)
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+            : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    List<String> lines = new ArrayList<>();
+    try (in) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String trimmed = line.strip();
+        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+          lines.add(trimmed);
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** A JSON line is sent as it is; a URL line becomes an extract request with a fresh id. */
+  static ObjectNode toRequest(String line, String run, int n) throws IOException {
+    if (line.startsWith("{")) {
+      JsonNode node = JSON.readTree(line);
+      if (node instanceof ObjectNode object) {
+        return object;
+      }
+    }
+    ObjectNode request = JSON.createObjectNode();
+    request.put("request_id", "submit-" + run + "-" + n);
+    request.putObject("extract").put("url", line);
+    return request;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(ClientSettings settings) {
+    var props = settings.properties(ProducerConfig.configNames());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
+    return new KafkaProducer<>(props);
+  }
+}
