@@ -51,213 +51,46 @@ final class AgentCatalog {
     }
   }
 
+  /** name | display name | vertical | entity type | domain | main input | path before it. */
+  private static final String TABLE =
+      """
+      aldi_clp | Aldi Category Landing Page | Ecommerce | Category Landing Page (CLP) | www.aldi.us | category | /c/
+      aldi_pdp | Aldi Product Details Page | Ecommerce | Product Detail Page (PDP) | www.aldi.us | product_id | /p/
+      amazon_best_sellers | Amazon Best Sellers | Ecommerce | Product Listing Page (PLP) | www.amazon.com | category | /gp/bestsellers/
+      amazon_pdp | Amazon Product Details Page | Ecommerce | Product Detail Page (PDP) | www.amazon.com | asin | /dp/
+      amazon_plp | Amazon CLP | Ecommerce | Category Landing Page (CLP) | www.amazon.com | category | /b?node=
+      amazon_serp | Amazon Search Results | Ecommerce | Search Engine Results Page (SERP) | www.amazon.com | keyword | /s?k=
+      best_buy_pdp | Best Buy Product Details Page | Ecommerce | Product Detail Page (PDP) | www.bestbuy.com | sku | /site/
+      doordash_pdp | DoorDash Store Page | Food | Product Detail Page (PDP) | www.doordash.com | store_id | /store/
+      google_maps_reviews | Google Maps Reviews | Search | Reviews | www.google.com | place_id | /maps/place/?q=place_id:
+      google_maps_search | Google Maps Search | Search | Search Engine Results Page (SERP) | www.google.com | query | /maps/search/
+      google_search | Google Search | Search | Search Engine Results Page (SERP) | www.google.com | query | /search?q=
+      homedepot_pdp | Home Depot Product Details Page | Ecommerce | Product Detail Page (PDP) | www.homedepot.com | product_id | /p/
+      homedepot_serp | Home Depot Search Results | Ecommerce | Search Engine Results Page (SERP) | www.homedepot.com | keyword | /s/
+      instagram_post | Instagram Post | Social | Post | www.instagram.com | post_id | /p/
+      kroger_pdp | Kroger Product Details Page | Ecommerce | Product Detail Page (PDP) | www.kroger.com | product_id | /p/
+      perplexity | Perplexity Answer | LLM | Answer | www.perplexity.ai | prompt | /search?q=
+      target_pdp | Target Product Details Page | Ecommerce | Product Detail Page (PDP) | www.target.com | tcin | /p/-/A-
+      target_serp | Target Search Results | Ecommerce | Search Engine Results Page (SERP) | www.target.com | query | /s?searchTerm=
+      tiktok_account | TikTok Account | Social | Profile | www.tiktok.com | username | /@
+      walmart_pdp | Walmart Product Details Page | Ecommerce | Product Detail Page (PDP) | www.walmart.com | product_id | /ip/
+      walmart_serp | Walmart Search Results | Ecommerce | Search Engine Results Page (SERP) | www.walmart.com | keyword | /search?q=
+      yelp_serp | Yelp Search Results | Local | Search Engine Results Page (SERP) | www.yelp.com | query | /search?find_desc=
+      youtube_shorts | YouTube Shorts | Social | Video | www.youtube.com | video_id | /shorts/
+      zillow_pdp | Zillow Property Details | Real Estate | Product Detail Page (PDP) | www.zillow.com | zpid | /homedetails/
+      zillow_plp | Zillow Property Listings | Real Estate | Product Listing Page (PLP) | www.zillow.com | zip_code | /homes/
+      """;
+
   private static final Map<String, Agent> AGENTS = new LinkedHashMap<>();
 
   static {
-    String pdp = "Product Detail Page (PDP)";
-    String serp = "Search Engine Results Page (SERP)";
-    String plp = "Product Listing Page (PLP)";
-    String clp = "Category Landing Page (CLP)";
-    add(
-        "aldi_clp",
-        "Aldi Category Landing Page",
-        "Ecommerce",
-        clp,
-        "www.aldi.us",
-        "category",
-        "/c/");
-    add(
-        "aldi_pdp",
-        "Aldi Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.aldi.us",
-        "product_id",
-        "/p/");
-    add(
-        "amazon_best_sellers",
-        "Amazon Best Sellers",
-        "Ecommerce",
-        plp,
-        "www.amazon.com",
-        "category",
-        "/gp/bestsellers/");
-    add(
-        "amazon_pdp",
-        "Amazon Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.amazon.com",
-        "asin",
-        "/dp/");
-    add("amazon_plp", "Amazon CLP", "Ecommerce", clp, "www.amazon.com", "category", "/b?node=");
-    add(
-        "amazon_serp",
-        "Amazon Search Results",
-        "Ecommerce",
-        serp,
-        "www.amazon.com",
-        "keyword",
-        "/s?k=");
-    add(
-        "best_buy_pdp",
-        "Best Buy Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.bestbuy.com",
-        "sku",
-        "/site/");
-    add(
-        "doordash_pdp",
-        "DoorDash Store Page",
-        "Food",
-        pdp,
-        "www.doordash.com",
-        "store_id",
-        "/store/");
-    add(
-        "google_maps_reviews",
-        "Google Maps Reviews",
-        "Search",
-        serp,
-        "www.google.com",
-        "place_id",
-        "/maps/place/?q=place_id:");
-    add(
-        "google_maps_search",
-        "Google Maps Search",
-        "Search",
-        serp,
-        "www.google.com",
-        "query",
-        "/maps/search/");
-    add("google_search", "Google Search", "Search", serp, "www.google.com", "query", "/search?q=");
-    add(
-        "homedepot_pdp",
-        "Home Depot Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.homedepot.com",
-        "product_id",
-        "/p/");
-    add(
-        "homedepot_serp",
-        "Home Depot Search Results",
-        "Ecommerce",
-        serp,
-        "www.homedepot.com",
-        "keyword",
-        "/s/");
-    add(
-        "instagram_post",
-        "Instagram Post",
-        "Social",
-        "Post",
-        "www.instagram.com",
-        "post_id",
-        "/p/");
-    add(
-        "kroger_pdp",
-        "Kroger Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.kroger.com",
-        "product_id",
-        "/p/");
-    add(
-        "perplexity",
-        "Perplexity Answer",
-        "LLM",
-        "Answer",
-        "www.perplexity.ai",
-        "prompt",
-        "/search?q=");
-    add(
-        "target_pdp",
-        "Target Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.target.com",
-        "tcin",
-        "/p/-/A-");
-    add(
-        "target_serp",
-        "Target Search Results",
-        "Ecommerce",
-        serp,
-        "www.target.com",
-        "query",
-        "/s?searchTerm=");
-    add(
-        "tiktok_account",
-        "TikTok Account",
-        "Social",
-        "Profile",
-        "www.tiktok.com",
-        "username",
-        "/@");
-    add(
-        "walmart_pdp",
-        "Walmart Product Details Page",
-        "Ecommerce",
-        pdp,
-        "www.walmart.com",
-        "product_id",
-        "/ip/");
-    add(
-        "walmart_serp",
-        "Walmart Search Results",
-        "Ecommerce",
-        serp,
-        "www.walmart.com",
-        "keyword",
-        "/search?q=");
-    add(
-        "yelp_serp",
-        "Yelp Search Results",
-        "Local",
-        serp,
-        "www.yelp.com",
-        "query",
-        "/search?find_desc=");
-    add(
-        "youtube_shorts",
-        "YouTube Shorts",
-        "Social",
-        "Video",
-        "www.youtube.com",
-        "video_id",
-        "/shorts/");
-    add(
-        "zillow_pdp",
-        "Zillow Property Details",
-        "Real Estate",
-        pdp,
-        "www.zillow.com",
-        "zpid",
-        "/homedetails/");
-    add(
-        "zillow_plp",
-        "Zillow Property Listings",
-        "Real Estate",
-        plp,
-        "www.zillow.com",
-        "zip_code",
-        "/homes/");
+    for (String line : TABLE.strip().split("\n")) {
+      String[] f = line.split("\\s*\\|\\s*");
+      AGENTS.put(f[0], new Agent(f[0], f[1], f[2], f[3], f[4], f[5], f[6]));
+    }
   }
 
   private AgentCatalog() {}
-
-  private static void add(
-      String name,
-      String displayName,
-      String vertical,
-      String entityType,
-      String domain,
-      String mainParam,
-      String path) {
-    AGENTS.put(name, new Agent(name, displayName, vertical, entityType, domain, mainParam, path));
-  }
 
   /** The agent, or null if there is none of that name. */
   static Agent find(String name) {

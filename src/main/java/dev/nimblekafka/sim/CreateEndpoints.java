@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,12 +23,16 @@ final class CreateEndpoints {
   private final TaskStore store;
   private final TaskJson json;
   private final ResultFactory results;
+  private final Executor io;
 
-  CreateEndpoints(TaskFactory factory, TaskStore store, TaskJson json, ResultFactory results) {
+  /** {@code io} renders and answers synchronous calls, off the thread that ended the task. */
+  CreateEndpoints(
+      TaskFactory factory, TaskStore store, TaskJson json, ResultFactory results, Executor io) {
     this.factory = factory;
     this.store = store;
     this.json = json;
     this.results = results;
+    this.io = io;
   }
 
   CompletionStage<Reply> handle(Route route, byte[] body) {
@@ -67,12 +72,13 @@ final class CreateEndpoints {
     }
     SimTask task = factory.create(specs(outcome).get(0), null, true);
     factory.submit(task);
-    return task.waiter.thenApply(
+    return task.waiter.thenApplyAsync(
         t ->
             (t.phase() == Phase.COMPLETED
                     ? Reply.json(200, results.render(t))
                     : Replies.serverError(t.id))
-                .withHeader("x-task-id", t.id));
+                .withHeader("x-task-id", t.id),
+        io);
   }
 
   private CompletionStage<Reply> batch(CreateRequests.Outcome outcome) {

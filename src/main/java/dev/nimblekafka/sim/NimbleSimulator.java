@@ -117,7 +117,7 @@ public final class NimbleSimulator implements AutoCloseable {
             faults,
             new RateLimiter(config.requestsPerSecond()),
             stats,
-            new CreateEndpoints(factory, store, taskJson, results),
+            new CreateEndpoints(factory, store, taskJson, results, httpExecutor),
             new ReadEndpoints(store, taskJson, results, config.states(), config.clock()),
             scheduler,
             httpExecutor,

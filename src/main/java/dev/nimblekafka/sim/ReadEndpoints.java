@@ -206,12 +206,10 @@ final class ReadEndpoints {
       return Replies.badRequest(v.errors());
     }
     List<AgentCatalog.Agent> all = AgentCatalog.all();
+    int from = Math.min(all.size(), Math.max(0, offset));
+    int to = Math.min(all.size(), from + Math.min(250, Math.max(1, limit)));
     ArrayNode array = Json.array();
-    for (int i = Math.max(0, offset);
-        i < all.size() && array.size() < Math.min(250, Math.max(1, limit));
-        i++) {
-      array.add(all.get(i).summary());
-    }
+    all.subList(from, to).forEach(agent -> array.add(agent.summary()));
     return Reply.json(200, array);
   }
 
