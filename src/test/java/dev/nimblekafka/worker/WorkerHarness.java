@@ -108,9 +108,14 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   WorkerConfig config(String instance) {
+    return ConfigLoader.load(environment(instance), Optional.empty());
+  }
+
+  /** The environment a worker pod with this instance id would get. */
+  Map<String, String> environment(String instance) {
     Map<String, String> env = new HashMap<>(environment);
     env.put("WORKER_INSTANCE_ID", instance);
-    return ConfigLoader.load(env, Optional.empty());
+    return env;
   }
 
   Worker startWorker(String instance) {
@@ -153,6 +158,10 @@ final class WorkerHarness implements AutoCloseable {
     if (reader.assignment().isEmpty()) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String topic : List.of(results, failures)) {
+        // the worker creates these topics at start; it may run in another process
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> !reader.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty());
         reader
             .partitionsFor(topic, Duration.ofSeconds(30))
             .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
