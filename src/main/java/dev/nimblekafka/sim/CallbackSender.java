@@ -21,21 +21,35 @@ final class CallbackSender implements AutoCloseable {
 
   private final ExecutorService executor =
       Executors.newFixedThreadPool(2, new SimThreads("callback"));
-  private final HttpClient client;
   private final Duration timeout;
   private final TaskJson json;
   private final StatsRecorder stats;
+  private volatile HttpClient client;
 
   CallbackSender(Duration timeout, TaskJson json, StatsRecorder stats) {
     this.timeout = timeout;
     this.json = json;
     this.stats = stats;
-    this.client =
-        HttpClient.newBuilder()
-            .executor(executor)
-            .connectTimeout(timeout)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+  }
+
+  /** The HTTP client, made on the first callback: most simulators never send one. */
+  private HttpClient client() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          c =
+              HttpClient.newBuilder()
+                  .executor(executor)
+                  .connectTimeout(timeout)
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .build();
+          client = c;
+        }
+      }
+    }
+    return c;
   }
 
   void send(SimTask task) {
@@ -55,7 +69,7 @@ final class CallbackSender implements AutoCloseable {
       log.debug("callback of task {} has an unusable URL: {}", task.id, e.getMessage());
       return;
     }
-    client
+    client()
         .sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, error) -> {

@@ -144,7 +144,7 @@ class SimErrorsTest {
       SimHttp client = new SimHttp(limited);
       List<Integer> statuses = new ArrayList<>();
       SimHttp.Resp limitedAnswer = null;
-      for (int i = 0; i < 12; i++) {
+      for (int i = 0; i < 100 && limitedAnswer == null; i++) {
         SimHttp.Resp r =
             i % 2 == 0 ? client.get("/v1/tasks") : client.trySubmit("https://a.b/" + i);
         statuses.add(r.status());
@@ -154,7 +154,7 @@ class SimErrorsTest {
       }
 
       assertThat(statuses.subList(0, 5)).containsOnly(200);
-      assertThat(statuses).contains(429);
+      assertThat(limitedAnswer).as("a 429 among %s", statuses).isNotNull();
       assertThat(limitedAnswer.json().get("status").asText()).isEqualTo("failed");
       assertThat(limitedAnswer.json().get("msg").asText()).isEqualTo(NimbleErrors.RATE_LIMITED);
       assertThat(limitedAnswer.header("ratelimit-limit")).isEqualTo("5");

@@ -26,7 +26,7 @@ class SimLifecycleTest {
             SimConfig.builder()
                 .states(states)
                 .maxConcurrentTasks(1)
-                .taskDuration(Duration.ofMillis(400))
+                .taskDuration(Duration.ofMillis(600))
                 .build())) {
       SimHttp http = new SimHttp(sim);
       SimHttp.Resp first = http.post("/v1/extract/async", "{\"url\":\"https://a.example\"}");
@@ -56,7 +56,7 @@ class SimLifecycleTest {
         NimbleSimulator.start(
             SimConfig.builder()
                 .plan("2")
-                .taskDuration(Duration.ofMillis(300))
+                .taskDuration(Duration.ofMillis(400))
                 .requestsPerSecond(0)
                 .build())) {
       SimHttp http = new SimHttp(sim);
@@ -85,12 +85,12 @@ class SimLifecycleTest {
       List<Instant> starts = new ArrayList<>();
       for (String id : ids) {
         JsonNode metadata = http.get("/v1/tasks/" + id + "/results").json().get("metadata");
-        assertThat(metadata.get("query_duration").asLong()).isBetween(290L, 2_000L);
+        assertThat(metadata.get("query_duration").asLong()).isBetween(390L, 3_000L);
         starts.add(Instant.parse(metadata.get("query_time").asText()));
       }
       assertThat(starts).isSorted();
       assertThat(Duration.between(starts.get(0), starts.get(4)))
-          .isGreaterThanOrEqualTo(Duration.ofMillis(550));
+          .isGreaterThanOrEqualTo(Duration.ofMillis(750));
     }
   }
 
