@@ -4,7 +4,6 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.config.ConfigLoader;
 import dev.nimblekafka.config.WorkerConfig;
-import dev.nimblekafka.http.WorkerHttpServer;
 import dev.nimblekafka.worker.Worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,20 +54,19 @@ final class WorkerCommand implements Callable<Integer> {
     Worker worker;
     try {
       worker = new Worker(config, registry, Clock.systemUTC());
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | java.io.IOException e) {
       System.err.println("Cannot start: " + e.getMessage());
       return 2;
     }
-    WorkerHttpServer http =
-        new WorkerHttpServer(config.httpPort(), worker.status(), registry::scrape);
-    http.start();
     worker.start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (!worker.status().live()) {
+                    return; // the loop already died; the exit code says so
+                  }
                   worker.close();
-                  http.close();
                   ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
                   // a drained worker exits 0, not 143
                   Runtime.getRuntime().halt(0);
@@ -77,7 +75,7 @@ final class WorkerCommand implements Callable<Integer> {
     while (!worker.awaitStop(Duration.ofHours(1))) {
       // keep waiting; SIGTERM ends it through the shutdown hook
     }
-    http.close();
-    return worker.status().live() ? 0 : 1;
+    worker.close();
+    return 1; // the loop died; a drained worker exits 0 from the shutdown hook
   }
 }

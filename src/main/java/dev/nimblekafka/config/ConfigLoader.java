@@ -120,13 +120,29 @@ public final class ConfigLoader {
               + ") but was "
               + Settings.format(tasks.pollMaxInterval()));
     }
+    CallbackConfig callbacks =
+        new CallbackConfig(
+            s.optional("CALLBACK_BASE_URL").isPresent() ? s.uri("CALLBACK_BASE_URL", null) : null,
+            s.optional("CALLBACK_SECRET").orElse(null),
+            s.duration("CALLBACK_SAFETY_INTERVAL", Duration.ofSeconds(60), Duration.ofSeconds(1)),
+            s.integer("CALLBACK_MAX_BODY_BYTES", 65_536, 256, 16 * 1024 * 1024));
+    if (callbacks.enabled() && (callbacks.secret() == null || callbacks.secret().length() < 16)) {
+      s.problem(
+          "CALLBACK_SECRET must be set to at least 16 characters when CALLBACK_BASE_URL is set");
+    }
+    BatchConfig batch =
+        new BatchConfig(
+            s.bool("BATCH_SUBMIT", false),
+            s.integer("BATCH_MAX_SIZE", 100, 1, 1_000),
+            s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO));
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
     Duration grace = s.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Duration.ZERO);
 
     if (!s.problems().isEmpty()) {
       throw new ConfigException(s.problems());
     }
-    return new WorkerConfig(kafka, topics, nimble, resilience, tasks, httpPort, grace);
+    return new WorkerConfig(
+        kafka, topics, nimble, resilience, tasks, callbacks, batch, httpPort, grace);
   }
 
   private static void checkTopicNames(Settings s, Topics topics) {

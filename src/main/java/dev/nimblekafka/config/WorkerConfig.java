@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param nimble how to reach Nimble
  * @param resilience rate limit, retry and circuit breaker
  * @param tasks pending-task tracking
+ * @param callbacks push completion through Nimble's callbacks
+ * @param batch batch submission
  * @param httpPort port of the health, metrics and callback endpoints (0 picks a free one)
  * @param shutdownGrace how long a SIGTERM drain may take
  */
@@ -22,5 +24,7 @@ public record WorkerConfig(
     NimbleClientSettings nimble,
     ResilienceSettings resilience,
     TaskConfig tasks,
+    CallbackConfig callbacks,
+    BatchConfig batch,
     int httpPort,
     Duration shutdownGrace) {}

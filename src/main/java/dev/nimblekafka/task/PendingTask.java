@@ -20,6 +20,9 @@ public final class PendingTask {
   private int checks;
   private long dueAt;
   private boolean offsetOpen;
+  private boolean callback;
+  private String hintedTaskId;
+  private long completedAt;
 
   private PendingTask(
       String requestId, int partition, long sourceOffset, Kind kind, byte[] request) {
@@ -49,6 +52,7 @@ public final class PendingTask {
     task.attempts = stored.attempts();
     task.submittedAt = stored.submittedAt();
     task.firstSubmittedAt = stored.firstSubmittedAt();
+    task.callback = stored.callback();
     return task;
   }
 
@@ -85,7 +89,43 @@ public final class PendingTask {
         firstSubmittedAt,
         sourceTopic,
         sourceOffset,
-        request);
+        request,
+        callback);
+  }
+
+  /** When Nimble finished the task (epoch ms), once a status check said so. */
+  public long completedAt() {
+    return completedAt;
+  }
+
+  public void completedAt(long at) {
+    completedAt = at;
+  }
+
+  /** Whether Nimble will call the worker back for the current task. */
+  public boolean callback() {
+    return callback;
+  }
+
+  public void callback(boolean value) {
+    callback = value;
+  }
+
+  /**
+   * A callback named this task id before the worker could act on it (the task was being submitted
+   * or checked); the next step checks again at once instead of waiting.
+   */
+  public void hinted(String taskId) {
+    hintedTaskId = taskId;
+  }
+
+  /** Takes a pending hint for {@code taskId}, if there is one. */
+  public boolean takeHint(String taskId) {
+    boolean match = hintedTaskId != null && hintedTaskId.equals(taskId);
+    if (match) {
+      hintedTaskId = null;
+    }
+    return match;
   }
 
   public String requestId() {

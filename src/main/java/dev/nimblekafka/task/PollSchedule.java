@@ -38,6 +38,11 @@ public final class PollSchedule {
     return jitter(delay);
   }
 
+  /** The safety-net delay of a task that will call back: long, with jitter. */
+  public long safetyNet(Duration interval) {
+    return jitter(interval.toMillis());
+  }
+
   /** A delay for an immediate re-check (e.g. after a restore), spread to avoid a burst. */
   public long spread(long windowMillis) {
     return (long) (random.getAsDouble() * windowMillis);

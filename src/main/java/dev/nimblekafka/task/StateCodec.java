@@ -30,6 +30,7 @@ public final class StateCodec {
       g.writeNumberField("first_submitted_at", task.firstSubmittedAt());
       g.writeStringField("source_topic", task.sourceTopic());
       g.writeNumberField("source_offset", task.sourceOffset());
+      g.writeBooleanField("callback", task.callback());
       g.writeFieldName("request");
       g.writeRawValue(new String(task.request(), java.nio.charset.StandardCharsets.UTF_8));
       g.writeEndObject();
@@ -55,7 +56,8 @@ public final class StateCodec {
           node.path("first_submitted_at").asLong(),
           node.path("source_topic").asText(),
           node.path("source_offset").asLong(),
-          json.writeValueAsBytes(node.path("request")));
+          json.writeValueAsBytes(node.path("request")),
+          node.path("callback").asBoolean(false));
     } catch (IOException e) {
       throw new IllegalArgumentException("unreadable state record", e);
     }

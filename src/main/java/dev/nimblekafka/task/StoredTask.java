@@ -15,6 +15,7 @@ import dev.nimblekafka.request.Kind;
  * @param sourceTopic the requests topic
  * @param sourceOffset the request record's offset
  * @param request the request record's value (JSON)
+ * @param callback whether Nimble will call the worker back when the task ends
  */
 public record StoredTask(
     String requestId,
@@ -25,4 +26,5 @@ public record StoredTask(
     long firstSubmittedAt,
     String sourceTopic,
     long sourceOffset,
-    byte[] request) {}
+    byte[] request,
+    boolean callback) {}

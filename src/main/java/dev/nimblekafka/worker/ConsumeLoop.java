@@ -1,5 +1,7 @@
 package dev.nimblekafka.worker;
 
+import dev.nimblekafka.callback.CallbackHint;
+import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.OutputException;
 import java.time.Clock;
@@ -48,6 +50,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private final boolean resetToLatest;
   private final AtomicLong epochs = new AtomicLong();
 
+  private final Set<Integer> owned;
+  private final Consumer<byte[], byte[]> hintConsumer;
+  private final String callbacksTopic;
   private Output output;
   private volatile boolean draining;
   private volatile boolean halted;
@@ -66,8 +71,14 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       Duration commitInterval,
       Duration shutdownGrace,
       int queueLimit,
-      boolean resetToLatest) {
+      boolean resetToLatest,
+      Set<Integer> owned,
+      Consumer<byte[], byte[]> hintConsumer,
+      String callbacksTopic) {
     this.resetToLatest = resetToLatest;
+    this.owned = owned;
+    this.hintConsumer = hintConsumer;
+    this.callbacksTopic = callbacksTopic;
     this.consumer = consumer;
     this.requestsTopic = requestsTopic;
     this.restorer = restorer;
@@ -111,6 +122,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
           driver.admit(record);
         }
+        pollHints();
         drainEvents();
         driver.dispatch(draining);
         updatePauses();
@@ -140,6 +152,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   private void shutdown() {
+    if (hintConsumer != null) {
+      hintConsumer.close(Duration.ofSeconds(1));
+    }
     if (halted) {
       output.halt();
       consumer.close(Duration.ZERO);
@@ -160,6 +175,35 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   // ---- events and commits ---------------------------------------------------------------
 
+  /** Callback hints other pods forwarded to the partitions this pod owns. */
+  private void pollHints() {
+    if (hintConsumer == null || hintConsumer.assignment().isEmpty()) {
+      return;
+    }
+    for (ConsumerRecord<byte[], byte[]> record : hintConsumer.poll(Duration.ZERO)) {
+      CallbackHint hint = CallbackRouter.decode(record.partition(), record.value());
+      if (hint != null) {
+        driver.hint(hint);
+      }
+    }
+  }
+
+  private void followHints() {
+    if (hintConsumer == null) {
+      return;
+    }
+    Set<TopicPartition> wanted = new HashSet<>();
+    for (Integer partition : owned) {
+      wanted.add(new TopicPartition(callbacksTopic, partition));
+    }
+    Set<TopicPartition> added = new HashSet<>(wanted);
+    added.removeAll(hintConsumer.assignment());
+    hintConsumer.assign(wanted);
+    if (!added.isEmpty()) {
+      hintConsumer.seekToEnd(added); // older hints are covered by the restore's first checks
+    }
+  }
+
   private void drainEvents() {
     LoopEvent event;
     while ((event = events.poll()) != null) {
@@ -176,6 +220,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       driver.install(state, restored.tasks());
       status.restored(restored.tasks().size());
       refreshPartitionStatus();
+    } else if (event instanceof LoopEvent.Hint hint) {
+      driver.hint(hint.hint());
     } else if (event instanceof LoopEvent.RestoreFailed failed) {
       PartitionState state = driver.partition(failed.partition());
       if (state != null && state.epoch == failed.epoch()) {
@@ -293,8 +339,10 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition tp : partitions) {
       long epoch = epochs.incrementAndGet();
       driver.add(tp.partition(), epoch);
+      owned.add(tp.partition());
       restorer.restore(tp.partition(), epoch);
     }
+    followHints();
     refreshPartitionStatus();
   }
 
@@ -343,8 +391,10 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
       driver.drop(tp.partition());
+      owned.remove(tp.partition());
       status.forget(tp.partition());
     }
+    followHints();
     refreshPartitionStatus();
   }
 

@@ -1,5 +1,6 @@
 package dev.nimblekafka.worker;
 
+import dev.nimblekafka.callback.CallbackHint;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskResults;
@@ -28,6 +29,14 @@ sealed interface LoopEvent {
 
   record Restored(int partition, long epoch, List<StoredTask> tasks, int unreadable)
       implements LoopEvent {}
+
+  /** A callback's hint; always current (it names no ownership). */
+  record Hint(CallbackHint hint) implements LoopEvent {
+    @Override
+    public long epoch() {
+      return -1;
+    }
+  }
 
   record RestoreFailed(int partition, long epoch, Exception error) implements LoopEvent {}
 }

@@ -9,6 +9,10 @@ final class PartitionState {
   final int partition;
   final long epoch;
   final Map<String, PendingTask> tasks = new HashMap<>();
+
+  /** The same tasks by their current Nimble task id, for callbacks. */
+  final Map<String, PendingTask> byTaskId = new HashMap<>();
+
   final OffsetTracker offsets = new OffsetTracker();
   boolean restored;
   long lastCommitted = -1;

@@ -3,6 +3,10 @@ package dev.nimblekafka.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.callback.CallbackEndpoint;
+import dev.nimblekafka.callback.CallbackHint;
+import dev.nimblekafka.callback.CallbackTokens;
+import dev.nimblekafka.config.CallbackConfig;
 import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.config.Topics;
 import dev.nimblekafka.nimble.NimbleException;
@@ -54,6 +58,8 @@ final class TaskDriver {
   private static final Logger log = LoggerFactory.getLogger(TaskDriver.class);
 
   private final TaskConfig config;
+  private final CallbackConfig callbacks;
+  private final CallbackTokens tokens;
   private final Topics topics;
   private final NimbleGateway nimble;
   private final RequestParser parser;
@@ -90,8 +96,11 @@ final class TaskDriver {
       WorkerMetrics metrics,
       Queue<LoopEvent> events,
       Supplier<Output> output,
-      int callsPerSecond) {
+      int callsPerSecond,
+      CallbackConfig callbacks) {
     this.config = config;
+    this.callbacks = callbacks;
+    this.tokens = callbacks.enabled() ? new CallbackTokens(callbacks.secret()) : null;
     this.topics = topics;
     this.nimble = nimble;
     this.json = json;
@@ -170,6 +179,7 @@ final class TaskDriver {
     for (StoredTask item : stored) {
       PendingTask task = PendingTask.restored(item, state.partition);
       state.tasks.put(task.requestId(), task);
+      state.byTaskId.put(task.taskId(), task);
       slotsUsed++;
       long expectedAt = task.submittedAt() + schedule.estimator().expectedMillis();
       timers.schedule(task, Math.max(now, expectedAt) + schedule.spread(1_000));
@@ -272,6 +282,7 @@ final class TaskDriver {
     } catch (IOException e) {
       throw new IllegalStateException("a stored request became unreadable", e);
     }
+    task.callback(addCallback(body, task.kind(), task.partition(), task.requestId()));
     long started = System.nanoTime();
     CompletableFuture<TaskInfo> call =
         task.kind() == Kind.EXTRACT ? nimble.submitExtract(body) : nimble.submitAgent(body);
@@ -362,6 +373,66 @@ final class TaskDriver {
     }
   }
 
+  /**
+   * A callback said a task ended: check it with Nimble now (a callback is never trusted as data). A
+   * hint for a task this pod does not hold, or for another task id, changes nothing.
+   */
+  void hint(CallbackHint hint) {
+    PartitionState state = partitions.get(hint.partition());
+    if (state == null) {
+      metrics.callback("not_owned");
+      return;
+    }
+    PendingTask task = state.byTaskId.get(hint.taskId());
+    if (task == null) {
+      PendingTask byRequest = state.tasks.get(hint.scope());
+      if (byRequest != null && byRequest.phase() == TaskPhase.SUBMITTING) {
+        byRequest.hinted(hint.taskId()); // the callback overtook the submission's answer
+        metrics.callback("early");
+      } else {
+        metrics.callback("unknown_task");
+      }
+      return;
+    }
+    metrics.callback("hint");
+    if (task.phase() == TaskPhase.WAITING) {
+      check(task);
+    } else if (task.phase() == TaskPhase.CHECKING) {
+      task.hinted(task.taskId());
+    }
+  }
+
+  private long firstDelay(PendingTask task) {
+    return task.callback()
+        ? schedule.safetyNet(callbacks.safetyInterval())
+        : schedule.nextDelay(0, 0);
+  }
+
+  /**
+   * Points Nimble's callback at this worker when callbacks are on and the request has no callback
+   * of its own (then the worker relies on polling). Agents take it in {@code params}, as Nimble's
+   * documentation places it.
+   */
+  private boolean addCallback(ObjectNode body, Kind kind, int partition, String scope) {
+    if (tokens == null) {
+      return false;
+    }
+    ObjectNode target = body;
+    if (kind == Kind.AGENT && body.path("params").isObject() && !body.has("callback_url")) {
+      target = (ObjectNode) body.get("params");
+    }
+    if (body.hasNonNull("callback_url") || target.hasNonNull("callback_url")) {
+      return false;
+    }
+    target.put("callback_url", callbackUrl(partition, scope));
+    return true;
+  }
+
+  private String callbackUrl(int partition, String scope) {
+    String base = callbacks.baseUrl().toString().replaceAll("/+$", "");
+    return base + CallbackEndpoint.PATH + tokens.token(partition, scope);
+  }
+
   private boolean current(PendingTask task, long epoch) {
     PartitionState state = partitions.get(task.partition());
     return state != null && state.epoch == epoch && state.tasks.get(task.requestId()) == task;
@@ -379,9 +450,13 @@ final class TaskDriver {
         metrics.resubmitted();
       }
       long now = clock.millis();
-      task.submitted(info.id(), now);
-      MDC.put("task_id", info.id());
       PartitionState state = partitions.get(task.partition());
+      if (task.taskId() != null) {
+        state.byTaskId.remove(task.taskId());
+      }
+      task.submitted(info.id(), now);
+      state.byTaskId.put(info.id(), task);
+      MDC.put("task_id", info.id());
       output
           .get()
           .send(
@@ -395,7 +470,7 @@ final class TaskDriver {
         state.offsets.closed(task.sourceOffset());
       }
       log.debug("Submitted request {} as task {}", task.requestId(), info.id());
-      timers.schedule(task, now + schedule.nextDelay(0, 0));
+      timers.schedule(task, now + (task.takeHint(info.id()) ? 0 : firstDelay(task)));
     }
   }
 
@@ -442,11 +517,12 @@ final class TaskDriver {
       TaskState state = info.state();
       if (state == TaskState.SUCCEEDED) {
         observeDuration(task, info, now);
+        task.completedAt(completedAt(info, now));
         StorageDelivery delivery = storage(task);
         if (delivery != null) {
           String location =
               info.outputUrl() != null ? info.outputUrl() : delivery.objectUrl(task.taskId());
-          publishResult(task, null, location, delivery.type(), completedAt(info, now));
+          publishResult(task, null, location, delivery.type());
         } else {
           fetch(task);
         }
@@ -460,6 +536,7 @@ final class TaskDriver {
               why,
               task.attempts() + 1,
               config.maxAttempts());
+          partitions.get(task.partition()).byTaskId.remove(task.taskId());
           move(task, TaskPhase.QUEUED);
           submitQueue.addFirst(task);
         } else {
@@ -473,7 +550,13 @@ final class TaskDriver {
         expire(task, "the task is older than the retention of " + config.retention());
       } else {
         move(task, TaskPhase.WAITING);
-        timers.schedule(task, now + schedule.nextDelay(task.checks(), now - task.submittedAt()));
+        long delay =
+            task.takeHint(task.taskId())
+                ? 50
+                : task.callback()
+                    ? schedule.safetyNet(callbacks.safetyInterval())
+                    : schedule.nextDelay(task.checks(), now - task.submittedAt());
+        timers.schedule(task, now + delay);
       }
     }
   }
@@ -502,7 +585,7 @@ final class TaskDriver {
         tooLarge(task, results.size(), results.url());
         return;
       }
-      publishResult(task, results.body(), null, null, now);
+      publishResult(task, results.body(), null, null);
     }
   }
 
@@ -530,8 +613,7 @@ final class TaskDriver {
 
   // ---- outcomes ---------------------------------------------------------------------------
 
-  private void publishResult(
-      PendingTask task, byte[] body, String location, String storageType, long completedAt) {
+  private void publishResult(PendingTask task, byte[] body, String location, String storageType) {
     long now = clock.millis();
     Completion completion =
         new Completion(
@@ -551,7 +633,7 @@ final class TaskDriver {
     }
     output.get().send(record);
     metrics.outcome("results", "OK");
-    metrics.completionToResult(Duration.ofMillis(now - completedAt));
+    metrics.completionToResult(Duration.ofMillis(now - task.completedAt()));
     finish(task);
     log.debug("Published the result of request {}", task.requestId());
   }
@@ -641,6 +723,9 @@ final class TaskDriver {
     }
     move(task, TaskPhase.DONE);
     state.tasks.remove(task.requestId());
+    if (task.taskId() != null) {
+      state.byTaskId.remove(task.taskId());
+    }
   }
 
   // ---- helpers ----------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.callback.CallbackEndpoint;
+import dev.nimblekafka.callback.CallbackRouter;
+import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.config.ProcessingGuarantee;
 import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.http.WorkerHttpServer;
 import dev.nimblekafka.nimble.NimbleClient;
 import dev.nimblekafka.nimble.NimbleGateway;
 import dev.nimblekafka.publish.AtLeastOnceOutput;
@@ -14,10 +18,14 @@ import dev.nimblekafka.task.PollSchedule;
 import dev.nimblekafka.task.StateCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,8 +58,10 @@ public final class Worker implements AutoCloseable {
   private final ConsumeLoop loop;
   private final Thread thread;
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private final WorkerHttpServer http;
+  private final KafkaProducer<byte[], byte[]> hintProducer;
 
-  public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) {
+  public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) throws IOException {
     this.config = config;
     this.metrics = new WorkerMetrics(registry, status);
     ObjectMapper json = new ObjectMapper();
@@ -91,10 +101,37 @@ public final class Worker implements AutoCloseable {
     LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
     StateRestorer restorer =
         new StateRestorer(
-            new KafkaConsumer<>(restoreProperties()),
+            new KafkaConsumer<>(restoreProperties("restore")),
             config.topics().state(),
             new StateCodec(json),
             events);
+    Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    java.util.function.Supplier<String> scrape = () -> "";
+    if (registry instanceof PrometheusMeterRegistry prometheus) {
+      scrape = prometheus::scrape;
+    }
+    this.http = new WorkerHttpServer(config.httpPort(), status, scrape);
+    KafkaConsumer<byte[], byte[]> hintConsumer = null;
+    if (config.callbacks().enabled()) {
+      this.hintProducer = new KafkaProducer<>(hintProducerProperties());
+      hintConsumer = new KafkaConsumer<>(restoreProperties("hints"));
+      CallbackRouter router =
+          new CallbackRouter(
+              owned,
+              hint -> events.add(new LoopEvent.Hint(hint)),
+              hintProducer,
+              config.topics().callbacks(),
+              metrics::callback);
+      http.route(
+          CallbackEndpoint.PATH,
+          new CallbackEndpoint(
+              new CallbackTokens(config.callbacks().secret()),
+              config.callbacks().maxBodyBytes(),
+              router,
+              metrics::callback));
+    } else {
+      this.hintProducer = null;
+    }
     boolean latest =
         "latest"
             .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
@@ -114,7 +151,8 @@ public final class Worker implements AutoCloseable {
                     metrics,
                     events,
                     output,
-                    config.resilience().callsPerSecond()),
+                    config.resilience().callsPerSecond(),
+                    config.callbacks()),
             restorer,
             events,
             () -> newOutput(producerProps),
@@ -123,7 +161,10 @@ public final class Worker implements AutoCloseable {
             config.kafka().commitInterval(),
             config.shutdownGrace(),
             config.tasks().maxPending(),
-            latest);
+            latest,
+            owned,
+            hintConsumer,
+            config.topics().callbacks());
     this.thread = new Thread(this::runLoop, "consume-loop");
   }
 
@@ -135,8 +176,14 @@ public final class Worker implements AutoCloseable {
         config.kafka().bootstrapServers(),
         config.topics().requests(),
         config.nimble().baseUrl());
+    http.start();
     thread.start();
     return this;
+  }
+
+  /** The port of the health, metrics and callback endpoints. */
+  public int httpPort() {
+    return http.port();
   }
 
   public WorkerStatus status() {
@@ -164,6 +211,14 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeSides();
+  }
+
+  private void closeSides() {
+    http.close();
+    if (hintProducer != null) {
+      hintProducer.close(Duration.ofSeconds(2));
+    }
     client.close();
     scheduler.shutdownNow();
   }
@@ -176,8 +231,7 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    client.close();
-    scheduler.shutdownNow();
+    closeSides();
   }
 
   private void runLoop() {
@@ -231,7 +285,7 @@ public final class Worker implements AutoCloseable {
     return props;
   }
 
-  private Map<String, Object> restoreProperties() {
+  private Map<String, Object> restoreProperties(String role) {
     Map<String, Object> props = only(ConsumerConfig.configNames());
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -239,9 +293,21 @@ public final class Worker implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     props.put(
-        ConsumerConfig.CLIENT_ID_CONFIG, "nimble-worker-restore-" + config.kafka().instanceId());
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        "nimble-worker-" + role + "-" + config.kafka().instanceId());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return props;
+  }
+
+  private Map<String, Object> hintProducerProperties() {
+    Map<String, Object> props = only(ProducerConfig.configNames());
+    props.put(ProducerConfig.ACKS_CONFIG, "1");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(
+        ProducerConfig.CLIENT_ID_CONFIG, "nimble-worker-hints-" + config.kafka().instanceId());
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return props;
   }
 

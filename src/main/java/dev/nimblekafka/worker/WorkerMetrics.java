@@ -19,6 +19,7 @@ public final class WorkerMetrics {
   private final Timer completionToResult;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Map<String, Timer> calls = new ConcurrentHashMap<>();
+  private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> registeredPartitions = new ConcurrentHashMap<>();
 
   public WorkerMetrics(MeterRegistry registry, WorkerStatus status) {
@@ -109,6 +110,19 @@ public final class WorkerMetrics {
                     .description("Outcomes published, by topic and error code")
                     .tag("topic", topic)
                     .tag("code", code)
+                    .register(registry))
+        .increment();
+  }
+
+  /** A callback by what became of it (hint, forged, too_large, unknown_task, ...). */
+  public void callback(String outcome) {
+    callbacks
+        .computeIfAbsent(
+            outcome,
+            key ->
+                Counter.builder("nimble_worker_callbacks")
+                    .description("Callbacks received, by outcome")
+                    .tag("outcome", outcome)
                     .register(registry))
         .increment();
   }

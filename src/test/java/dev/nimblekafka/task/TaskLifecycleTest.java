@@ -45,7 +45,7 @@ class TaskLifecycleTest {
         "{\"request_id\":\"r1\",\"extract\":{\"url\":\"https://a.io\"},\"metadata\":[1,\"\\u00e9\"]}"
             .getBytes(StandardCharsets.UTF_8);
     StoredTask stored =
-        new StoredTask("r1", "t1", Kind.AGENT, 2, 1_000, 500, "requests", 77, request);
+        new StoredTask("r1", "t1", Kind.AGENT, 2, 1_000, 500, "requests", 77, request, true);
     StoredTask back = codec.decode(codec.encode(stored));
     assertThat(back.requestId()).isEqualTo("r1");
     assertThat(back.taskId()).isEqualTo("t1");

@@ -48,6 +48,7 @@ final class WorkerHarness implements AutoCloseable {
   final String group;
   private final Map<String, String> environment = new HashMap<>();
   private final List<Worker> workers = new ArrayList<>();
+  private final Map<Worker, SimpleMeterRegistry> meters = new HashMap<>();
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> reader;
   private final List<Outcome> outcomes = new ArrayList<>();
@@ -91,6 +92,7 @@ final class WorkerHarness implements AutoCloseable {
     environment.put("CIRCUIT_OPEN_WAIT", "1s");
     environment.put("ACCESS_RECHECK_INTERVAL", "500ms");
     environment.put("SHUTDOWN_GRACE_PERIOD", "5s");
+    environment.put("HTTP_PORT", "0");
     environment.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
     environment.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
     environment.putAll(env);
@@ -119,9 +121,36 @@ final class WorkerHarness implements AutoCloseable {
   }
 
   Worker startWorker(String instance) {
-    Worker worker = new Worker(config(instance), new SimpleMeterRegistry(), Clock.systemUTC());
+    return startWorker(instance, Map.of());
+  }
+
+  /** Starts an in-process worker with extra settings; its meters are in {@link #meters}. */
+  Worker startWorker(String instance, Map<String, String> extra) {
+    Map<String, String> env = environment(instance);
+    env.putAll(extra);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Worker worker;
+    try {
+      worker = new Worker(ConfigLoader.load(env, Optional.empty()), registry, Clock.systemUTC());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    meters.put(worker, registry);
     workers.add(worker);
     return worker.start();
+  }
+
+  SimpleMeterRegistry meters(Worker worker) {
+    return meters.get(worker);
+  }
+
+  /** A port nothing listens on now. */
+  static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Produces values keyed by their request id (or null), in order, and waits for the acks. */

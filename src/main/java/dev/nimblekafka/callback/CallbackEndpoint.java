@@ -1,0 +1,111 @@
+package dev.nimblekafka.callback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /callbacks/nimble/{token}}: checks the token, reads the task id from Nimble's payload
+ * ({@code {"task":{"id":...}}}), and hands a {@link CallbackHint} on. A wrong or missing token is
+ * 404, an oversized body 413, an unreadable one 400; none of them changes anything.
+ */
+public final class CallbackEndpoint implements HttpHandler {
+  public static final String PATH = "/callbacks/nimble/";
+  private static final Logger log = LoggerFactory.getLogger(CallbackEndpoint.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final CallbackTokens tokens;
+  private final int maxBodyBytes;
+  private final Consumer<CallbackHint> hints;
+  private final CallbackCounters counters;
+
+  public CallbackEndpoint(
+      CallbackTokens tokens,
+      int maxBodyBytes,
+      Consumer<CallbackHint> hints,
+      CallbackCounters counters) {
+    this.tokens = tokens;
+    this.maxBodyBytes = maxBodyBytes;
+    this.hints = hints;
+    this.counters = counters;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        reply(exchange, 405, "method not allowed", "method");
+        return;
+      }
+      String path = exchange.getRequestURI().getRawPath();
+      String token = path.length() > PATH.length() ? path.substring(PATH.length()) : "";
+      Optional<CallbackTokens.Claim> claim = tokens.verify(token);
+      if (claim.isEmpty()) {
+        reply(exchange, 404, "unknown callback", "forged");
+        return;
+      }
+      byte[] body = readLimited(exchange.getRequestBody());
+      if (body == null) {
+        reply(exchange, 413, "callback body too large", "too_large");
+        return;
+      }
+      String taskId = taskId(body);
+      if (taskId == null) {
+        reply(exchange, 400, "callback body has no task id", "unreadable");
+        return;
+      }
+      hints.accept(new CallbackHint(claim.get().partition(), claim.get().scope(), taskId));
+      reply(exchange, 202, "accepted", "accepted");
+    } catch (RuntimeException e) {
+      log.warn("Callback handling failed: {}", e.toString());
+      counters.count("error");
+    }
+  }
+
+  private void reply(HttpExchange exchange, int status, String text, String outcome)
+      throws IOException {
+    counters.count(outcome);
+    byte[] bytes = ("{\"status\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private byte[] readLimited(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+    return bytes.length > maxBodyBytes ? null : bytes;
+  }
+
+  private static String taskId(byte[] body) {
+    try {
+      JsonNode root = JSON.readTree(body);
+      if (root == null) {
+        return null;
+      }
+      JsonNode task = root.path("task");
+      JsonNode id = task.isObject() ? task.path("id") : root.path("task_id");
+      return id.isTextual() && !id.asText().isBlank() && id.asText().length() <= 128
+          ? id.asText()
+          : null;
+    } catch (IOException notJson) {
+      return null;
+    }
+  }
+
+  /** Counts callbacks by outcome (a metric in the worker). */
+  @FunctionalInterface
+  public interface CallbackCounters {
+    void count(String outcome);
+  }
+}
