@@ -132,7 +132,7 @@ public final class ConfigLoader {
     }
     BatchConfig batch =
         new BatchConfig(
-            s.bool("BATCH_SUBMIT", false),
+            s.bool("BATCH_SUBMIT", true),
             s.integer("BATCH_MAX_SIZE", 100, 1, 1_000),
             s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO));
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);

@@ -23,6 +23,8 @@ public final class PendingTask {
   private boolean callback;
   private String hintedTaskId;
   private long completedAt;
+  private long queuedAt;
+  private boolean alone;
 
   private PendingTask(
       String requestId, int partition, long sourceOffset, Kind kind, byte[] request) {
@@ -91,6 +93,24 @@ public final class PendingTask {
         sourceOffset,
         request,
         callback);
+  }
+
+  /** When the request last joined the submission queue (epoch ms). */
+  public long queuedAt() {
+    return queuedAt;
+  }
+
+  public void queuedAt(long at) {
+    queuedAt = at;
+  }
+
+  /** Submit this one on its own (its batch was refused as a whole). */
+  public boolean alone() {
+    return alone;
+  }
+
+  public void alone(boolean value) {
+    alone = value;
   }
 
   /** When Nimble finished the task (epoch ms), once a status check said so. */

@@ -1,6 +1,7 @@
 package dev.nimblekafka.worker;
 
 import dev.nimblekafka.callback.CallbackHint;
+import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskResults;
@@ -18,6 +19,24 @@ sealed interface LoopEvent {
   record Submitted(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {}
 
   record SubmitFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+
+  /** A batch call answered: one task per input, in order. */
+  record BatchSubmitted(List<PendingTask> tasks, List<Long> epochs, BatchSubmission batch)
+      implements LoopEvent {
+    @Override
+    public long epoch() {
+      return -1;
+    }
+  }
+
+  /** A batch call failed as a whole. */
+  record BatchFailed(List<PendingTask> tasks, List<Long> epochs, NimbleException error)
+      implements LoopEvent {
+    @Override
+    public long epoch() {
+      return -1;
+    }
+  }
 
   record Checked(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {}
 

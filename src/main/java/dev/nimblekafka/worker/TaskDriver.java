@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackHint;
 import dev.nimblekafka.callback.CallbackTokens;
+import dev.nimblekafka.config.BatchConfig;
 import dev.nimblekafka.config.CallbackConfig;
 import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.config.Topics;
+import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.NimbleGateway;
 import dev.nimblekafka.nimble.TaskInfo;
@@ -36,9 +38,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +63,8 @@ final class TaskDriver {
 
   private final TaskConfig config;
   private final CallbackConfig callbacks;
+  private final BatchConfig batch;
+  private final BatchPlanner planner;
   private final CallbackTokens tokens;
   private final Topics topics;
   private final NimbleGateway nimble;
@@ -97,8 +103,11 @@ final class TaskDriver {
       Queue<LoopEvent> events,
       Supplier<Output> output,
       int callsPerSecond,
-      CallbackConfig callbacks) {
+      CallbackConfig callbacks,
+      BatchConfig batch) {
     this.config = config;
+    this.batch = batch;
+    this.planner = new BatchPlanner(json);
     this.callbacks = callbacks;
     this.tokens = callbacks.enabled() ? new CallbackTokens(callbacks.secret()) : null;
     this.topics = topics;
@@ -236,6 +245,7 @@ final class TaskDriver {
               request.kind(),
               record.value());
       state.tasks.put(task.requestId(), task);
+      task.queuedAt(clock.millis());
       submitQueue.addLast(task);
     }
   }
@@ -267,21 +277,80 @@ final class TaskDriver {
       }
       return;
     }
-    while (!submitQueue.isEmpty() && slotsUsed < config.maxPending()) {
-      submit(submitQueue.pollFirst());
+    if (!batch.enabled()) {
+      while (!submitQueue.isEmpty() && slotsUsed < config.maxPending()) {
+        submit(submitQueue.pollFirst());
+      }
+      return;
+    }
+    int free = config.maxPending() - slotsUsed;
+    if (free <= 0 || submitQueue.isEmpty()) {
+      return;
+    }
+    boolean full = submitQueue.size() >= Math.min(batch.maxSize(), free);
+    if (!full && now - submitQueue.peekFirst().queuedAt() < batch.linger().toMillis()) {
+      return; // let a few more requests join the batch
+    }
+    List<PendingTask> grouped = new ArrayList<>();
+    List<ObjectNode> bodies = new ArrayList<>();
+    while (free > 0 && !submitQueue.isEmpty()) {
+      PendingTask task = submitQueue.pollFirst();
+      free--;
+      if (task.alone() || task.attempts() > 0) {
+        submit(task);
+      } else {
+        grouped.add(task);
+        bodies.add(body(task));
+      }
+    }
+    for (BatchPlanner.Group group :
+        planner.plan(grouped, bodies, batch.maxSize(), tokens != null)) {
+      if (group.single()) {
+        submit(group.tasks().get(0), group.inputs().get(0));
+      } else {
+        submitBatch(group);
+      }
     }
   }
 
+  private void submitBatch(BatchPlanner.Group group) {
+    List<PendingTask> tasks = group.tasks();
+    boolean callback = tokens != null && !group.shared().has("callback_url");
+    if (callback) {
+      String nonce = "batch-" + java.util.UUID.randomUUID();
+      group.shared().put("callback_url", callbackUrl(tasks.get(0).partition(), nonce));
+    }
+    List<Long> epochs = new ArrayList<>();
+    for (PendingTask task : tasks) {
+      move(task, TaskPhase.SUBMITTING);
+      task.callback(callback);
+      epochs.add(partitions.get(task.partition()).epoch);
+    }
+    submissionsInFlight += tasks.size();
+    ObjectNode body = planner.batchBody(group);
+    long started = System.nanoTime();
+    CompletableFuture<BatchSubmission> call =
+        group.kind() == Kind.EXTRACT
+            ? nimble.submitExtractBatch(body)
+            : nimble.submitAgentBatch(body);
+    call.whenComplete(
+        (submission, failure) -> {
+          metrics.call("batch", outcomeTag(failure), System.nanoTime() - started);
+          events.add(
+              failure == null
+                  ? new LoopEvent.BatchSubmitted(tasks, epochs, submission)
+                  : new LoopEvent.BatchFailed(tasks, epochs, NimbleException.of(failure)));
+        });
+  }
+
   private void submit(PendingTask task) {
+    submit(task, body(task));
+  }
+
+  private void submit(PendingTask task, ObjectNode body) {
     move(task, TaskPhase.SUBMITTING);
     submissionsInFlight++;
     long epoch = partitions.get(task.partition()).epoch;
-    ObjectNode body;
-    try {
-      body = body(task);
-    } catch (IOException e) {
-      throw new IllegalStateException("a stored request became unreadable", e);
-    }
     task.callback(addCallback(body, task.kind(), task.partition(), task.requestId()));
     long started = System.nanoTime();
     CompletableFuture<TaskInfo> call =
@@ -352,6 +421,12 @@ final class TaskDriver {
       if (current(e.task(), e.epoch())) {
         onSubmitFailed(e.task(), e.error());
       }
+    } else if (event instanceof LoopEvent.BatchSubmitted e) {
+      submissionsInFlight -= e.tasks().size();
+      onBatchSubmitted(e);
+    } else if (event instanceof LoopEvent.BatchFailed e) {
+      submissionsInFlight -= e.tasks().size();
+      onBatchFailed(e);
     } else if (event instanceof LoopEvent.Checked e) {
       checksInFlight--;
       if (current(e.task(), e.epoch())) {
@@ -472,6 +547,60 @@ final class TaskDriver {
       log.debug("Submitted request {} as task {}", task.requestId(), info.id());
       timers.schedule(task, now + (task.takeHint(info.id()) ? 0 : firstDelay(task)));
     }
+  }
+
+  /** Maps the batch's tasks back to their requests, in input order. */
+  private void onBatchSubmitted(LoopEvent.BatchSubmitted e) {
+    List<TaskInfo> created = e.batch().tasks();
+    for (int i = 0; i < e.tasks().size(); i++) {
+      PendingTask task = e.tasks().get(i);
+      TaskInfo info = i < created.size() ? created.get(i) : null;
+      if (!current(task, e.epochs().get(i))) {
+        if (info != null) {
+          metrics.orphaned();
+        }
+        continue;
+      }
+      if (info == null || info.id() == null) {
+        log.warn(
+            "Batch {} returned no task for request {}; submitting it alone",
+            e.batch().batchId(),
+            task.requestId());
+        requeueAlone(task);
+      } else {
+        onSubmitted(task, info);
+      }
+    }
+  }
+
+  /**
+   * A batch refused as a whole (4xx): one bad input must not fail its neighbours, so each request
+   * is submitted on its own. Other errors put the requests back as a single failure would.
+   */
+  private void onBatchFailed(LoopEvent.BatchFailed e) {
+    for (int i = 0; i < e.tasks().size(); i++) {
+      PendingTask task = e.tasks().get(i);
+      if (!current(task, e.epochs().get(i))) {
+        continue;
+      }
+      if (e.error() instanceof NimbleException.Rejected) {
+        requeueAlone(task);
+      } else {
+        onSubmitFailed(task, e.error());
+      }
+    }
+    if (e.error() instanceof NimbleException.Rejected) {
+      log.info(
+          "A batch of {} was refused ({}); submitting its requests one by one",
+          e.tasks().size(),
+          e.error().getMessage());
+    }
+  }
+
+  private void requeueAlone(PendingTask task) {
+    task.alone(true);
+    move(task, TaskPhase.QUEUED);
+    submitQueue.addFirst(task);
   }
 
   private void onSubmitFailed(PendingTask task, NimbleException error) {
@@ -739,9 +868,13 @@ final class TaskDriver {
     }
   }
 
-  private ObjectNode body(PendingTask task) throws IOException {
-    JsonNode root = json.readTree(task.request());
-    return (ObjectNode) root.get(task.kind().wire()).deepCopy();
+  private ObjectNode body(PendingTask task) {
+    try {
+      JsonNode root = json.readTree(task.request());
+      return (ObjectNode) root.get(task.kind().wire()).deepCopy();
+    } catch (IOException e) {
+      throw new IllegalStateException("a held request became unreadable", e);
+    }
   }
 
   private StorageDelivery storage(PendingTask task) {
