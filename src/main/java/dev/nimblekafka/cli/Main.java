@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       WorkerCommand.class,
       SubmitCommand.class,
+      StatusCommand.class,
+      TailCommand.class,
       SimCommand.class,
       CommandLine.HelpCommand.class
     })

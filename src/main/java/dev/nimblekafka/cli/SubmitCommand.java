@@ -38,11 +38,15 @@ import picocli.CommandLine.Parameters;
     description = {
       "Produce extraction requests to the requests topic, and with --wait collect their outcomes.",
       "",
-      "Input: one URL per line (becomes {\"extract\":{\"url\":...}}), or one JSON request per line",
-      "(JSONL, the request contract). Blank lines and lines starting with # are skipped.",
-      "Outcomes are printed as JSON lines, one per request, from the results and failures topics",
-      "(read_committed). Kafka settings come from KAFKA_BOOTSTRAP_SERVERS and KAFKA_*; topic names",
-      "from REQUESTS_TOPIC, RESULTS_TOPIC, FAILURES_TOPIC.",
+      "Input: one URL per line (it becomes {\"extract\":{\"url\":...}}), or one JSON request per"
+          + " line (JSONL, the request contract). Blank lines and lines starting with # are skipped.",
+      "",
+      "With --wait, outcomes are printed as JSON lines, one per request, from the results and"
+          + " failures topics (read_committed), with a live progress line on a terminal and a"
+          + " summary at the end. Ctrl-C stops waiting; what was submitted is still processed.",
+      "",
+      "Kafka settings come from KAFKA_BOOTSTRAP_SERVERS and KAFKA_*; topic names from"
+          + " REQUESTS_TOPIC, RESULTS_TOPIC and FAILURES_TOPIC.",
       ""
     },
     footer = {

@@ -31,6 +31,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
@@ -160,6 +161,8 @@ public final class KafkaBroker {
     Awaitility.await("leaders for every partition of " + name)
         .atMost(ADMIN_TIMEOUT)
         .pollInterval(Duration.ofMillis(20))
+        // a topic created a moment ago may not be in the metadata yet: keep asking
+        .ignoreExceptionsMatching(e -> e.getCause() instanceof UnknownTopicOrPartitionException)
         .until(() -> allPartitionsLed(name, partitions));
     return name;
   }
