@@ -135,6 +135,10 @@ public final class ConfigLoader {
             s.bool("BATCH_SUBMIT", true),
             s.integer("BATCH_MAX_SIZE", 100, 1, 1_000),
             s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO));
+    String logFormat = s.string("LOG_FORMAT", "plain");
+    if (!logFormat.equals("plain") && !logFormat.equals("json")) {
+      s.problem("LOG_FORMAT must be plain or json but was " + logFormat);
+    }
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
     Duration grace = s.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Duration.ZERO);
 

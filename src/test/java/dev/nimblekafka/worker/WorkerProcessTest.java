@@ -2,6 +2,8 @@ package dev.nimblekafka.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.sim.NimbleSimulator;
 import dev.nimblekafka.sim.SimConfig;
 import dev.nimblekafka.testkit.KafkaBroker;
@@ -39,11 +41,14 @@ class WorkerProcessTest {
       Map<String, String> env = harness.environment("term-a");
       env.put("HTTP_PORT", "0");
       env.put("SHUTDOWN_GRACE_PERIOD", "10s");
+      env.put("LOG_FORMAT", "json");
+      env.put("LOG_LEVEL", "DEBUG");
       Path log = dir.resolve("worker.log");
       ProcessBuilder builder =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-Xmx256m",
+                  "-Dlogback.configurationFile=logback.xml", // the product's, not the tests'
                   "-cp",
                   System.getProperty("java.class.path"),
                   "dev.nimblekafka.cli.Main",
@@ -65,13 +70,39 @@ class WorkerProcessTest {
         worker.destroyForcibly();
       }
 
+      assertJsonLogsWithoutTheKey(log);
+
       harness.startWorker("term-b");
       List<WorkerHarness.Outcome> outcomes =
           harness.awaitOutcomes(200, Duration.ofSeconds(90), Duration.ofSeconds(2));
       WorkerHarness.exactlyOnce(outcomes, ids);
+      assertThat(outcomes)
+          .as("no outcome record carries the API key")
+          .noneMatch(o -> o.value().toString().contains(WorkerHarness.API_KEY));
       assertThat(sim.stats().duplicateInputs())
           .as("a drained worker leaves no submission unrecorded")
           .isZero();
     }
+  }
+
+  /** Every line is one JSON object; per-request lines carry the MDC; the key appears nowhere. */
+  private static void assertJsonLogsWithoutTheKey(Path log) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines).isNotEmpty();
+    boolean sawRequestMdc = false;
+    for (String line : lines) {
+      assertThat(line).as("the API key in a log line").doesNotContain(WorkerHarness.API_KEY);
+      JsonNode entry = json.readTree(line);
+      assertThat(entry.isObject()).as(line).isTrue();
+      assertThat(entry.path("level").asText()).as(line).isNotEmpty();
+      assertThat(entry.has("formattedMessage")).as(line).isTrue();
+      JsonNode mdc = entry.path("mdc");
+      if (mdc.has("request_id")) {
+        sawRequestMdc = true;
+        assertThat(mdc.has("partition") && mdc.has("offset")).as(line).isTrue();
+      }
+    }
+    assertThat(sawRequestMdc).as("some line carries request_id, partition and offset").isTrue();
   }
 }
