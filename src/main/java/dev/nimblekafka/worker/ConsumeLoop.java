@@ -331,6 +331,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    status.joined();
     if (partitions.isEmpty()) {
       return;
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WorkerStatus {
   private volatile boolean started;
+  private volatile boolean joined;
   private volatile boolean stopped;
   private volatile int assigned;
   private volatile int restoring;
@@ -25,9 +26,12 @@ public final class WorkerStatus {
     return !stopped;
   }
 
-  /** Ready: running, and every assigned partition has its pending tasks restored. */
+  /**
+   * Ready: running, in the group (an assignment arrived, even an empty one), and every assigned
+   * partition has its pending tasks restored.
+   */
   public boolean ready() {
-    return started && !stopped && restoring == 0;
+    return started && joined && !stopped && restoring == 0;
   }
 
   public int assignedPartitions() {
@@ -77,6 +81,10 @@ public final class WorkerStatus {
 
   void started() {
     started = true;
+  }
+
+  void joined() {
+    joined = true;
   }
 
   void stopped() {
