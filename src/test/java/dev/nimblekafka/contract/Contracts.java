@@ -17,11 +17,11 @@ import java.util.List;
 /**
  * The message contracts in {@code src/main/resources/schemas}, read from the classpath the way a
  * consumer of the jar would: their {@code $id}s resolve to the bundled files, never to the network,
- * and {@code format} (date-time) is asserted, not just annotated.
+ * and {@code format} (date-time) is asserted, not just annotated. Public for the worker's
+ * end-to-end contract test.
  */
-final class Contracts {
-  static final String BASE = "https://nimblekafka.dev/schemas/";
-  static final List<String> NAMES = List.of("request", "result", "failure", "state");
+public final class Contracts {
+  public static final String BASE = "https://nimblekafka.dev/schemas/";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SchemaRegistry REGISTRY =
@@ -38,17 +38,17 @@ final class Contracts {
 
   private Contracts() {}
 
-  static Schema schema(String name) {
+  public static Schema schema(String name) {
     return REGISTRY.getSchema(SchemaLocation.of(BASE + name + ".schema.json"));
   }
 
   /** The schema-validation errors of {@code value} against contract {@code name}: none = valid. */
-  static List<Error> errors(String name, JsonNode value) {
+  public static List<Error> errors(String name, JsonNode value) {
     return schema(name).validate(value);
   }
 
   /** The schema document itself, as JSON. */
-  static JsonNode document(String name) {
+  public static JsonNode document(String name) {
     String path = "/schemas/" + name + ".schema.json";
     try (InputStream in = Contracts.class.getResourceAsStream(path)) {
       if (in == null) {
@@ -61,7 +61,7 @@ final class Contracts {
   }
 
   /** Where each error is, e.g. {@code /extract/url}, for assertions and failure messages. */
-  static List<String> locations(List<Error> errors) {
+  public static List<String> locations(List<Error> errors) {
     return errors.stream().map(e -> e.getInstanceLocation().toString()).toList();
   }
 }
