@@ -80,9 +80,28 @@ public final class OutcomeRecords {
   }
 
   public ProducerRecord<byte[], byte[]> failure(Failure f, Instant now) {
-    byte[] value = failureValue(f, now, true);
+    byte[] value = failureValue(f, now, true, true);
     if (value.length > maxRecordBytes) {
-      value = failureValue(f, now, false);
+      value = failureValue(f, now, false, true);
+    }
+    if (value.length > maxRecordBytes) {
+      // still too large (huge metadata or details): keep what identifies the request
+      Failure bare =
+          new Failure(
+              f.requestId(),
+              f.taskId(),
+              f.stage(),
+              f.code(),
+              truncate(f.message(), 1_000),
+              f.httpStatus(),
+              null,
+              f.attempts(),
+              f.request(),
+              f.sourceTopic(),
+              f.sourcePartition(),
+              f.sourceOffset(),
+              f.exceptionClass());
+      value = failureValue(bare, now, false, false);
     }
     RecordHeaders headers = new RecordHeaders();
     header(headers, "topic", f.sourceTopic());
@@ -104,7 +123,7 @@ public final class OutcomeRecords {
     return new ProducerRecord<>(topic, partition, key(id), value);
   }
 
-  private byte[] failureValue(Failure f, Instant now, boolean withRequest) {
+  private byte[] failureValue(Failure f, Instant now, boolean withRequest, boolean withMetadata) {
     return write(
         g -> {
           g.writeStringField("request_id", f.requestId());
@@ -128,7 +147,11 @@ public final class OutcomeRecords {
           }
           g.writeEndObject();
           g.writeNumberField("attempts", f.attempts());
-          writeMetadata(g, f.request());
+          if (withMetadata) {
+            writeMetadata(g, f.request());
+          } else {
+            g.writeNullField("metadata");
+          }
           g.writeStringField("failed_at", now.toString());
           byte[] request = f.request();
           if (request == null) {
@@ -145,6 +168,10 @@ public final class OutcomeRecords {
         });
   }
 
+  private static String truncate(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
+  }
+
   private void writeMetadata(JsonGenerator g, byte[] request) throws IOException {
     JsonNode root = request == null ? null : readJson(request);
     JsonNode metadata = root == null ? null : root.get("metadata");
@@ -158,7 +185,9 @@ public final class OutcomeRecords {
 
   /** Streams through the bytes: true when they are exactly one JSON value. */
   boolean isJson(byte[] bytes) {
-    try (JsonParser parser = json.getFactory().createParser(bytes)) {
+    // parsed as UTF-8 text: bytes Jackson would read as UTF-16 or UTF-32 are not embedded
+    try (JsonParser parser =
+        json.getFactory().createParser(new String(bytes, StandardCharsets.UTF_8))) {
       if (parser.nextToken() == null) {
         return false;
       }
@@ -171,7 +200,7 @@ public final class OutcomeRecords {
 
   private JsonNode readJson(byte[] bytes) {
     try {
-      JsonNode node = json.readTree(bytes);
+      JsonNode node = json.readTree(new String(bytes, StandardCharsets.UTF_8));
       return node != null && node.isObject() ? node : null;
     } catch (IOException | RuntimeException notJson) {
       return null;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -36,7 +35,8 @@ public final class RequestParser {
     if (value == null || value.length == 0) {
       return invalid(fallbackId, "parse", "EMPTY_REQUEST", "the record has no value", null, null);
     }
-    if (!isUtf8(value)) {
+    String text = utf8(value);
+    if (text == null) {
       return invalid(
           fallbackId,
           "parse",
@@ -47,7 +47,8 @@ public final class RequestParser {
     }
     JsonNode root;
     try {
-      root = json.readTree(value);
+      // from the decoded text, so no other encoding (UTF-16 ASCII is valid UTF-8) is guessed
+      root = json.readTree(text);
     } catch (JsonProcessingException e) {
       return invalid(
           fallbackId,
@@ -56,9 +57,6 @@ public final class RequestParser {
           "the record value is not JSON: " + brief(e),
           null,
           null);
-    } catch (IOException e) {
-      return invalid(
-          fallbackId, "parse", "INVALID_JSON", "the record value is not JSON", null, null);
     }
     if (root == null || !root.isObject()) {
       return invalid(
@@ -127,16 +125,17 @@ public final class RequestParser {
         new RequestError(id, stage, code, message, field, limit, metadata));
   }
 
-  private static boolean isUtf8(byte[] value) {
+  /** The value as strict UTF-8 text, or null when it is not UTF-8. */
+  private static String utf8(byte[] value) {
     try {
-      StandardCharsets.UTF_8
+      return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value));
-      return true;
+          .decode(ByteBuffer.wrap(value))
+          .toString();
     } catch (CharacterCodingException e) {
-      return false;
+      return null;
     }
   }
 

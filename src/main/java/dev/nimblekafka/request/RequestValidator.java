@@ -104,7 +104,7 @@ final class RequestValidator {
       return;
     }
     if (!formats.isArray()) {
-      throw new Violation("INVALID_FIELD", field, allowed, field + " must be an array");
+      throw new Violation("INVALID_FIELD", field, stable(allowed), field + " must be an array");
     }
     for (JsonNode format : formats) {
       if (!format.isTextual() || !allowed.contains(format.asText())) {
@@ -194,7 +194,7 @@ final class RequestValidator {
       throw new Violation(
           "INVALID_FIELD",
           prefix + ".storage_type",
-          NimbleLimits.STORAGE_TYPES,
+          stable(NimbleLimits.STORAGE_TYPES),
           prefix + ".storage_type must be one of " + sorted(NimbleLimits.STORAGE_TYPES));
     }
     if (hasType != hasUrl) {
@@ -232,5 +232,10 @@ final class RequestValidator {
 
   private static String sorted(Set<String> values) {
     return new java.util.TreeSet<>(values).toString();
+  }
+
+  /** A set as a limit, in a stable order. */
+  private static java.util.SortedSet<String> stable(Set<String> values) {
+    return new java.util.TreeSet<>(values);
   }
 }

@@ -225,7 +225,7 @@ final class TaskDriver {
                 record.topic(),
                 record.partition(),
                 record.offset(),
-                "dev.nimblekafka.request.InvalidRequest"));
+                RequestError.class.getName()));
         return;
       }
       ExtractionRequest request = ((ParseResult.Valid) parsed).request();
@@ -676,7 +676,7 @@ final class TaskDriver {
           fail(task, "task", "TASK_FAILED", why, null, details);
         }
       } else if (now - task.firstSubmittedAt() > config.retention().toMillis()) {
-        expire(task, "the task is older than the retention of " + config.retention());
+        expire(task, "the task is older than the retention of " + config.retention(), null);
       } else {
         move(task, TaskPhase.WAITING);
         long delay =
@@ -692,13 +692,27 @@ final class TaskDriver {
 
   private void onCheckFailed(PendingTask task, NimbleException error) {
     try (MdcScope mdc = MdcScope.of(task)) {
-      if (error instanceof NimbleException.Rejected && error.httpStatus() == 404) {
-        expire(task, "Nimble no longer knows the task (" + error.getMessage() + ")");
+      if (error instanceof NimbleException.Rejected rejected) {
+        if (error.httpStatus() == 404) {
+          expire(task, "Nimble no longer knows the task (" + error.getMessage() + ")", 404);
+        } else {
+          fail(
+              task,
+              "task",
+              error.code(),
+              error.getMessage(),
+              error.httpStatus(),
+              rejected.details());
+        }
+        return;
+      }
+      long now = clock.millis();
+      if (now - task.firstSubmittedAt() > config.retention().toMillis()) {
+        expire(task, "the task is older than the retention of " + config.retention(), null);
         return;
       }
       log.debug("Status check of {} failed: {}", task.taskId(), error.getMessage());
       move(task, TaskPhase.WAITING);
-      long now = clock.millis();
       long delay = schedule.nextDelay(Math.max(1, task.checks()), now - task.submittedAt());
       if (error instanceof NimbleException.Unavailable u && u.retryAfter().isPresent()) {
         delay = Math.max(delay, u.retryAfter().get().toMillis());
@@ -722,7 +736,7 @@ final class TaskDriver {
     try (MdcScope mdc = MdcScope.of(task)) {
       if (error instanceof NimbleException.Rejected rejected) {
         if (error.httpStatus() == 404) {
-          expire(task, "Nimble no longer has the results (" + error.getMessage() + ")");
+          expire(task, "Nimble no longer has the results (" + error.getMessage() + ")", 404);
         } else {
           fail(
               task,
@@ -772,7 +786,8 @@ final class TaskDriver {
     try {
       var record = outcomes.result(completion);
       if (record.isEmpty()) {
-        tooLarge(task, completion.result().length, nimble.client().resultsUrl(task.taskId()));
+        long size = completion.result() == null ? 0 : completion.result().length;
+        tooLarge(task, size, nimble.client().resultsUrl(task.taskId()));
         return null;
       }
       return record.get();
@@ -804,8 +819,8 @@ final class TaskDriver {
         details);
   }
 
-  private void expire(PendingTask task, String why) {
-    fail(task, "task", "TASK_EXPIRED", why, 404, null);
+  private void expire(PendingTask task, String why, Integer httpStatus) {
+    fail(task, "task", "TASK_EXPIRED", why, httpStatus, null);
   }
 
   /** Publishes a failure for a request the worker holds, ending its state record. */

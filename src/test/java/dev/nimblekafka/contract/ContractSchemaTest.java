@@ -369,7 +369,8 @@ class ContractSchemaTest {
             submitted - 60_000,
             REQUESTS,
             OFFSET,
-            VALID_REQUEST.getBytes(StandardCharsets.UTF_8));
+            VALID_REQUEST.getBytes(StandardCharsets.UTF_8),
+            true);
     byte[] value = codec.encode(task);
 
     JsonNode state = assertValid("state", value);
@@ -384,7 +385,16 @@ class ContractSchemaTest {
   void aStateRecordWithoutItsTaskIdFailsTheSchema() throws IOException {
     StoredTask task =
         new StoredTask(
-            "order-42", TASK, Kind.EXTRACT, 1, 1L, 1L, REQUESTS, OFFSET, VALID_REQUEST.getBytes());
+            "order-42",
+            TASK,
+            Kind.EXTRACT,
+            1,
+            1L,
+            1L,
+            REQUESTS,
+            OFFSET,
+            VALID_REQUEST.getBytes(),
+            false);
     ObjectNode value = (ObjectNode) json.readTree(new StateCodec(json).encode(task));
     assertThat(Contracts.errors("state", value)).isEmpty();
     value.remove("task_id");
@@ -430,7 +440,7 @@ class ContractSchemaTest {
             REQUESTS,
             PARTITION,
             OFFSET,
-            "dev.nimblekafka.request.InvalidRequest"),
+            "dev.nimblekafka.request.RequestError"),
         NOW);
   }
 

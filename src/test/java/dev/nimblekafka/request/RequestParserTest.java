@@ -131,6 +131,14 @@ class RequestParserTest {
   }
 
   @Test
+  void utf16TextIsNotGuessedIntoAValidRequest() {
+    byte[] utf16 = "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_16LE);
+    ParseResult result = parser.parse("t", 0, 1, utf16);
+    assertThat(result).isInstanceOf(ParseResult.Invalid.class);
+    assertThat(((ParseResult.Invalid) result).error().code()).isEqualTo("INVALID_JSON");
+  }
+
+  @Test
   void metadataIsKeptOnFailuresWhenReadable() {
     RequestError error = error("{\"metadata\":{\"tenant\":\"acme\"},\"extract\":{}}");
     assertThat(error.metadata().get("tenant").asText()).isEqualTo("acme");
