@@ -88,6 +88,8 @@ public final class WorkerHttpServer implements AutoCloseable {
             + status.queued()
             + ",\"in_flight\":"
             + status.slotsUsed()
+            + ",\"at_risk\":"
+            + status.atRisk()
             + ",\"paused\":"
             + (pause == null ? "null" : "\"" + pause.code() + "\"")
             + ",\"pause_detail\":"

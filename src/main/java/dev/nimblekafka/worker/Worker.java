@@ -60,9 +60,12 @@ public final class Worker implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final WorkerHttpServer http;
   private final KafkaProducer<byte[], byte[]> hintProducer;
+  private final MeterRegistry registry;
+  private KafkaClientMetrics producerMetrics;
 
   public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) throws IOException {
     this.config = config;
+    this.registry = registry;
     this.metrics = new WorkerMetrics(registry, status);
     ObjectMapper json = new ObjectMapper();
     TopicSetup.Layout layout;
@@ -246,6 +249,11 @@ public final class Worker implements AutoCloseable {
 
   private Output newOutput(Map<String, Object> producerProps) {
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+    if (producerMetrics != null) {
+      producerMetrics.close(); // a replaced producer's meters go with it
+    }
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
     if (config.kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE) {
       return new TransactionalOutput(producer, metrics::commit);
     }

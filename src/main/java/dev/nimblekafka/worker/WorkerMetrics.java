@@ -56,6 +56,14 @@ public final class WorkerMetrics {
     Gauge.builder("nimble_worker_tasks_in_flight", status, WorkerStatus::slotsUsed)
         .description("Tasks occupying a concurrent-task slot at Nimble")
         .register(registry);
+    Gauge.builder("nimble_worker_submissions_at_risk", status, WorkerStatus::atRisk)
+        .description(
+            "Submissions a crash now would not remember (in flight, or recorded since the last"
+                + " commit): the most duplicate tasks a crash can cause")
+        .register(registry);
+    Gauge.builder("nimble_worker_restored_tasks", status, WorkerStatus::restoredTasks)
+        .description("Pending tasks taken over from the state topic since start")
+        .register(registry);
     Gauge.builder("nimble_worker_partitions_restoring", status, WorkerStatus::restoringPartitions)
         .register(registry);
     Gauge.builder("nimble_worker_partitions_assigned", status, WorkerStatus::assignedPartitions)

@@ -6,6 +6,7 @@ import dev.nimblekafka.config.ConfigLoader;
 import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.sim.NimbleSimulator;
 import dev.nimblekafka.testkit.KafkaBroker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ final class WorkerHarness implements AutoCloseable {
   final String group;
   private final Map<String, String> environment = new HashMap<>();
   private final List<Worker> workers = new ArrayList<>();
-  private final Map<Worker, SimpleMeterRegistry> meters = new HashMap<>();
+  private final Map<Worker, MeterRegistry> meters = new HashMap<>();
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> reader;
   private final List<Outcome> outcomes = new ArrayList<>();
@@ -126,9 +127,12 @@ final class WorkerHarness implements AutoCloseable {
 
   /** Starts an in-process worker with extra settings; its meters are in {@link #meters}. */
   Worker startWorker(String instance, Map<String, String> extra) {
+    return startWorker(instance, extra, new SimpleMeterRegistry());
+  }
+
+  Worker startWorker(String instance, Map<String, String> extra, MeterRegistry registry) {
     Map<String, String> env = environment(instance);
     env.putAll(extra);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Worker worker;
     try {
       worker = new Worker(ConfigLoader.load(env, Optional.empty()), registry, Clock.systemUTC());
@@ -140,8 +144,27 @@ final class WorkerHarness implements AutoCloseable {
     return worker.start();
   }
 
-  SimpleMeterRegistry meters(Worker worker) {
+  MeterRegistry meters(Worker worker) {
     return meters.get(worker);
+  }
+
+  /** GETs a path of a worker's HTTP port: status code and body. */
+  static Map.Entry<Integer, String> get(Worker worker, String path) {
+    try {
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + path))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return Map.entry(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A port nothing listens on now. */

@@ -44,6 +44,8 @@ class WorkerPauseTest {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> worker.status().pauseReason() == PauseReason.CIRCUIT_OPEN);
+      assertThat(WorkerHarness.get(worker, "/health/ready").getValue())
+          .contains("\"paused\":\"circuit_open\"");
 
       List<WorkerHarness.Outcome> outcomes =
           harness.awaitOutcomes(300, Duration.ofSeconds(120), Duration.ofSeconds(2));
@@ -67,6 +69,9 @@ class WorkerPauseTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> worker.status().pauseReason() == PauseReason.BUDGET);
       assertThat(worker.status().pauseDetail()).contains("no budget");
+      var ready = WorkerHarness.get(worker, "/health/ready");
+      assertThat(ready.getKey()).as("paused is not unready: callbacks still arrive").isEqualTo(200);
+      assertThat(ready.getValue()).contains("\"paused\":\"budget\"").contains("no budget");
 
       List<WorkerHarness.Outcome> outcomes =
           harness.awaitOutcomes(150, Duration.ofSeconds(90), Duration.ofSeconds(2));
