@@ -149,6 +149,18 @@ public final class WorkerMetrics {
         .record(Duration.ofNanos(nanos));
   }
 
+  /** The outcome tag of a Nimble call: {@code ok}, the HTTP status, or the error code. */
+  static String outcomeOf(Throwable failure) {
+    if (failure == null) {
+      return "ok";
+    }
+    dev.nimblekafka.nimble.NimbleException error =
+        dev.nimblekafka.nimble.NimbleException.of(failure);
+    return error.httpStatus() > 0
+        ? Integer.toString(error.httpStatus())
+        : error.code().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** Registers the per-partition pending gauge the first time a partition is seen. */
   void partitionSeen(int partition) {
     if (registeredPartitions.putIfAbsent(partition, partition) == null) {
