@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** Turns an HTTP status and body, or a transport failure, into one {@link NimbleException}. */
 final class ErrorClassifier {
@@ -73,7 +74,8 @@ final class ErrorClassifier {
 
   static Throwable unwrap(Throwable failure) {
     Throwable current = failure;
-    while (current instanceof CompletionException && current.getCause() != null) {
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
       current = current.getCause();
     }
     return current;
