@@ -128,6 +128,21 @@ final class SubmitCommand implements Callable<Integer> {
                 ? System.out
                 : new PrintStream(Files.newOutputStream(output), true, StandardCharsets.UTF_8)) {
       Progress progress = new Progress(ids.size(), !noProgress && System.console() != null);
+      java.util.concurrent.atomic.AtomicBoolean finished =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread interrupted =
+          new Thread(
+              () -> {
+                if (!finished.get()) {
+                  progress.finish();
+                  System.err.printf(
+                      "stopped waiting; %d requests are submitted and the workers still process"
+                          + " them (see `tail`)%n",
+                      ids.size());
+                }
+              },
+              "submit-interrupted");
+      Runtime.getRuntime().addShutdownHook(interrupted);
       OutcomeReader.Summary summary =
           reader.collect(
               ids,
@@ -136,6 +151,7 @@ final class SubmitCommand implements Callable<Integer> {
                 out.println(outcome.json());
                 progress.update(outcome.failed());
               });
+      finished.set(true);
       progress.finish();
       System.err.printf(
           "%d results, %d failures, %d still pending%n",

@@ -301,6 +301,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     if (!toResume.isEmpty()) {
       consumer.resume(toResume);
     }
+    if (!toPause.isEmpty() || !toResume.isEmpty()) {
+      status.pausedPartitions(consumer.paused().size());
+    }
     if (reason != status.pauseReason()) {
       if (reason != null && reason != PauseReason.CAPACITY) {
         log.info(

@@ -68,6 +68,9 @@ public final class WorkerMetrics {
         .register(registry);
     Gauge.builder("nimble_worker_partitions_assigned", status, WorkerStatus::assignedPartitions)
         .register(registry);
+    Gauge.builder("nimble_worker_partitions_paused", status, WorkerStatus::pausedPartitions)
+        .description("Request partitions not being fetched (restoring, or paused for a reason)")
+        .register(registry);
     for (PauseReason reason : PauseReason.values()) {
       Gauge.builder("nimble_worker_paused", status, s -> s.pauseReason() == reason ? 1 : 0)
           .description("1 while request fetching is paused for this reason")

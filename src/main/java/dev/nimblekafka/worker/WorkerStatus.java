@@ -18,6 +18,7 @@ public final class WorkerStatus {
   private volatile int queued;
   private volatile int slotsUsed;
   private volatile int atRisk;
+  private volatile int pausedPartitions;
   private volatile long restoredTasks;
   private final Map<Integer, Integer> pendingByPartition = new ConcurrentHashMap<>();
 
@@ -70,6 +71,11 @@ public final class WorkerStatus {
     return atRisk;
   }
 
+  /** Request partitions not being fetched now. */
+  public int pausedPartitions() {
+    return pausedPartitions;
+  }
+
   /** Pending tasks taken over from the state topic since start. */
   public long restoredTasks() {
     return restoredTasks;
@@ -105,6 +111,10 @@ public final class WorkerStatus {
     this.queued = queued;
     this.slotsUsed = slotsUsed;
     this.atRisk = atRisk;
+  }
+
+  void pausedPartitions(int count) {
+    pausedPartitions = count;
   }
 
   void restored(int count) {
