@@ -301,9 +301,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     if (!toResume.isEmpty()) {
       consumer.resume(toResume);
     }
-    if (!toPause.isEmpty() || !toResume.isEmpty()) {
-      status.pausedPartitions(consumer.paused().size());
-    }
+    status.pausedPartitions(paused.size() + toPause.size() - toResume.size());
     if (reason != status.pauseReason()) {
       if (reason != null && reason != PauseReason.CAPACITY) {
         log.info(
