@@ -1,5 +1,6 @@
 package dev.nimblekafka.cli;
 
+import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.sim.SimCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +29,19 @@ public final class Main {
 
   /** Runs a command line and returns its exit code, without exiting the JVM. */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::handle)
+        .execute(args);
+  }
+
+  /** A bad setting is a message and exit code 2, not a stack trace. */
+  private static int handle(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+      command.getErr().println(e.getMessage());
+      return 2;
+    }
+    throw e;
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.config.ClientSettings;
-import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +55,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClientSettings settings;
-    try {
-      settings = ConfigLoader.loadClient(System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
+    ClientSettings settings = ConfigLoader.loadClient(System.getenv());
     String group = System.getenv().getOrDefault("WORKER_GROUP_ID", "nimble-worker");
     List<Pending> pending = readState(settings);
     Map<Integer, Long> lag = lag(settings, group);

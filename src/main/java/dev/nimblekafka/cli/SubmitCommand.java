@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.config.ClientSettings;
-import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.config.ConfigLoader;
 import dev.nimblekafka.config.Durations;
 import dev.nimblekafka.request.RequestParser;
@@ -82,13 +81,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClientSettings settings;
-    try {
-      settings = ConfigLoader.loadClient(System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
+    ClientSettings settings = ConfigLoader.loadClient(System.getenv());
     List<String> lines = readLines();
     String run = UUID.randomUUID().toString().substring(0, 8);
     OutcomeReader reader =

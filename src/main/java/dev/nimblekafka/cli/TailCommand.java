@@ -2,7 +2,6 @@ package dev.nimblekafka.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.config.ClientSettings;
-import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.config.ConfigLoader;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -40,13 +39,7 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ClientSettings settings;
-    try {
-      settings = ConfigLoader.loadClient(System.getenv());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
+    ClientSettings settings = ConfigLoader.loadClient(System.getenv());
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger seen = new AtomicInteger();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "tail-stop"));

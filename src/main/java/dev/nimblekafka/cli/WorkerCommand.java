@@ -1,7 +1,6 @@
 package dev.nimblekafka.cli;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.config.ConfigLoader;
 import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.worker.Worker;
@@ -43,13 +42,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WorkerConfig config;
-    try {
-      config = ConfigLoader.load(System.getenv(), Optional.ofNullable(configFile));
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    }
+    WorkerConfig config = ConfigLoader.load(System.getenv(), Optional.ofNullable(configFile));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Worker worker;
     try {

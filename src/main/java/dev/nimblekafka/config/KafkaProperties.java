@@ -70,7 +70,13 @@ final class KafkaProperties {
           message = message.replace(property.getValue(), "****");
         }
       }
-      settings.problem("KAFKA_* setting invalid: " + message);
+      String variable = "KAFKA_*";
+      for (String name : properties.keySet()) {
+        if (message.contains("configuration " + name)) {
+          variable = "KAFKA_" + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        }
+      }
+      settings.problem(variable + " is invalid: " + message);
     }
     return Map.copyOf(properties);
   }
