@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * When to check a task next: the first check near the expected duration, then growing waits (x1.5)
- * between the minimum and the maximum interval, each with ±10% jitter so pods do not synchronise.
- * With callbacks on, checks after the first are only a safety net and use the long interval.
+ * When to check a task next: the first check just after the expected duration (0 to +5% jitter),
+ * then growing waits (x1.5) between the minimum and the maximum interval (±10% jitter), so pods do
+ * not synchronise. With callbacks on, checks after the first are only a safety net and use the long
+ * interval.
  */
 public final class PollSchedule {
   private final DurationEstimator estimator;
@@ -31,6 +32,8 @@ public final class PollSchedule {
     if (checksDone == 0) {
       delay = Math.max(expected - ageMillis, 0) + Math.max(expected / 50, 5);
       delay = Math.min(Math.max(delay, minMillis / 4), maxMillis);
+      // jitter only later: a first check before the task can be done costs a whole extra interval
+      return Math.max(1, (long) (delay * (1.0 + 0.05 * random.getAsDouble())));
     } else {
       double grown = Math.max(minMillis, expected / 4.0) * Math.pow(1.5, checksDone - 1);
       delay = (long) Math.min(grown, maxMillis);

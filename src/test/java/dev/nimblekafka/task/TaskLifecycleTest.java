@@ -65,13 +65,18 @@ class TaskLifecycleTest {
     DurationEstimator estimator = new DurationEstimator(5_000);
     PollSchedule schedule =
         new PollSchedule(estimator, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> 0.5);
-    assertThat(schedule.nextDelay(0, 0)).isBetween(5_000L, 5_200L);
+    assertThat(schedule.nextDelay(0, 0)).isBetween(5_000L, 5_400L);
+    PollSchedule earliest =
+        new PollSchedule(estimator, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> 0.0);
+    assertThat(earliest.nextDelay(0, 0))
+        .as("never before the expected duration")
+        .isGreaterThan(5_000L);
     for (int i = 0; i < 100; i++) {
       estimator.observe(2_000);
     }
     assertThat(estimator.expectedMillis()).isEqualTo(2_000);
     long first = schedule.nextDelay(0, 0);
-    assertThat(first).isBetween(2_000L, 2_100L);
+    assertThat(first).isBetween(2_000L, 2_150L);
     long second = schedule.nextDelay(1, first);
     long third = schedule.nextDelay(2, first + second);
     assertThat(second).isGreaterThanOrEqualTo(1_000L);
