@@ -66,7 +66,9 @@ final class Figures {
         "limited_by",
         concurrencyLimit <= rateLimit ? "plan concurrency C/D" : "QPS/calls-per-task");
     r.put("fraction_of_limit", steady / limit, 3);
-    r.put("fraction_of_concurrency_limit", steady / concurrencyLimit, 3);
+    if (!Double.isInfinite(concurrencyLimit)) {
+      r.put("fraction_of_concurrency_limit", steady / concurrencyLimit, 3);
+    }
 
     latency(r, "finish_to_published", seen.finishToPublishedMillis());
     latency(r, "finish_to_read", seen.finishToReadMillis());
@@ -79,6 +81,17 @@ final class Figures {
     r.put(name + "_p50_ms", Stats.percentile(millis, 50), 0);
     r.put(name + "_p99_ms", Stats.percentile(millis, 99), 0);
     r.put(name + "_max_ms", Stats.percentile(millis, 100), 0);
+  }
+
+  /**
+   * Where the machine's CPU went during the run: the worker, the simulator, and everything else
+   * (the broker, this driver, and whatever else runs on a shared machine).
+   */
+  static void machine(RunResult r, double workerCpu, double simCpu, double machineCpu) {
+    double wall = r.number("wall_s");
+    r.put("sim_cpu_s", simCpu, 2);
+    r.put("machine_busy_cores", machineCpu / wall, 2);
+    r.put("other_busy_cores", (machineCpu - workerCpu - simCpu) / wall, 2);
   }
 
   /** The worker's CPU over the run, what it held at most, and what it counted itself. */

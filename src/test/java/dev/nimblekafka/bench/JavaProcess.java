@@ -113,6 +113,10 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
+  static long clockTicksPerSecond() {
+    return CLOCK_TICKS;
+  }
+
   private static long clockTicks() {
     try {
       Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();

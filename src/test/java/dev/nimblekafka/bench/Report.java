@@ -48,6 +48,7 @@ final class Report {
           Column.figure("outcomes/CPU-s", "outcomes_per_worker_cpu_s"),
           Column.figure("peak heap MB", "worker_heap_peak_mb"),
           Column.figure("sim running peak", "sim_running_peak"),
+          Column.figure("other busy cores", "other_busy_cores"),
           new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
 
   /** Runs that hold many tasks pending and weigh the heap. */

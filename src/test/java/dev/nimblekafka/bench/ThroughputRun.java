@@ -64,6 +64,8 @@ final class ThroughputRun {
       throws IOException, InterruptedException {
     Timeline timeline = new Timeline();
     double cpuAtStart = worker.process().cpuSeconds();
+    double simCpuAtStart = sim.process().cpuSeconds();
+    double machineAtStart = MachineCpu.busySeconds();
     long startedAt = System.currentTimeMillis();
     Kafka.produceRequests(ctx.bootstrap(), topics.requests(), topics.prefix(), n);
     result.put("produce_s", (System.currentTimeMillis() - startedAt) / 1000.0, 2);
@@ -80,6 +82,8 @@ final class ThroughputRun {
             },
             stall::stalled);
     double cpu = worker.process().cpuSeconds() - cpuAtStart;
+    double simCpu = sim.process().cpuSeconds() - simCpuAtStart;
+    double machine = MachineCpu.busySeconds() - machineAtStart;
     Thread.sleep(LINGER.toMillis());
     sample(timeline, sim, worker, outcomes, cpuAtStart);
     timeline.write(dir.resolve("timeline.csv"));
@@ -108,6 +112,7 @@ final class ThroughputRun {
     Files.writeString(dir.resolve("worker-metrics.txt"), metrics);
     Figures.outcomes(result, seen, n, startedAt, scenario.sim(), stats);
     Figures.worker(result, cpu, seen, timeline, Prometheus.parse(metrics));
+    Figures.machine(result, cpu, simCpu, machine);
   }
 
   private void sample(
