@@ -134,6 +134,7 @@ public final class Bench implements Callable<Integer> {
         System.err.printf(
             "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
         RunResult r = runOne(ctx, scaled, variant);
+        r.put("load_average_1m_at_end", loadAverage1m(), 2);
         runs.add(r);
         System.err.printf(
             "bench: %s / %s: %s %s%n", scaled.name(), variant.name(), r.status, summary(r));
@@ -206,12 +207,18 @@ public final class Bench implements Callable<Integer> {
     header.put("git_commit", git(root, "rev-parse", "HEAD"));
     header.put("git_dirty", !git(root, "status", "--porcelain", "--untracked-files=no").isEmpty());
     header.put("machine_note", MACHINE_NOTE);
-    header.put(
-        "load_average_at_start",
-        read(Path.of("/proc/loadavg")).split(" ").length >= 3
-            ? String.join(" ", List.of(read(Path.of("/proc/loadavg")).split(" ")).subList(0, 3))
-            : "");
+    header.put("load_average_1m_at_start", loadAverage1m());
     return header;
+  }
+
+  /** The machine's one-minute load average: above the core count, others were waiting for CPU. */
+  private static double loadAverage1m() {
+    String[] fields = read(Path.of("/proc/loadavg")).split(" ");
+    try {
+      return Double.parseDouble(fields[0]);
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   private static long totalMemoryMb() {

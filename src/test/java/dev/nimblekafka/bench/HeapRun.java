@@ -48,6 +48,7 @@ final class HeapRun {
       measure(sim, worker, topics, n);
       int exit = worker.stop(Duration.ofSeconds(60));
       result.put("worker_exit_code", exit);
+      heapFigures(worker);
     } finally {
       Kafka.deleteTopics(ctx.bootstrap(), topics.all());
     }
@@ -61,19 +62,32 @@ final class HeapRun {
     result.put("heap_idle_mb", idle / 1048576.0, 1);
     double cpuAtStart = worker.process().cpuSeconds();
     long started = System.nanoTime();
-    Kafka.produceRequests(ctx.bootstrap(), topics.requests(), topics.prefix(), n);
+    int step = variant.produceStep() > 0 ? variant.produceStep() : n;
+    result.settings.put("produce_step", step);
+    int produced = 0;
 
-    Timeline timeline = new Timeline();
+    Timeline timeline = new Timeline(dir.resolve("timeline.csv"));
     ThroughputRun.Stall stall = new ThroughputRun.Stall(Duration.ofSeconds(60));
-    long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
     double inFlight = 0;
     long created = 0;
     while (true) {
-      Prometheus metrics = worker.metrics();
-      inFlight = metrics.sum("nimble_worker_tasks_in_flight");
-      double queued = metrics.sum("nimble_worker_requests_queued");
+      if (produced < n && created >= produced) {
+        int count = Math.min(step, n - produced);
+        Kafka.produceRequests(
+            ctx.bootstrap(), topics.requests(), topics.prefix() + "-" + produced, count);
+        produced += count;
+      }
       JsonNode stats = sim.stats();
       created = stats.path("tasks_created").asLong();
+      double queued = Double.NaN;
+      try {
+        Prometheus metrics = worker.metrics();
+        inFlight = metrics.sum("nimble_worker_tasks_in_flight");
+        queued = metrics.sum("nimble_worker_requests_queued");
+      } catch (IOException unreachable) {
+        // the worker is gone or not answering: the checks below say which
+      }
       timeline.add(
           0,
           worker.process().cpuSeconds() - cpuAtStart,
@@ -87,6 +101,7 @@ final class HeapRun {
         break;
       }
       if (stall.stalled() || System.nanoTime() > deadline || !worker.process().alive()) {
+        Thread.sleep(500); // let a dying JVM finish writing its log
         result.incomplete(
             "reached "
                 + (long) inFlight
@@ -94,8 +109,7 @@ final class HeapRun {
                 + created
                 + " created at the simulator) of "
                 + n
-                + "; worker alive: "
-                + worker.process().alive()
+                + (worker.process().alive() ? "" : "; " + worker.deathNote())
                 + "; evidence in "
                 + result.logs);
         break;
@@ -104,26 +118,9 @@ final class HeapRun {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = worker.process().cpuSeconds() - cpuAtStart;
-    timeline.write(dir.resolve("timeline.csv"));
-    if (!worker.process().alive()) {
-      return;
-    }
-    Thread.sleep(3000); // the last state records committed, nothing else in flight
-    long loaded = worker.heapAfterFullGc();
     JsonNode stats = sim.stats();
     Files.writeString(dir.resolve("sim-stats.json"), stats.toPrettyString());
-    Files.writeString(dir.resolve("worker-metrics.txt"), worker.rawMetrics());
-
-    long pending = (long) inFlight;
     result.put("requests", n);
-    result.put("pending_tasks", pending);
-    result.put("heap_loaded_mb", loaded / 1048576.0, 1);
-    if (pending > 0) {
-      double perTask = (loaded - idle) / (double) pending;
-      result.put("heap_bytes_per_task", perTask, 0);
-      result.put("heap_projected_100k_mb", (idle + perTask * 100_000) / 1048576.0, 1);
-      result.put("heap_target_100k_mb", 256);
-    }
     result.put("fill_s", seconds, 1);
     result.put("submissions_per_s", created / seconds, 0);
     result.put("worker_cpu_s", cpu, 2);
@@ -135,5 +132,30 @@ final class HeapRun {
     result.put("http_429", Simulator.callsWithStatus(stats, "429"));
     result.put("duplicate_inputs_live", stats.path("duplicate_inputs_live").asLong());
     result.put("sim_running_peak", stats.path("running_peak").asLong());
+    heapFigures(worker);
+    if (!worker.process().alive()) {
+      return;
+    }
+    Thread.sleep(3000); // the last state records committed, nothing else in flight
+    long loaded = worker.heapAfterFullGc();
+    Files.writeString(dir.resolve("worker-metrics.txt"), worker.rawMetrics());
+    long pending = (long) worker.metrics().sum("nimble_worker_tasks_in_flight");
+    result.put("pending_tasks", pending);
+    result.put("heap_loaded_mb", loaded / 1048576.0, 1);
+    if (pending > 0) {
+      double perTask = (loaded - idle) / (double) pending;
+      result.put("heap_bytes_per_task", perTask, 0);
+      result.put("heap_projected_100k_mb", (idle + perTask * 100_000) / 1048576.0, 1);
+    }
+  }
+
+  private void heapFigures(WorkerProcess worker) {
+    try {
+      GcLog gc = worker.gcLog();
+      result.put("worker_heap_peak_mb", gc.peakBeforeBytes() / 1048576.0, 1);
+      result.put("worker_heap_peak_after_gc_mb", gc.peakAfterBytes() / 1048576.0, 1);
+    } catch (IOException e) {
+      result.notes.add("no GC log: " + e.getMessage());
+    }
   }
 }

@@ -60,11 +60,6 @@ final class Prometheus {
     return sum(name, labels -> true);
   }
 
-  /** The value of the histogram bucket-based quantile is not needed; samples are enough. */
-  List<Sample> samples(String name) {
-    return samples.stream().filter(s -> s.name().equals(name)).toList();
-  }
-
   private static void parseLabels(String text, Map<String, String> labels) {
     int i = 0;
     while (i < text.length()) {

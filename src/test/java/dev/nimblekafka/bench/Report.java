@@ -49,6 +49,7 @@ final class Report {
           Column.figure("peak heap MB", "worker_heap_peak_mb"),
           Column.figure("sim running peak", "sim_running_peak"),
           Column.figure("other busy cores", "other_busy_cores"),
+          new Column("targets", Report::targets),
           new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
 
   /** Runs that hold many tasks pending and weigh the heap. */
@@ -65,9 +66,20 @@ final class Report {
           Column.figure("calls/task", "calls_per_task"),
           Column.figure("429s", "http_429"),
           Column.figure("worker CPU s", "worker_cpu_s"),
+          new Column("targets", Report::targets),
           new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
 
   private Report() {}
+
+  /** "met", "–" without targets, else what was missed. */
+  static String targets(RunResult r) {
+    if (r.scenario.targets().isEmpty()) {
+      return "–";
+    }
+    List<String> missed =
+        r.scenario.targets().stream().map(t -> t.missed(r)).filter(m -> m != null).toList();
+    return missed.isEmpty() ? "met" : "missed: " + String.join(", ", missed);
+  }
 
   static String markdown(Map<String, Object> header, List<RunResult> runs) {
     StringBuilder md = new StringBuilder();
@@ -132,6 +144,10 @@ final class Report {
       run.put("kind", r.scenario.kind().name().toLowerCase(Locale.ROOT));
       run.put("about", r.scenario.about());
       run.put("status", r.status.name().toLowerCase(Locale.ROOT));
+      run.set(
+          "targets",
+          Http.JSON.valueToTree(r.scenario.targets().stream().map(Object::toString).toList()));
+      run.put("targets_result", targets(r));
       run.set("settings", Http.JSON.valueToTree(r.settings));
       run.set("figures", Http.JSON.valueToTree(r.figures));
       run.set("notes", Http.JSON.valueToTree(r.notes));

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param requests N, the number of requests (before {@code --scale})
  * @param variants the clients to compare, each run against a fresh simulator and fresh topics
  * @param inDefault whether a run without {@code --scenarios} includes it
+ * @param targets what the worker should reach here; reported as met or missed, never enforced
  */
 record Scenario(
     String name,
@@ -26,7 +27,40 @@ record Scenario(
     Sim sim,
     int requests,
     List<Variant> variants,
-    boolean inDefault) {
+    boolean inDefault,
+    List<Target> targets) {
+
+  /**
+   * A figure's bound: {@code figure <= limit} ({@code atMost}) or {@code figure >= limit}.
+   *
+   * @param figure the figure's name in {@link RunResult#figures}
+   */
+  record Target(String figure, boolean atMost, double limit) {
+    static Target atMost(String figure, double limit) {
+      return new Target(figure, true, limit);
+    }
+
+    static Target atLeast(String figure, double limit) {
+      return new Target(figure, false, limit);
+    }
+
+    /** Null when met; otherwise what was missed, e.g. "calls_per_task 4.2 > 4". */
+    String missed(RunResult r) {
+      double value = r.number(figure);
+      if (Double.isNaN(value)) {
+        return figure + " not measured";
+      }
+      boolean met = atMost ? value <= limit : value >= limit;
+      return met
+          ? null
+          : figure + " " + Report.format(value) + (atMost ? " > " : " < ") + Report.format(limit);
+    }
+
+    @Override
+    public String toString() {
+      return figure + (atMost ? " <= " : " >= ") + Report.format(limit);
+    }
+  }
 
   enum Kind {
     /** N requests through Kafka and the worker; throughput, calls, latency, CPU, heap. */
@@ -70,10 +104,16 @@ record Scenario(
    * @param name the row label, e.g. {@code pending=C}
    * @param env worker environment variables on top of the ones every run sets
    * @param heap the worker's {@code -Xmx}
+   * @param produceStep 0: produce all N requests at once; otherwise this many at a time, each step
+   *     once the simulator has created the tasks of the steps before
    */
-  record Variant(String name, Map<String, String> env, String heap) {
+  record Variant(String name, Map<String, String> env, String heap, int produceStep) {
     Variant {
       env = Map.copyOf(env);
+    }
+
+    Variant(String name, Map<String, String> env, String heap) {
+      this(name, env, heap, 0);
     }
 
     /** Variables in a stable order, for the report. */
@@ -85,7 +125,7 @@ record Scenario(
   /** This scenario with N multiplied by {@code scale} (at least one request). */
   Scenario scaled(double scale) {
     int n = Math.max(1, (int) Math.round(requests * scale));
-    return new Scenario(name, about, kind, sim, n, variants, inDefault);
+    return new Scenario(name, about, kind, sim, n, variants, inDefault, targets);
   }
 
   /** A small builder for worker environments: {@code env("A", "1", "B", "2")}. */

@@ -5,6 +5,7 @@ import static dev.nimblekafka.bench.Scenario.variants;
 
 import dev.nimblekafka.bench.Scenario.Kind;
 import dev.nimblekafka.bench.Scenario.Sim;
+import dev.nimblekafka.bench.Scenario.Target;
 import dev.nimblekafka.bench.Scenario.Variant;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,14 @@ final class Scenarios {
   static Map<String, Scenario> all() {
     Map<String, Scenario> all = new LinkedHashMap<>();
     for (Scenario s :
-        List.of(pro2s(), starter20s(), fastPath(), heap(), baselinePro2s(), baselineStarter20s())) {
+        List.of(
+            pro2s(),
+            starter20s(),
+            fastPath(),
+            heap(),
+            heapBurst(),
+            baselinePro2s(),
+            baselineStarter20s())) {
       all.put(s.name(), s);
     }
     return all;
@@ -45,7 +53,10 @@ final class Scenarios {
         variants(
             new Variant("pending=C", with(common, "MAX_PENDING_TASKS", "100"), WORKER_HEAP),
             new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "120"), WORKER_HEAP)),
-        true);
+        true,
+        exactlyOnce(
+            Target.atLeast("fraction_of_concurrency_limit", 0.95),
+            Target.atMost("calls_per_task", 4)));
   }
 
   /** Starter plan, 20 s tasks: a slow plan, sized to about three minutes. */
@@ -59,7 +70,8 @@ final class Scenarios {
         sim,
         80,
         variants(new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "12"), WORKER_HEAP)),
-        true);
+        true,
+        exactlyOnce());
   }
 
   /** Zero-length tasks: what the worker itself costs per request. */
@@ -78,27 +90,56 @@ final class Scenarios {
         sim,
         20000,
         variants(new Variant("pending=1000", workerEnv, WORKER_HEAP)),
-        true);
+        true,
+        exactlyOnce());
   }
 
-  /** 100,000 tasks pending at once: heap after a full GC, with and without them. */
+  /**
+   * 100,000 tasks pending at once: heap after a full GC, with and without them. The requests are
+   * produced 5,000 at a time (each step once the simulator has the tasks of the last), so no more
+   * than one step's submissions are in flight together; {@link #heapBurst()} produces them at once.
+   */
   static Scenario heap() {
-    Sim sim = new Sim(100_000, "1h", Duration.ofHours(1), 0);
-    Map<String, String> workerEnv =
-        env(
-            "NIMBLE_QPS", "3000",
-            "MAX_PENDING_TASKS", "100000",
-            "TASK_EXPECTED_DURATION", "1h",
-            "POLL_MAX_INTERVAL", "1h",
-            "SHUTDOWN_GRACE_PERIOD", "0s");
     return new Scenario(
         "heap",
-        "100,000 tasks pending (C=100000, D=1 h, no polls due); heap after a full GC vs. none",
+        "100,000 tasks pending (C=100000, D=1 h, no polls due), produced 5,000 at a time;"
+            + " heap after a full GC vs. none",
         Kind.HEAP,
-        sim,
+        heapSim(),
         100_000,
-        variants(new Variant("pending=100000", workerEnv, WORKER_HEAP)),
-        true);
+        variants(new Variant("pending=100000,step=5000", heapEnv(), WORKER_HEAP, 5000)),
+        true,
+        List.of(
+            Target.atMost("heap_projected_100k_mb", 256),
+            Target.atMost("duplicate_inputs_live", 0)));
+  }
+
+  /** As {@link #heap()}, but all 100,000 requests produced at once. */
+  static Scenario heapBurst() {
+    return new Scenario(
+        "heap-burst",
+        "as heap, but all 100,000 requests produced at once",
+        Kind.HEAP,
+        heapSim(),
+        100_000,
+        variants(new Variant("pending=100000,burst", heapEnv(), WORKER_HEAP, 0)),
+        false,
+        List.of(
+            Target.atMost("heap_projected_100k_mb", 256),
+            Target.atMost("duplicate_inputs_live", 0)));
+  }
+
+  private static Sim heapSim() {
+    return new Sim(100_000, "1h", Duration.ofHours(1), 0);
+  }
+
+  private static Map<String, String> heapEnv() {
+    return env(
+        "NIMBLE_QPS", "3000",
+        "MAX_PENDING_TASKS", "100000",
+        "TASK_EXPECTED_DURATION", "1h",
+        "POLL_MAX_INTERVAL", "1h",
+        "SHUTDOWN_GRACE_PERIOD", "0s");
   }
 
   /**
@@ -114,7 +155,8 @@ final class Scenarios {
         sim,
         1000,
         variants(new Variant("recommended-loop", env(), "")),
-        false);
+        false,
+        List.of());
   }
 
   static Scenario baselineStarter20s() {
@@ -126,7 +168,16 @@ final class Scenarios {
         sim,
         80,
         variants(new Variant("recommended-loop", env(), "")),
-        false);
+        false,
+        List.of());
+  }
+
+  /** Every scenario that moves requests: one outcome each, no task paid for twice. */
+  private static List<Target> exactlyOnce(Target... more) {
+    List<Target> targets = new ArrayList<>(List.of(more));
+    targets.add(Target.atMost("duplicate_outcomes", 0));
+    targets.add(Target.atMost("duplicate_inputs_live", 0));
+    return targets;
   }
 
   private static Map<String, String> with(Map<String, String> base, String name, String value) {

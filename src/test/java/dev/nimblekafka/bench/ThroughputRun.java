@@ -62,7 +62,7 @@ final class ThroughputRun {
   private void measure(
       Simulator sim, WorkerProcess worker, OutcomeCollector outcomes, Topics topics, int n)
       throws IOException, InterruptedException {
-    Timeline timeline = new Timeline();
+    Timeline timeline = new Timeline(dir.resolve("timeline.csv"));
     double cpuAtStart = worker.process().cpuSeconds();
     double simCpuAtStart = sim.process().cpuSeconds();
     double machineAtStart = MachineCpu.busySeconds();
@@ -86,7 +86,6 @@ final class ThroughputRun {
     double machine = MachineCpu.busySeconds() - machineAtStart;
     Thread.sleep(LINGER.toMillis());
     sample(timeline, sim, worker, outcomes, cpuAtStart);
-    timeline.write(dir.resolve("timeline.csv"));
     if (!complete) {
       String why =
           outcomes.failure() != null

@@ -3,22 +3,26 @@ package dev.nimblekafka.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
  * Once-a-second samples of a run (outcomes so far, worker CPU, what the worker and the simulator
- * hold), written as CSV next to the logs: the evidence when a run stalls.
+ * hold), appended as CSV next to the logs while the run goes on: the evidence when a run stalls.
  */
 final class Timeline {
   static final String HEADER =
       "seconds,outcomes,worker_cpu_s,worker_in_flight,worker_queued,sim_running,sim_queued,sim_tasks_created";
 
   private final long start = System.nanoTime();
-  private final List<String> rows = new ArrayList<>();
+  private final Path file;
   private double peakInFlight;
   private double peakQueued;
+
+  Timeline(Path file) throws IOException {
+    this.file = file;
+    Files.writeString(file, HEADER + "\n");
+  }
 
   void add(
       long outcomes,
@@ -30,7 +34,7 @@ final class Timeline {
       long simCreated) {
     peakInFlight = Math.max(peakInFlight, inFlight);
     peakQueued = Math.max(peakQueued, queued);
-    rows.add(
+    String row =
         String.format(
             Locale.ROOT,
             "%.1f,%d,%.2f,%.0f,%.0f,%d,%d,%d",
@@ -41,7 +45,12 @@ final class Timeline {
             queued,
             simRunning,
             simQueued,
-            simCreated));
+            simCreated);
+    try {
+      Files.writeString(file, row + "\n", StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      System.err.println("bench: cannot append to " + file + ": " + e.getMessage());
+    }
   }
 
   double peakInFlight() {
@@ -50,12 +59,5 @@ final class Timeline {
 
   double peakQueued() {
     return peakQueued;
-  }
-
-  void write(Path file) throws IOException {
-    List<String> lines = new ArrayList<>();
-    lines.add(HEADER);
-    lines.addAll(rows);
-    Files.write(file, lines);
   }
 }

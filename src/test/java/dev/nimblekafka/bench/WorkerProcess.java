@@ -129,6 +129,35 @@ final class WorkerProcess implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Why the worker is gone, for the report: its exit code and the first line of its log that names
+   * an OutOfMemoryError, or else its last ERROR line.
+   */
+  String deathNote() {
+    String exit = "the worker exited";
+    try {
+      exit += " with code " + process.stop(Duration.ofSeconds(1));
+      List<String> lines = java.nio.file.Files.readAllLines(process.log(), StandardCharsets.UTF_8);
+      String oom = null;
+      String lastError = null;
+      for (String line : lines) {
+        if (oom == null && line.contains("OutOfMemoryError")) {
+          oom = line.strip();
+        }
+        if (line.contains(" ERROR ")) {
+          lastError = line.strip();
+        }
+      }
+      String why = oom != null ? oom : lastError;
+      return why == null ? exit : exit + " (log: '" + why + "')";
+    } catch (IOException e) {
+      return exit;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return exit;
+    }
+  }
+
   /** SIGTERM (the worker drains for SHUTDOWN_GRACE_PERIOD), SIGKILL after {@code grace}. */
   int stop(Duration grace) throws InterruptedException {
     return process.stop(grace);
