@@ -71,6 +71,7 @@ final class HeapRun {
     long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
     double inFlight = 0;
     long created = 0;
+    JsonNode stats = Http.JSON.createObjectNode();
     while (true) {
       if (produced < n && created >= produced) {
         int count = Math.min(step, n - produced);
@@ -78,7 +79,7 @@ final class HeapRun {
             ctx.bootstrap(), topics.requests(), topics.prefix() + "-" + produced, count);
         produced += count;
       }
-      JsonNode stats = sim.stats();
+      stats = statsOr(sim, stats);
       created = stats.path("tasks_created").asLong();
       double queued = Double.NaN;
       try {
@@ -118,7 +119,7 @@ final class HeapRun {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpu = worker.process().cpuSeconds() - cpuAtStart;
-    JsonNode stats = sim.stats();
+    stats = statsOr(sim, stats);
     Files.writeString(dir.resolve("sim-stats.json"), stats.toPrettyString());
     result.put("requests", n);
     result.put("fill_s", seconds, 1);
@@ -146,6 +147,19 @@ final class HeapRun {
       double perTask = (loaded - idle) / (double) pending;
       result.put("heap_bytes_per_task", perTask, 0);
       result.put("heap_projected_100k_mb", (idle + perTask * 100_000) / 1048576.0, 1);
+    }
+  }
+
+  /** The simulator's counters, or {@code last} when it does not answer (noted once). */
+  private JsonNode statsOr(Simulator sim, JsonNode last) throws InterruptedException {
+    try {
+      return sim.stats();
+    } catch (IOException e) {
+      String note = "the simulator's /sim/stats did not answer (" + e.getMessage() + ")";
+      if (!result.notes.contains(note)) {
+        result.notes.add(note);
+      }
+      return last;
     }
   }
 

@@ -19,7 +19,7 @@ final class Http {
 
   static HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return CLIENT.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -105,7 +105,13 @@ final class ThroughputRun {
               + result.logs);
     }
     OutcomeCollector.Snapshot seen = outcomes.snapshot();
-    JsonNode stats = sim.stats();
+    JsonNode stats;
+    try {
+      stats = sim.stats();
+    } catch (IOException e) {
+      result.incomplete("the simulator's /sim/stats did not answer: " + e.getMessage());
+      stats = Http.JSON.createObjectNode();
+    }
     Files.writeString(dir.resolve("sim-stats.json"), stats.toPrettyString());
     String metrics = worker.process().alive() ? worker.rawMetrics() : "";
     Files.writeString(dir.resolve("worker-metrics.txt"), metrics);
