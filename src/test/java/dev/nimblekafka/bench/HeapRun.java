@@ -134,8 +134,8 @@ final class HeapRun {
     result.put("duplicate_inputs_live", stats.path("duplicate_inputs_live").asLong());
     result.put("sim_running_peak", stats.path("running_peak").asLong());
     heapFigures(worker);
-    if (!worker.process().alive()) {
-      return;
+    if (!worker.process().alive() || result.status != RunResult.Status.OK) {
+      return; // a worker that never held N tasks (or died) is not weighed
     }
     Thread.sleep(3000); // the last state records committed, nothing else in flight
     long loaded = worker.heapAfterFullGc();
