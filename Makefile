@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/nimble-kafka-worker.jar
 
-.PHONY: build test run format clean image compose-config k8s-render
+.PHONY: build test run format clean image compose-config k8s-render bench
 
 build: ## build the executable jar
 	$(MVN) -q -DskipTests package
@@ -13,6 +13,14 @@ test: ## run the whole test suite (a real Kafka broker is started in-process)
 
 run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
 	@deploy/local/run.sh
+
+# Benchmark (docs/benchmarks.md): broker (reused or started) + simulator JVM + worker JVM per run.
+# make bench [SCENARIOS=pro-2s,heap] [BENCH_ARGS="--scale 0.1"]; results in bench-results/.
+SCENARIOS ?=
+BENCH_ARGS ?=
+bench: build ## run the benchmark scenarios; writes bench-results/<stamp>.json and .md
+	@java -Xmx512m -cp target/test-classes:$(JAR) dev.nimblekafka.bench.Bench \
+	  $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(BENCH_ARGS)
 
 format: ## rewrite sources in the project's format
 	$(MVN) spotless:apply

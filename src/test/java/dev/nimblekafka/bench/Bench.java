@@ -1,0 +1,255 @@
+package dev.nimblekafka.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code make bench}: runs the named scenarios, each variant against a fresh simulator JVM and a
+ * fresh worker JVM on unique topics, and writes {@code bench-results/<stamp>.json} and {@code .md}.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Benchmark the worker against the Nimble simulator through a real Kafka broker.",
+      "Results: bench-results/<stamp>.json and .md; logs: .local/bench/<stamp>/."
+    })
+public final class Bench implements Callable<Integer> {
+  static final String MACHINE_NOTE =
+      "The machine may be shared with other work while the benchmark runs: figures are noisy,"
+          + " so compare ratios and medians, not single absolute numbers.";
+
+  @Option(
+      names = {"-s", "--scenarios"},
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Scenarios to run, comma-separated (default: all in the default set). See --list.")
+  List<String> scenarios = new ArrayList<>();
+
+  @Option(names = "--list", description = "List the scenarios and exit.")
+  boolean list;
+
+  @Option(
+      names = "--scale",
+      defaultValue = "1",
+      description = "Multiply every scenario's N by this, e.g. 0.1 for a quick check (default: 1).")
+  double scale;
+
+  @Option(
+      names = "--bootstrap",
+      description =
+          "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:KAFKA_PORT"
+              + " or 127.0.0.1:9092). If none answers, the local broker is started.")
+  String bootstrap;
+
+  @Option(
+      names = "--jar",
+      defaultValue = "target/nimble-kafka-worker.jar",
+      description = "The product jar (default: ${DEFAULT-VALUE}).")
+  Path jar;
+
+  @Option(
+      names = "--out",
+      defaultValue = "bench-results",
+      description = "Folder for the results (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Scenario> catalogue = Scenarios.all();
+    if (list) {
+      catalogue
+          .values()
+          .forEach(
+              s ->
+                  System.out.printf(
+                      "%-22s %s N=%d%s%n",
+                      s.name(),
+                      s.about(),
+                      s.requests(),
+                      s.inDefault() ? "" : " (not in the default set)"));
+      return 0;
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    if (scenarios.isEmpty()) {
+      chosen.addAll(Scenarios.defaults());
+    } else {
+      for (String name : scenarios) {
+        Scenario s = catalogue.get(name.strip());
+        if (s == null) {
+          System.err.println("bench: no scenario named '" + name + "'; --list shows them");
+          return 2;
+        }
+        chosen.add(s);
+      }
+    }
+    Path root = Path.of("").toAbsolutePath();
+    if (!Files.exists(jar)) {
+      System.err.println("bench: " + jar + " is missing; run make build first");
+      return 2;
+    }
+    String servers = bootstrap != null ? bootstrap : defaultBootstrap();
+    String stamp =
+        LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss"));
+    Context ctx =
+        new Context(
+            root,
+            jar.toAbsolutePath(),
+            servers,
+            stamp + "-" + UUID.randomUUID().toString().substring(0, 4),
+            root.resolve(".local/bench").resolve(stamp));
+    Files.createDirectories(ctx.logs());
+
+    Map<String, Object> header = header(stamp, root);
+    header.put("broker", Kafka.ensureBroker(servers, root));
+    header.put("scale", scale);
+    header.put("logs", root.relativize(ctx.logs()).toString());
+
+    List<RunResult> runs = new ArrayList<>();
+    long started = System.nanoTime();
+    for (Scenario scenario : chosen) {
+      Scenario scaled = scenario.scaled(scale);
+      for (Scenario.Variant variant : scaled.variants()) {
+        System.err.printf(
+            "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
+        RunResult r = runOne(ctx, scaled, variant);
+        r.put("load_average_1m_at_end", loadAverage1m(), 2);
+        runs.add(r);
+        System.err.printf(
+            "bench: %s / %s: %s %s%n", scaled.name(), variant.name(), r.status, summary(r));
+        header.put("elapsed_s", Math.round((System.nanoTime() - started) / 1e9));
+        Report.write(out, stamp, header, runs); // after every run: a crash keeps what was done
+      }
+    }
+    System.out.println();
+    System.out.print(Report.markdown(header, runs));
+    System.out.println("Written: " + out.resolve(stamp + ".json") + " and .md");
+    return runs.stream().allMatch(r -> r.status == RunResult.Status.OK) ? 0 : 1;
+  }
+
+  private static RunResult runOne(Context ctx, Scenario scenario, Scenario.Variant variant) {
+    try {
+      return switch (scenario.kind()) {
+        case THROUGHPUT -> new ThroughputRun(ctx, scenario, variant).run();
+        case HEAP -> new HeapRun(ctx, scenario, variant).run();
+        case BASELINE -> new BaselineRun(ctx, scenario, variant).run();
+      };
+    } catch (IOException | RuntimeException e) {
+      RunResult r = new RunResult(scenario, variant);
+      r.error(e.toString());
+      e.printStackTrace();
+      return r;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      RunResult r = new RunResult(scenario, variant);
+      r.error("interrupted");
+      return r;
+    }
+  }
+
+  private static String summary(RunResult r) {
+    List<String> parts = new ArrayList<>();
+    for (String name :
+        List.of(
+            "throughput_steady_per_s",
+            "fraction_of_limit",
+            "calls_per_task",
+            "finish_to_read_p50_ms",
+            "worker_cpu_s",
+            "heap_bytes_per_task")) {
+      if (r.figures.containsKey(name)) {
+        parts.add(name + "=" + Report.format(r.figures.get(name)));
+      }
+    }
+    if (!r.notes.isEmpty()) {
+      parts.add("notes: " + String.join("; ", r.notes));
+    }
+    return String.join(" ", parts);
+  }
+
+  private static String defaultBootstrap() {
+    String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+    if (servers != null && !servers.isBlank()) {
+      return servers;
+    }
+    String port = System.getenv("KAFKA_PORT");
+    return "127.0.0.1:" + (port == null || port.isBlank() ? "9092" : port);
+  }
+
+  private static Map<String, Object> header(String stamp, Path root) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("started_at", stamp);
+    header.put("cores", Runtime.getRuntime().availableProcessors());
+    header.put("memory_mb", totalMemoryMb());
+    header.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    header.put("java", "Java " + System.getProperty("java.version"));
+    header.put("git_commit", git(root, "rev-parse", "HEAD"));
+    header.put("git_dirty", !git(root, "status", "--porcelain", "--untracked-files=no").isEmpty());
+    header.put("machine_note", MACHINE_NOTE);
+    header.put("load_average_1m_at_start", loadAverage1m());
+    return header;
+  }
+
+  /** The machine's one-minute load average: above the core count, others were waiting for CPU. */
+  private static double loadAverage1m() {
+    String[] fields = read(Path.of("/proc/loadavg")).split(" ");
+    try {
+      return Double.parseDouble(fields[0]);
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static long totalMemoryMb() {
+    for (String line : read(Path.of("/proc/meminfo")).split("\n")) {
+      if (line.startsWith("MemTotal:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    }
+    return -1;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String git(Path root, String... args) {
+    List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.nimblekafka.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** Turns what a run observed into named figures. */
+final class Figures {
+  /** Fractions of the outcomes that bound the steady part of a run. */
+  static final double STEADY_FROM = 0.10;
+
+  static final double STEADY_TO = 0.90;
+
+  private Figures() {}
+
+  /** Outcome counts, throughput, the limit, calls per task and latencies. */
+  static void outcomes(
+      RunResult r,
+      OutcomeCollector.Snapshot seen,
+      int n,
+      long startedAt,
+      Scenario.Sim sim,
+      JsonNode stats) {
+    r.put("requests", n);
+    r.put("outcomes", seen.results() + seen.failures());
+    r.put("results", seen.results());
+    r.put("failures", seen.failures());
+    if (!seen.failureCodes().isEmpty()) {
+      r.put("failure_codes", seen.failureCodes());
+    }
+    r.put("duplicate_outcomes", seen.duplicates());
+    if (seen.unreadable() > 0) {
+      r.put("unreadable_outcomes", seen.unreadable());
+    }
+    List<Long> arrivals = seen.seenTimes();
+    long last = arrivals.stream().mapToLong(Long::longValue).max().orElse(startedAt);
+    double wall = (last - startedAt) / 1000.0;
+    r.put("wall_s", wall, 1);
+    r.put("throughput_overall_per_s", arrivals.size() / wall, 2);
+    double steady = Stats.steadyRate(arrivals, n, STEADY_FROM, STEADY_TO);
+    r.put("throughput_steady_per_s", steady, 2);
+
+    long tasks = stats.path("tasks_created").asLong();
+    long calls = Simulator.totalCalls(stats);
+    double callsPerTask = tasks == 0 ? Double.NaN : calls / (double) tasks;
+    r.put("tasks_created", tasks);
+    r.put("api_calls", calls);
+    r.put("api_calls_by_endpoint", Simulator.callsByEndpoint(stats));
+    r.put("calls_per_task", callsPerTask, 2);
+    r.put("http_429", Simulator.callsWithStatus(stats, "429"));
+    r.put("duplicate_inputs", stats.path("duplicate_inputs").asLong());
+    r.put("duplicate_inputs_live", stats.path("duplicate_inputs_live").asLong());
+    r.put("sim_running_peak", stats.path("running_peak").asLong());
+    r.put("sim_tasks_completed", stats.path("tasks_completed").asLong());
+    r.put("sim_tasks_failed", stats.path("tasks_failed").asLong());
+
+    double concurrencyLimit = sim.concurrencyLimit();
+    double rateLimit =
+        sim.qps() == 0 || Double.isNaN(callsPerTask)
+            ? Double.POSITIVE_INFINITY
+            : sim.qps() / callsPerTask;
+    double limit = Math.min(concurrencyLimit, rateLimit);
+    r.put("concurrency_limit_per_s", concurrencyLimit, 2);
+    r.put("rate_limit_per_s", rateLimit, 2);
+    r.put("limit_per_s", limit, 2);
+    r.put(
+        "limited_by",
+        concurrencyLimit <= rateLimit ? "plan concurrency C/D" : "QPS/calls-per-task");
+    r.put("fraction_of_limit", steady / limit, 3);
+    if (!Double.isInfinite(concurrencyLimit)) {
+      r.put("fraction_of_concurrency_limit", steady / concurrencyLimit, 3);
+    }
+
+    latency(r, "finish_to_published", seen.finishToPublishedMillis());
+    latency(r, "finish_to_read", seen.finishToReadMillis());
+  }
+
+  static void latency(RunResult r, String name, List<Long> millis) {
+    if (millis.isEmpty()) {
+      return;
+    }
+    r.put(name + "_p50_ms", Stats.percentile(millis, 50), 0);
+    r.put(name + "_p99_ms", Stats.percentile(millis, 99), 0);
+    r.put(name + "_max_ms", Stats.percentile(millis, 100), 0);
+  }
+
+  /**
+   * Where the machine's CPU went during the run: the worker, the simulator, and everything else
+   * (the broker, this driver, and whatever else runs on a shared machine).
+   */
+  static void machine(RunResult r, double workerCpu, double simCpu, double machineCpu) {
+    double wall = r.number("wall_s");
+    r.put("sim_cpu_s", simCpu, 2);
+    r.put("machine_busy_cores", machineCpu / wall, 2);
+    r.put("other_busy_cores", (machineCpu - workerCpu - simCpu) / wall, 2);
+  }
+
+  /** The worker's CPU over the run, what it held at most, and what it counted itself. */
+  static void worker(
+      RunResult r,
+      double cpuSeconds,
+      OutcomeCollector.Snapshot seen,
+      Timeline timeline,
+      Prometheus metrics) {
+    double wall = r.number("wall_s");
+    int outcomes = seen.results() + seen.failures();
+    r.put("worker_cpu_s", cpuSeconds, 2);
+    r.put("worker_cpu_cores", cpuSeconds / wall, 3);
+    r.put("outcomes_per_worker_cpu_s", outcomes / cpuSeconds, 0);
+    r.put("worker_in_flight_peak", timeline.peakInFlight(), 0);
+    r.put("worker_queued_peak", timeline.peakQueued(), 0);
+    double seen429 =
+        metrics.sum(
+            "nimble_worker_nimble_calls_seconds_count", l -> "429".equals(l.get("outcome")));
+    r.put("worker_seen_429", seen429, 0);
+  }
+}

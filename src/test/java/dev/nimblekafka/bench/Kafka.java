@@ -1,0 +1,131 @@
+package dev.nimblekafka.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** The broker side of a run: make sure one answers, produce requests, remove a run's topics. */
+final class Kafka {
+  private Kafka() {}
+
+  /**
+   * Reuses a broker that answers on {@code bootstrap}; otherwise starts the local one with {@code
+   * deploy/local-kafka/kafka.sh up} (what {@code make kafka-up} runs). Returns what it did.
+   */
+  static String ensureBroker(String bootstrap, Path root) throws IOException, InterruptedException {
+    if (answers(bootstrap)) {
+      return "reused the broker answering on " + bootstrap;
+    }
+    System.err.println("bench: no broker answers on " + bootstrap + "; starting the local one");
+    Process up =
+        new ProcessBuilder(root.resolve("deploy/local-kafka/kafka.sh").toString(), "up")
+            .directory(root.toFile())
+            .inheritIO()
+            .start();
+    if (!up.waitFor(5, TimeUnit.MINUTES) || up.exitValue() != 0) {
+      throw new IOException("deploy/local-kafka/kafka.sh up failed (see .local/kafka/broker.log)");
+    }
+    if (!answers(bootstrap)) {
+      throw new IOException(
+          "the local broker started but "
+              + bootstrap
+              + " does not answer; set KAFKA_PORT or KAFKA_BOOTSTRAP_SERVERS to match");
+    }
+    return "started the local broker (make kafka-up) on " + bootstrap;
+  }
+
+  static boolean answers(String bootstrap) throws InterruptedException {
+    try (Admin admin = admin(bootstrap)) {
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(5000))
+          .clusterId()
+          .get(6, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  static Admin admin(String bootstrap) {
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+  }
+
+  /** Deletes a run's topics so repeated runs do not fill the broker's disk. Best effort. */
+  static void deleteTopics(String bootstrap, Collection<String> topics)
+      throws InterruptedException {
+    try (Admin admin = admin(bootstrap)) {
+      admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      System.err.println("bench: could not delete topics " + topics + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Produces {@code n} extract requests with unique ids and URLs ({@code <prefix>-<i>}), keyed by
+   * id, and waits until the broker has them all.
+   */
+  static void produceRequests(String bootstrap, String topic, String prefix, int n)
+      throws InterruptedException, IOException {
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class);
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (int i = 0; i < n; i++) {
+        String id = prefix + "-" + i;
+        String value =
+            "{\"request_id\":\""
+                + id
+                + "\",\"extract\":{\"url\":\"https://bench.example.com/"
+                + prefix
+                + "/"
+                + i
+                + "\"}}";
+        producer.send(
+            new ProducerRecord<>(
+                topic, id.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)),
+            (metadata, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              }
+            });
+      }
+      producer.flush();
+    } catch (RuntimeException e) {
+      failed.compareAndSet(null, e);
+    }
+    if (failed.get() != null) {
+      throw new IOException(
+          "producing the requests to " + topic + " failed: " + failed.get().getMessage(),
+          failed.get());
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.nimblekafka.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Writes {@code <stamp>.json} (every figure and setting) and {@code <stamp>.md} (the tables). */
+final class Report {
+  /** A column of a Markdown table: a header and how to show one run in it. */
+  record Column(String header, Function<RunResult, String> cell) {
+    static Column figure(String header, String name) {
+      return new Column(header, r -> format(r.figures.get(name)));
+    }
+
+    static Column pair(String header, String first, String second) {
+      return new Column(
+          header, r -> format(r.figures.get(first)) + " / " + format(r.figures.get(second)));
+    }
+  }
+
+  /** Runs that push requests through (worker or baseline loop). Add a column here to show more. */
+  static final List<Column> THROUGHPUT =
+      List.of(
+          new Column("scenario", r -> r.scenario.name()),
+          new Column("variant", r -> r.variant.name()),
+          Column.figure("N", "requests"),
+          Column.figure("outcomes/s (steady)", "throughput_steady_per_s"),
+          Column.figure("limit/s", "limit_per_s"),
+          Column.figure("of limit", "fraction_of_limit"),
+          Column.figure("of C/D", "fraction_of_concurrency_limit"),
+          Column.figure("calls/task", "calls_per_task"),
+          Column.pair(
+              "finish→published p50/p99 ms",
+              "finish_to_published_p50_ms",
+              "finish_to_published_p99_ms"),
+          Column.pair("finish→read p50/p99 ms", "finish_to_read_p50_ms", "finish_to_read_p99_ms"),
+          Column.figure("dup outcomes", "duplicate_outcomes"),
+          Column.figure("dup submissions (live)", "duplicate_inputs_live"),
+          Column.figure("429s", "http_429"),
+          Column.figure("worker CPU s", "worker_cpu_s"),
+          Column.figure("outcomes/CPU-s", "outcomes_per_worker_cpu_s"),
+          Column.figure("peak heap MB", "worker_heap_peak_mb"),
+          Column.figure("sim running peak", "sim_running_peak"),
+          Column.figure("other busy cores", "other_busy_cores"),
+          new Column("targets", Report::targets),
+          new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
+
+  /** Runs that hold many tasks pending and weigh the heap. */
+  static final List<Column> HEAP =
+      List.of(
+          new Column("scenario", r -> r.scenario.name()),
+          new Column("variant", r -> r.variant.name()),
+          Column.figure("pending", "pending_tasks"),
+          Column.figure("heap, 0 pending MB", "heap_idle_mb"),
+          Column.figure("heap, pending MB", "heap_loaded_mb"),
+          Column.figure("bytes/task", "heap_bytes_per_task"),
+          Column.figure("projected 100k MB", "heap_projected_100k_mb"),
+          Column.figure("submitted/s", "submissions_per_s"),
+          Column.figure("calls/task", "calls_per_task"),
+          Column.figure("429s", "http_429"),
+          Column.figure("worker CPU s", "worker_cpu_s"),
+          new Column("targets", Report::targets),
+          new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
+
+  private Report() {}
+
+  /** "met", "–" without targets, else what was missed. */
+  static String targets(RunResult r) {
+    if (r.scenario.targets().isEmpty()) {
+      return "–";
+    }
+    List<String> missed =
+        r.scenario.targets().stream().map(t -> t.missed(r)).filter(m -> m != null).toList();
+    return missed.isEmpty() ? "met" : "missed: " + String.join(", ", missed);
+  }
+
+  static String markdown(Map<String, Object> header, List<RunResult> runs) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmark ").append(header.get("started_at")).append("\n\n");
+    md.append("Machine: ")
+        .append(header.get("cores"))
+        .append(" cores, ")
+        .append(header.get("java"))
+        .append(", commit ")
+        .append(header.get("git_commit"))
+        .append(". ")
+        .append(header.get("machine_note"))
+        .append("\n\n");
+    List<RunResult> moving =
+        runs.stream().filter(r -> r.scenario.kind() != Scenario.Kind.HEAP).toList();
+    List<RunResult> heap =
+        runs.stream().filter(r -> r.scenario.kind() == Scenario.Kind.HEAP).toList();
+    if (!moving.isEmpty()) {
+      table(md, THROUGHPUT, moving);
+    }
+    if (!heap.isEmpty()) {
+      table(md, HEAP, heap);
+    }
+    for (RunResult r : runs) {
+      if (!r.notes.isEmpty()) {
+        md.append("- ")
+            .append(r.scenario.name())
+            .append(" / ")
+            .append(r.variant.name())
+            .append(": ");
+        md.append(String.join("; ", r.notes)).append("\n");
+      }
+    }
+    md.append("\nSettings, every figure and the logs' location: the JSON file of the same name.\n");
+    return md.toString();
+  }
+
+  private static void table(StringBuilder md, List<Column> columns, List<RunResult> runs) {
+    md.append('|');
+    columns.forEach(c -> md.append(' ').append(c.header()).append(" |"));
+    md.append("\n|");
+    columns.forEach(c -> md.append(" --- |"));
+    md.append('\n');
+    for (RunResult r : runs) {
+      md.append('|');
+      columns.forEach(c -> md.append(' ').append(c.cell().apply(r)).append(" |"));
+      md.append('\n');
+    }
+    md.append('\n');
+  }
+
+  static void write(Path dir, String stamp, Map<String, Object> header, List<RunResult> runs)
+      throws IOException {
+    Files.createDirectories(dir);
+    ObjectNode root = Http.JSON.createObjectNode();
+    header.forEach((k, v) -> root.set(k, Http.JSON.valueToTree(v)));
+    ArrayNode array = root.putArray("runs");
+    for (RunResult r : runs) {
+      ObjectNode run = array.addObject();
+      run.put("scenario", r.scenario.name());
+      run.put("variant", r.variant.name());
+      run.put("kind", r.scenario.kind().name().toLowerCase(Locale.ROOT));
+      run.put("about", r.scenario.about());
+      run.put("status", r.status.name().toLowerCase(Locale.ROOT));
+      run.set(
+          "targets",
+          Http.JSON.valueToTree(r.scenario.targets().stream().map(Object::toString).toList()));
+      run.put("targets_result", targets(r));
+      run.set("settings", Http.JSON.valueToTree(r.settings));
+      run.set("figures", Http.JSON.valueToTree(r.figures));
+      run.set("notes", Http.JSON.valueToTree(r.notes));
+      run.put("logs", r.logs);
+    }
+    Http.JSON
+        .copy()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(dir.resolve(stamp + ".json").toFile(), root);
+    Files.writeString(dir.resolve(stamp + ".md"), markdown(header, runs));
+  }
+
+  static String format(Object value) {
+    if (value == null) {
+      return "–";
+    }
+    if (value instanceof Double d) {
+      double abs = Math.abs(d);
+      if (abs >= 100) {
+        return String.format(Locale.ROOT, "%.0f", d);
+      }
+      if (abs >= 10) {
+        return String.format(Locale.ROOT, "%.1f", d);
+      }
+      return String.format(Locale.ROOT, "%.2f", d);
+    }
+    return String.valueOf(value);
+  }
+}

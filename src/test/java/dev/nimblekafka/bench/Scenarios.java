@@ -1,0 +1,188 @@
+package dev.nimblekafka.bench;
+
+import static dev.nimblekafka.bench.Scenario.env;
+import static dev.nimblekafka.bench.Scenario.variants;
+
+import dev.nimblekafka.bench.Scenario.Kind;
+import dev.nimblekafka.bench.Scenario.Sim;
+import dev.nimblekafka.bench.Scenario.Target;
+import dev.nimblekafka.bench.Scenario.Variant;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The named scenarios. The default set is sized to finish in under 15 minutes on two cores. */
+final class Scenarios {
+  /** The worker's heap in the Kubernetes manifests: 75% of a 1 GiB limit. */
+  static final String WORKER_HEAP = "768m";
+
+  private Scenarios() {}
+
+  static Map<String, Scenario> all() {
+    Map<String, Scenario> all = new LinkedHashMap<>();
+    for (Scenario s :
+        List.of(
+            pro2s(),
+            starter20s(),
+            fastPath(),
+            heap(),
+            heapBurst(),
+            baselinePro2s(),
+            baselineStarter20s())) {
+      all.put(s.name(), s);
+    }
+    return all;
+  }
+
+  static List<Scenario> defaults() {
+    return new ArrayList<>(all().values().stream().filter(Scenario::inDefault).toList());
+  }
+
+  /** Pro plan, 2 s tasks: the worker's target is >= 0.95 of C/D at <= 4 calls per task. */
+  static Scenario pro2s() {
+    Sim sim = new Sim(100, "2s", Duration.ofSeconds(2), 1000);
+    Map<String, String> common = env("NIMBLE_QPS", "1000", "TASK_EXPECTED_DURATION", "2s");
+    return new Scenario(
+        "pro-2s",
+        "C=100, D=2 s fixed, QPS 1000 (not binding); MAX_PENDING_TASKS = C and 1.2 x C",
+        Kind.THROUGHPUT,
+        sim,
+        5000,
+        variants(
+            new Variant("pending=C", with(common, "MAX_PENDING_TASKS", "100"), WORKER_HEAP),
+            new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "120"), WORKER_HEAP)),
+        true,
+        exactlyOnce(
+            Target.atLeast("fraction_of_concurrency_limit", 0.95),
+            Target.atMost("calls_per_task", 4)));
+  }
+
+  /** Starter plan, 20 s tasks: a slow plan, sized to about three minutes. */
+  static Scenario starter20s() {
+    Sim sim = new Sim(10, "20s", Duration.ofSeconds(20), 83);
+    Map<String, String> common = env("NIMBLE_QPS", "83", "TASK_EXPECTED_DURATION", "20s");
+    return new Scenario(
+        "starter-20s",
+        "C=10, D=20 s fixed, QPS 83 (Nimble's documented rate); MAX_PENDING_TASKS = 1.2 x C",
+        Kind.THROUGHPUT,
+        sim,
+        80,
+        variants(new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "12"), WORKER_HEAP)),
+        true,
+        exactlyOnce());
+  }
+
+  /** Zero-length tasks: what the worker itself costs per request. */
+  static Scenario fastPath() {
+    Sim sim = new Sim(1000, "0", Duration.ZERO, 5000);
+    Map<String, String> workerEnv =
+        env(
+            "NIMBLE_QPS", "5000",
+            "MAX_PENDING_TASKS", "1000",
+            "TASK_EXPECTED_DURATION", "1ms",
+            "POLL_MIN_INTERVAL", "10ms");
+    return new Scenario(
+        "fast-path",
+        "C=1000, D=0, QPS 5000: the worker's own overhead (outcomes per worker CPU-second)",
+        Kind.THROUGHPUT,
+        sim,
+        20000,
+        variants(new Variant("pending=1000", workerEnv, WORKER_HEAP)),
+        true,
+        exactlyOnce());
+  }
+
+  /**
+   * 100,000 tasks pending at once: heap after a full GC, with and without them. The requests are
+   * produced 5,000 at a time (each step once the simulator has the tasks of the last), so no more
+   * than one step's submissions are in flight together; {@link #heapBurst()} produces them at once.
+   */
+  static Scenario heap() {
+    return new Scenario(
+        "heap",
+        "100,000 tasks pending (C=100000, D=1 h, no polls due), produced 5,000 at a time;"
+            + " heap after a full GC vs. none",
+        Kind.HEAP,
+        heapSim(),
+        100_000,
+        variants(new Variant("pending=100000,step=5000", heapEnv(), WORKER_HEAP, 5000)),
+        true,
+        List.of(
+            Target.atMost("heap_projected_100k_mb", 256),
+            Target.atMost("duplicate_inputs_live", 0)));
+  }
+
+  /** As {@link #heap()}, but all 100,000 requests produced at once. */
+  static Scenario heapBurst() {
+    return new Scenario(
+        "heap-burst",
+        "as heap, but all 100,000 requests produced at once",
+        Kind.HEAP,
+        heapSim(),
+        100_000,
+        variants(new Variant("pending=100000,burst", heapEnv(), WORKER_HEAP, 0)),
+        false,
+        List.of(
+            Target.atMost("heap_projected_100k_mb", 256),
+            Target.atMost("duplicate_inputs_live", 0)));
+  }
+
+  private static Sim heapSim() {
+    return new Sim(100_000, "1h", Duration.ofHours(1), 0);
+  }
+
+  private static Map<String, String> heapEnv() {
+    return env(
+        "NIMBLE_QPS", "3000",
+        "MAX_PENDING_TASKS", "100000",
+        "TASK_EXPECTED_DURATION", "1h",
+        "POLL_MAX_INTERVAL", "1h",
+        "SHUTDOWN_GRACE_PERIOD", "0s");
+  }
+
+  /**
+   * The loop Nimble recommends, without Kafka: batches of 100 submissions 10 s apart, every pending
+   * task polled every 5 s.
+   */
+  static Scenario baselinePro2s() {
+    Sim sim = new Sim(100, "2s", Duration.ofSeconds(2), 1000);
+    return new Scenario(
+        "baseline-pro-2s",
+        "Nimble's recommended loop on pro-2s: batches of 100 every 10 s, every task polled every 5 s",
+        Kind.BASELINE,
+        sim,
+        1000,
+        variants(new Variant("recommended-loop", env(), "")),
+        false,
+        List.of());
+  }
+
+  static Scenario baselineStarter20s() {
+    Sim sim = new Sim(10, "20s", Duration.ofSeconds(20), 83);
+    return new Scenario(
+        "baseline-starter-20s",
+        "Nimble's recommended loop on starter-20s",
+        Kind.BASELINE,
+        sim,
+        80,
+        variants(new Variant("recommended-loop", env(), "")),
+        false,
+        List.of());
+  }
+
+  /** Every scenario that moves requests: one outcome each, no task paid for twice. */
+  private static List<Target> exactlyOnce(Target... more) {
+    List<Target> targets = new ArrayList<>(List.of(more));
+    targets.add(Target.atMost("duplicate_outcomes", 0));
+    targets.add(Target.atMost("duplicate_inputs_live", 0));
+    return targets;
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String name, String value) {
+    Map<String, String> env = new LinkedHashMap<>(base);
+    env.put(name, value);
+    return env;
+  }
+}
