@@ -59,6 +59,11 @@ final class Submitter {
   private final OutcomeWriter writer;
 
   private int submissionsInFlight;
+
+  /** Create calls (single or batch) in flight, capped so a backlog never piles up HTTP calls. */
+  private int callsInFlight;
+
+  private final int maxCallsInFlight;
   private int recordedSinceCommit;
   private long submitPausedUntil;
   private PauseReason accessDenied;
@@ -78,7 +83,8 @@ final class Submitter {
       WorkerMetrics metrics,
       Queue<LoopEvent> events,
       Supplier<Output> output,
-      OutcomeWriter writer) {
+      OutcomeWriter writer,
+      int callsPerSecond) {
     this.book = book;
     this.config = config;
     this.batch = batch;
@@ -95,6 +101,7 @@ final class Submitter {
     this.events = events;
     this.output = output;
     this.writer = writer;
+    this.maxCallsInFlight = Math.max(8, callsPerSecond);
   }
 
   void dispatch(long now) {
@@ -110,13 +117,15 @@ final class Submitter {
       return;
     }
     if (!batch.enabled()) {
-      while (!book.queue.isEmpty() && book.slotsUsed() < config.maxPending()) {
+      while (!book.queue.isEmpty()
+          && book.slotsUsed() < config.maxPending()
+          && callsInFlight < maxCallsInFlight) {
         submit(book.queue.pollFirst());
       }
       return;
     }
     int free = config.maxPending() - book.slotsUsed();
-    if (free <= 0 || book.queue.isEmpty()) {
+    if (free <= 0 || book.queue.isEmpty() || callsInFlight >= maxCallsInFlight) {
       return;
     }
     boolean full = book.queue.size() >= Math.min(batch.maxSize(), free);
@@ -125,7 +134,7 @@ final class Submitter {
     }
     List<PendingTask> grouped = new ArrayList<>();
     List<ObjectNode> bodies = new ArrayList<>();
-    while (free > 0 && !book.queue.isEmpty()) {
+    while (free > 0 && !book.queue.isEmpty() && callsInFlight < maxCallsInFlight) {
       PendingTask task = book.queue.pollFirst();
       free--;
       if (task.alone() || task.attempts() > 0) {
@@ -135,13 +144,19 @@ final class Submitter {
         bodies.add(body(task));
       }
     }
+    List<PendingTask> later = new ArrayList<>();
     for (BatchPlanner.Group group :
         planner.plan(grouped, bodies, batch.maxSize(), tokens != null)) {
-      if (group.single()) {
+      if (callsInFlight >= maxCallsInFlight) {
+        later.addAll(group.tasks()); // no call left this round: back to the queue, in order
+      } else if (group.single()) {
         submit(group.tasks().get(0), group.inputs().get(0));
       } else {
         submitBatch(group);
       }
+    }
+    for (int i = later.size() - 1; i >= 0; i--) {
+      book.queue.addFirst(later.get(i));
     }
   }
 
@@ -159,6 +174,7 @@ final class Submitter {
       epochs.add(book.partition(task.partition()).epoch);
     }
     submissionsInFlight += tasks.size();
+    callsInFlight++;
     ObjectNode body = planner.batchBody(group);
     long started = System.nanoTime();
     CompletableFuture<BatchSubmission> call =
@@ -182,6 +198,7 @@ final class Submitter {
   private void submit(PendingTask task, ObjectNode body) {
     book.move(task, TaskPhase.SUBMITTING);
     submissionsInFlight++;
+    callsInFlight++;
     long epoch = book.partition(task.partition()).epoch;
     task.callback(addCallback(body, task.kind(), task.partition(), task.requestId()));
     long started = System.nanoTime();
@@ -230,6 +247,7 @@ final class Submitter {
 
   void submitted(LoopEvent.Submitted e) {
     submissionsInFlight--;
+    callsInFlight--;
     if (book.current(e.task(), e.epoch())) {
       onSubmitted(e.task(), e.info());
     } else {
@@ -244,6 +262,7 @@ final class Submitter {
 
   void submitFailed(LoopEvent.SubmitFailed e) {
     submissionsInFlight--;
+    callsInFlight--;
     if (book.current(e.task(), e.epoch())) {
       onSubmitFailed(e.task(), e.error());
     }
@@ -251,11 +270,13 @@ final class Submitter {
 
   void batchSubmitted(LoopEvent.BatchSubmitted e) {
     submissionsInFlight -= e.tasks().size();
+    callsInFlight--;
     onBatchSubmitted(e);
   }
 
   void batchFailed(LoopEvent.BatchFailed e) {
     submissionsInFlight -= e.tasks().size();
+    callsInFlight--;
     onBatchFailed(e);
   }
 

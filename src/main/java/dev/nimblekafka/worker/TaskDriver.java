@@ -58,8 +58,11 @@ final class TaskDriver {
   private final TaskBook book;
   private final OutcomeWriter writer;
   private final Submitter submitter;
-  private final int maxChecksInFlight;
-  private int checksInFlight;
+
+  /** Status checks and result fetches in flight at most: about a second of the QPS budget. */
+  private final int maxReadsInFlight;
+
+  private int readsInFlight;
 
   TaskDriver(
       TaskConfig config,
@@ -91,9 +94,21 @@ final class TaskDriver {
             book, config, topics, outcomes, nimble.client(), json, clock, metrics, output);
     this.submitter =
         new Submitter(
-            book, config, batch, callbacks, topics, nimble, json, schedule, clock, metrics, events,
-            output, writer);
-    this.maxChecksInFlight = Math.max(8, callsPerSecond);
+            book,
+            config,
+            batch,
+            callbacks,
+            topics,
+            nimble,
+            json,
+            schedule,
+            clock,
+            metrics,
+            events,
+            output,
+            writer,
+            callsPerSecond);
+    this.maxReadsInFlight = Math.max(8, callsPerSecond);
   }
 
   // ---- partitions -------------------------------------------------------------------------
@@ -201,7 +216,7 @@ final class TaskDriver {
       submitter.dispatch(now);
     }
     if (!nimble.circuitOpen()) {
-      for (PendingTask task : book.timers.due(now, maxChecksInFlight - checksInFlight)) {
+      for (PendingTask task : book.timers.due(now, maxReadsInFlight - readsInFlight)) {
         check(task);
       }
     }
@@ -210,7 +225,7 @@ final class TaskDriver {
   private void check(PendingTask task) {
     book.move(task, TaskPhase.CHECKING);
     task.countCheck();
-    checksInFlight++;
+    readsInFlight++;
     long epoch = book.partition(task.partition()).epoch;
     long started = System.nanoTime();
     nimble
@@ -227,6 +242,7 @@ final class TaskDriver {
 
   private void fetch(PendingTask task) {
     book.move(task, TaskPhase.FETCHING);
+    readsInFlight++;
     long epoch = book.partition(task.partition()).epoch;
     long started = System.nanoTime();
     long limit = writer.resultLimit();
@@ -254,20 +270,22 @@ final class TaskDriver {
     } else if (event instanceof LoopEvent.BatchFailed e) {
       submitter.batchFailed(e);
     } else if (event instanceof LoopEvent.Checked e) {
-      checksInFlight--;
+      readsInFlight--;
       if (book.current(e.task(), e.epoch())) {
         onChecked(e.task(), e.info());
       }
     } else if (event instanceof LoopEvent.CheckFailed e) {
-      checksInFlight--;
+      readsInFlight--;
       if (book.current(e.task(), e.epoch())) {
         onCheckFailed(e.task(), e.error());
       }
     } else if (event instanceof LoopEvent.Fetched e) {
+      readsInFlight--;
       if (book.current(e.task(), e.epoch())) {
         onFetched(e.task(), e.results());
       }
     } else if (event instanceof LoopEvent.FetchFailed e) {
+      readsInFlight--;
       if (book.current(e.task(), e.epoch())) {
         onFetchFailed(e.task(), e.error());
       }
@@ -297,7 +315,11 @@ final class TaskDriver {
     }
     metrics.callback("hint");
     if (task.phase() == TaskPhase.WAITING) {
-      check(task);
+      if (readsInFlight < maxReadsInFlight) {
+        check(task);
+      } else {
+        book.timers.schedule(task, clock.millis()); // due at once, as the budget allows
+      }
     } else if (task.phase() == TaskPhase.CHECKING) {
       task.hinted(task.taskId());
     }
