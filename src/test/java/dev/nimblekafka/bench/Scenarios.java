@@ -25,6 +25,7 @@ final class Scenarios {
     for (Scenario s :
         List.of(
             pro2s(),
+            pro2sModes(),
             starter20s(),
             fastPath(),
             heap(),
@@ -57,6 +58,34 @@ final class Scenarios {
         exactlyOnce(
             Target.atLeast("fraction_of_concurrency_limit", 0.95),
             Target.atMost("calls_per_task", 4)));
+  }
+
+  /**
+   * Pro plan, 2 s tasks, the four ways of talking to Nimble: callbacks on or off, batch submission
+   * on or off. HTTP calls per task and completion-to-result latency tell them apart.
+   */
+  static Scenario pro2sModes() {
+    Sim sim = new Sim(100, "2s", Duration.ofSeconds(2), 1000);
+    Map<String, String> common =
+        env("NIMBLE_QPS", "1000", "TASK_EXPECTED_DURATION", "2s", "MAX_PENDING_TASKS", "100");
+    Map<String, String> callbacks =
+        with(
+            with(common, "CALLBACK_BASE_URL", "http://127.0.0.1:{http_port}"),
+            "CALLBACK_SECRET",
+            "bench-callback-secret-0123456789");
+    return new Scenario(
+        "pro-2s-modes",
+        "C=100, D=2 s, MAX_PENDING_TASKS = C: callbacks on/off x batch submission on/off",
+        Kind.THROUGHPUT,
+        sim,
+        2000,
+        variants(
+            new Variant("poll,batch", with(common, "BATCH_SUBMIT", "true"), WORKER_HEAP),
+            new Variant("poll,single", with(common, "BATCH_SUBMIT", "false"), WORKER_HEAP),
+            new Variant("callbacks,batch", with(callbacks, "BATCH_SUBMIT", "true"), WORKER_HEAP),
+            new Variant("callbacks,single", with(callbacks, "BATCH_SUBMIT", "false"), WORKER_HEAP)),
+        true,
+        exactlyOnce(Target.atMost("calls_per_task", 4)));
   }
 
   /** Starter plan, 20 s tasks: a slow plan, sized to about three minutes. */

@@ -57,7 +57,10 @@ final class WorkerProcess implements AutoCloseable {
     env.put("WORKER_GROUP_ID", topics.group());
     env.put("WORKER_INSTANCE_ID", topics.group() + "-1");
     env.put("HTTP_PORT", Integer.toString(port));
-    env.putAll(extraEnv);
+    // a variant may refer to the worker's own port, e.g.
+    // CALLBACK_BASE_URL=http://127.0.0.1:{http_port}
+    extraEnv.forEach(
+        (name, value) -> env.put(name, value.replace("{http_port}", Integer.toString(port))));
     Path gcLog = dir.resolve("worker-gc.log");
     List<String> jvm =
         List.of(
