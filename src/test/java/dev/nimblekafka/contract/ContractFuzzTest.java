@@ -50,7 +50,7 @@ class ContractFuzzTest {
     }
   }
 
-  @Property(tries = 500)
+  @Property(tries = 200)
   void everyFailureForARefusedRecordMatchesTheSchema(@ForAll("recordValues") byte[] value)
       throws Exception {
     Failure failure = FailureInputs.refused(value, 12);
@@ -58,7 +58,7 @@ class ContractFuzzTest {
     assertMatchesSchema(failure, 1_048_588);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 150)
   void everyFailureAfterSubmissionMatchesTheSchema(
       @ForAll("afterSubmission") Failure failure, @ForAll("limits") int limit) throws Exception {
     assertMatchesSchema(failure, limit);

@@ -26,7 +26,7 @@ class OutcomeRecordsFuzzTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2026-03-01T09:15:02.117Z");
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void aFailureForAnyRecordFitsTheLimitItWasBuiltFor(
       @ForAll("recordValues") byte[] value, @ForAll("limits") int limit) {
     Failure failure = FailureInputs.refused(value, 9);
@@ -48,7 +48,7 @@ class OutcomeRecordsFuzzTest {
         .isLessThanOrEqualTo(limit);
   }
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void aFailureCarriesTheRecordValueAsItWas(@ForAll("recordValues") byte[] value) throws Exception {
     Failure failure = FailureInputs.refused(value, 9);
     Assume.that(failure != null);

@@ -23,7 +23,7 @@ class StateCodecFuzzTest {
   private final RequestParser parser = new RequestParser(JSON);
   private final StateCodec codec = new StateCodec(JSON);
 
-  @Property(tries = 1000)
+  @Property(tries = 300)
   void everyAcceptedRequestSurvivesTheStateTopic(@ForAll("requests") byte[] request)
       throws Exception {
     ParseResult result = parser.parse("nimble.requests", 0, 1, request);

@@ -192,7 +192,6 @@ class WorkerCallbackTest {
 
       assertThat(post(url, atLimit)).as("a body of exactly the limit").isEqualTo(202);
       assertThat(post(url, atLimit + " ")).as("one byte more").isEqualTo(413);
-      assertThat(post(url, "x".repeat(5_000_000))).isEqualTo(413);
       assertThat(post(url, "[".repeat(20_000) + "]".repeat(20_000))).isEqualTo(400);
       for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
         HttpResponse<Void> response =
