@@ -1,6 +1,7 @@
 package dev.nimblekafka.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.nimblekafka.callback.CallbackTokens;
@@ -110,6 +111,104 @@ class WorkerCallbackTest {
                   .count())
           .isEqualTo(3);
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void aValidTokenReplayedForAnotherTaskOrAfterTheOutcomeChangesNothing(KafkaBroker broker)
+      throws Exception {
+    SimConfig slow =
+        sim().toBuilder()
+            .taskDuration(
+                DurationDistribution.uniform(Duration.ofMillis(5_000), Duration.ofMillis(5_500)))
+            .build();
+    try (NimbleSimulator sim = NimbleSimulator.start(slow);
+        WorkerHarness harness =
+            new WorkerHarness(broker, sim, 1, Map.of("BATCH_SUBMIT", "false"))) {
+      int port = WorkerHarness.freePort();
+      Worker worker = harness.startWorker("replay", callbacks(port, port));
+      harness.produce(WorkerHarness.extractRequests("rp", 2));
+      Map<String, String> taskOf = new java.util.HashMap<>();
+      for (var record :
+          broker.readAll(
+              harness.state,
+              org.apache.kafka.common.IsolationLevel.READ_COMMITTED,
+              2,
+              Duration.ofSeconds(30))) {
+        var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value());
+        taskOf.put(state.path("request_id").asText(), state.path("task_id").asText());
+      }
+      assertThat(taskOf).containsOnlyKeys("rp-0", "rp-1");
+      String base = "http://127.0.0.1:" + port + "/callbacks/nimble/";
+      String tokenOfFirst = new CallbackTokens(SECRET).token(0, "rp-0");
+      long checksBefore = sim.stats().callsTo("GET /v1/tasks/{id}");
+
+      // the first request's token, with the second's task id and with a made-up one
+      assertThat(post(base + tokenOfFirst, callback(taskOf.get("rp-1")))).isEqualTo(202);
+      assertThat(post(base + tokenOfFirst, callback("no-such-task"))).isEqualTo(202);
+      assertThatThrownBy(() -> harness.awaitOutcomes(1, Duration.ofMillis(1_500), Duration.ZERO))
+          .as("nothing published while both tasks run")
+          .isInstanceOf(AssertionError.class);
+      assertThat(sim.stats().tasksCompleted()).isZero();
+      assertThat(sim.stats().tasksCreated()).isEqualTo(2);
+      assertThat(sim.stats().callsTo("GET /v1/tasks/{id}") - checksBefore)
+          .as("status checks the misdirected callbacks caused")
+          .isLessThanOrEqualTo(1);
+      assertThat(
+              harness
+                  .meters(worker)
+                  .counter("nimble_worker_callbacks", "outcome", "unknown_task")
+                  .count())
+          .isEqualTo(1);
+
+      // the real callbacks end both; replaying them and the forged one afterwards does nothing
+      List<WorkerHarness.Outcome> outcomes =
+          harness.awaitOutcomes(2, Duration.ofSeconds(30), Duration.ZERO);
+      assertThat(post(base + tokenOfFirst, callback(taskOf.get("rp-0")))).isEqualTo(202);
+      assertThat(post(base + tokenOfFirst, callback(taskOf.get("rp-1")))).isEqualTo(202);
+      outcomes = harness.awaitOutcomes(2, Duration.ofSeconds(5), Duration.ofSeconds(2));
+      WorkerHarness.exactlyOnce(outcomes, List.of("rp-0", "rp-1"));
+      assertThat(outcomes).allMatch(o -> o.topic().equals(harness.results));
+      assertThat(sim.stats().tasksCreated()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @Timeout(90)
+  void callbackBodiesAreLimitedToTheirSizeAndMethodsToPost(KafkaBroker broker) throws Exception {
+    try (NimbleSimulator sim = NimbleSimulator.start(sim());
+        WorkerHarness harness = new WorkerHarness(broker, sim, 1, Map.of())) {
+      int port = WorkerHarness.freePort();
+      Worker worker = harness.startWorker("limits", callbacks(port, port));
+      await().atMost(Duration.ofSeconds(30)).until(() -> worker.status().ready());
+      String url =
+          "http://127.0.0.1:"
+              + port
+              + "/callbacks/nimble/"
+              + new CallbackTokens(SECRET).token(0, "x");
+      String head = "{\"task\":{\"id\":\"t-1\"},\"pad\":\"";
+      String atLimit = head + "p".repeat(65_536 - head.length() - 2) + "\"}";
+      assertThat(atLimit.length()).isEqualTo(65_536);
+
+      assertThat(post(url, atLimit)).as("a body of exactly the limit").isEqualTo(202);
+      assertThat(post(url, atLimit + " ")).as("one byte more").isEqualTo(413);
+      assertThat(post(url, "[".repeat(20_000) + "]".repeat(20_000))).isEqualTo(400);
+      for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+        HttpResponse<Void> response =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .method(method, HttpRequest.BodyPublishers.ofString(atLimit))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(response.statusCode()).as(method).isEqualTo(405);
+      }
+      assertThat(worker.status().live()).isTrue();
+      assertThat(sim.stats().totalCalls()).as("no call to Nimble").isZero();
+    }
+  }
+
+  private static String callback(String taskId) {
+    return "{\"status\":\"success\",\"task\":{\"id\":\"" + taskId + "\",\"state\":\"completed\"}}";
   }
 
   @Test

@@ -243,7 +243,9 @@ final class WorkerHarness implements AutoCloseable {
             new Outcome(
                 record.topic(),
                 record.key() == null ? null : new String(record.key()),
-                JSON.readTree(record.value()),
+                // as text: Jackson's byte parser refuses an escaped lone surrogate in a name,
+                // which a failure quoting such a request carries
+                JSON.readTree(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)),
                 record));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
