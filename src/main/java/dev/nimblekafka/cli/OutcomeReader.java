@@ -107,13 +107,13 @@ final class OutcomeReader implements AutoCloseable {
       return null;
     }
     try {
-      JsonNode value = JSON.readTree(record.value());
+      String text = new String(record.value(), StandardCharsets.UTF_8);
+      JsonNode value = JSON.readTree(text);
       String id =
           value.path("request_id").isTextual()
               ? value.path("request_id").asText()
               : record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-      return new Outcome(
-          record.topic(), id, new String(record.value(), StandardCharsets.UTF_8), value);
+      return new Outcome(record.topic(), id, text, value);
     } catch (IOException notJson) {
       return null;
     }

@@ -92,7 +92,7 @@ final class StatusCommand implements Callable<Integer> {
             continue;
           }
           try {
-            JsonNode node = JSON.readTree(record.value());
+            JsonNode node = JSON.readTree(new String(record.value(), StandardCharsets.UTF_8));
             live.put(
                 id,
                 new Pending(

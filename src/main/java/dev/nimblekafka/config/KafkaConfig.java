@@ -27,6 +27,36 @@ public record KafkaConfig(
     boolean createTopics,
     int topicPartitions) {
 
+  /** Settings whose values are secrets: printed as {@code ****}. */
+  static boolean secret(String property) {
+    return property.matches(".*(password|jaas|secret|key|token|credential).*");
+  }
+
+  @Override
+  public String toString() {
+    java.util.Map<String, String> shown = new java.util.TreeMap<>();
+    clientProperties.forEach((name, value) -> shown.put(name, secret(name) ? "****" : value));
+    return "KafkaConfig[bootstrapServers="
+        + bootstrapServers
+        + ", groupId="
+        + groupId
+        + ", instanceId="
+        + instanceId
+        + ", clientProperties="
+        + shown
+        + ", guarantee="
+        + guarantee
+        + ", commitInterval="
+        + commitInterval
+        + ", transactionTimeout="
+        + transactionTimeout
+        + ", createTopics="
+        + createTopics
+        + ", topicPartitions="
+        + topicPartitions
+        + "]";
+  }
+
   public String transactionalId() {
     return groupId + "-" + instanceId;
   }

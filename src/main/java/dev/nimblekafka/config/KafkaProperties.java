@@ -66,7 +66,7 @@ final class KafkaProperties {
     } catch (org.apache.kafka.common.config.ConfigException e) {
       String message = String.valueOf(e.getMessage());
       for (Map.Entry<String, String> property : properties.entrySet()) {
-        if (property.getKey().matches(".*(password|jaas|secret|key).*")) {
+        if (KafkaConfig.secret(property.getKey())) {
           message = message.replace(property.getValue(), "****");
         }
       }

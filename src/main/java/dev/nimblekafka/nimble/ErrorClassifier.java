@@ -45,7 +45,7 @@ final class ErrorClassifier {
       return new NimbleException.Unavailable(
           status, "NIMBLE_UNAVAILABLE", message, retryAfter(headers, parsed).orElse(null), null);
     }
-    JsonNode details = parsed == null ? null : parsed.get("details");
+    JsonNode details = parsed == null ? null : scrub(parsed.get("details"));
     String code =
         switch (status) {
           case 400, 422 -> "INVALID_REQUEST";
@@ -53,6 +53,23 @@ final class ErrorClassifier {
           default -> "REJECTED";
         };
     return new NimbleException.Rejected(status, code, message, details);
+  }
+
+  /** Details with the key taken out wherever Nimble echoed it. */
+  private JsonNode scrub(JsonNode details) {
+    if (details == null) {
+      return null;
+    }
+    String text = details.toString();
+    String clean = apiKey.scrub(text);
+    if (clean.equals(text)) {
+      return details;
+    }
+    try {
+      return json.readTree(clean);
+    } catch (IOException e) {
+      return json.getNodeFactory().textNode(clean);
+    }
   }
 
   NimbleException transport(Throwable failure) {
@@ -65,8 +82,9 @@ final class ErrorClassifier {
     }
     if (cause instanceof IOException || cause instanceof CancellationException) {
       String what = cause.getClass().getSimpleName();
-      String text = cause.getMessage() == null ? what : what + ": " + trim(cause.getMessage());
-      return new NimbleException.Unavailable(0, "IO_ERROR", apiKey.scrub(text), null, null);
+      String text =
+          cause.getMessage() == null ? what : what + ": " + trim(apiKey.scrub(cause.getMessage()));
+      return new NimbleException.Unavailable(0, "IO_ERROR", text, null, null);
     }
     return new NimbleException.Unavailable(
         0, "CLIENT_ERROR", apiKey.scrub(String.valueOf(cause)), null, null);
@@ -106,10 +124,10 @@ final class ErrorClassifier {
       }
     }
     if (text == null && body != null && body.length > 0 && parsed == null) {
-      text = new String(body, 0, Math.min(body.length, MAX_MESSAGE), StandardCharsets.UTF_8);
+      text = new String(body, StandardCharsets.UTF_8);
     }
-    String full = "HTTP " + status + (text == null ? "" : ": " + trim(text));
-    return apiKey.scrub(full);
+    // scrubbed before it is cut, so no part of the key survives at the cut
+    return "HTTP " + status + (text == null ? "" : ": " + trim(apiKey.scrub(text)));
   }
 
   /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.wire.NimblePaths;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +34,15 @@ public final class NimbleClient implements AutoCloseable {
 
   public NimbleClient(NimbleClientSettings settings, ObjectMapper json) {
     this.settings = settings;
-    this.json = json;
+    // Nimble quotes the request in its answers: allow answers a little deeper than any request
+    this.json = json.copy();
+    this.json
+        .getFactory()
+        .setStreamReadConstraints(
+            com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxNestingDepth(2_000)
+                .maxStringLength(200_000_000)
+                .build());
     this.errors = new ErrorClassifier(json, settings.apiKey());
     AtomicInteger threads = new AtomicInteger();
     this.executor =
@@ -130,20 +137,23 @@ public final class NimbleClient implements AutoCloseable {
     try {
       payload = json.writeValueAsBytes(body);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return CompletableFuture.failedFuture(
+          new NimbleException.Rejected(
+              0, "INVALID_REQUEST", "the body cannot be written as JSON", null));
     }
     HttpRequest request =
         request(settings.resolve(path))
             .header("Content-Type", JSON)
             .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
             .build();
-    return send(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(this::parse);
+    return send(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> parse(response, true));
   }
 
   private CompletableFuture<JsonNode> get(String path) {
     return send(
             request(settings.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(this::parse);
+        .thenApply(response -> parse(response, false));
   }
 
   private HttpRequest.Builder request(URI uri) {
@@ -182,12 +192,20 @@ public final class NimbleClient implements AutoCloseable {
             });
   }
 
-  private JsonNode parse(HttpResponse<byte[]> response) {
+  /**
+   * A 2xx body that cannot be read. For a create call the task may well exist, so trying again
+   * could charge twice: it is terminal there ({@code Rejected}), and retriable for reads.
+   */
+  private JsonNode parse(HttpResponse<byte[]> response, boolean create) {
     try {
       return json.readTree(response.body());
     } catch (IOException e) {
+      String message = "Nimble's answer (HTTP " + response.statusCode() + ") is not readable JSON";
+      if (create) {
+        throw new NimbleException.Rejected(response.statusCode(), "BAD_RESPONSE", message, null);
+      }
       throw new NimbleException.Unavailable(
-          response.statusCode(), "BAD_RESPONSE", "response is not JSON", null, null);
+          response.statusCode(), "BAD_RESPONSE", message, null, null);
     }
   }
 

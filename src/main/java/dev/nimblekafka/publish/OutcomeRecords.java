@@ -24,6 +24,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class OutcomeRecords {
   public static final String HEADER_PREFIX = "__connect.errors.";
   private static final int ENVELOPE_ALLOWANCE = 1024;
+  private static final int MAX_HEADER = 1_000;
+  private static final int MAX_BARE_DETAILS = 4_096;
 
   private final ObjectMapper json;
   private final String resultsTopic;
@@ -94,7 +96,7 @@ public final class OutcomeRecords {
               f.code(),
               truncate(f.message(), 1_000),
               f.httpStatus(),
-              null,
+              small(f.details()),
               f.attempts(),
               f.request(),
               f.sourceTopic(),
@@ -109,7 +111,7 @@ public final class OutcomeRecords {
     header(headers, "offset", Long.toString(f.sourceOffset()));
     header(headers, "stage", f.stage());
     header(headers, "exception.class.name", f.exceptionClass());
-    header(headers, "exception.message", f.code() + ": " + f.message());
+    header(headers, "exception.message", truncate(f.code() + ": " + f.message(), MAX_HEADER));
     return new ProducerRecord<>(
         failuresTopic, null, f.requestId() == null ? null : key(f.requestId()), value, headers);
   }
@@ -168,6 +170,32 @@ public final class OutcomeRecords {
         });
   }
 
+  /**
+   * Details kept in a failure that must shrink: small ones as they are; of large ones every field,
+   * with long text cut and large structures dropped, so what names the field and the limit stays.
+   */
+  private JsonNode small(JsonNode details) {
+    if (details == null || details.toString().length() <= MAX_BARE_DETAILS) {
+      return details;
+    }
+    if (!details.isObject()) {
+      return null;
+    }
+    var kept = json.createObjectNode();
+    details
+        .fields()
+        .forEachRemaining(
+            field -> {
+              JsonNode value = field.getValue();
+              if (value.isTextual()) {
+                kept.put(field.getKey(), truncate(value.asText(), MAX_BARE_DETAILS / 8));
+              } else if (value.toString().length() <= MAX_BARE_DETAILS / 8) {
+                kept.set(field.getKey(), value);
+              }
+            });
+    return kept;
+  }
+
   private static String truncate(String text, int max) {
     return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
   }
@@ -185,9 +213,21 @@ public final class OutcomeRecords {
 
   /** Streams through the bytes: true when they are exactly one JSON value. */
   boolean isJson(byte[] bytes) {
-    // parsed as UTF-8 text: bytes Jackson would read as UTF-16 or UTF-32 are not embedded
-    try (JsonParser parser =
-        json.getFactory().createParser(new String(bytes, StandardCharsets.UTF_8))) {
+    // strict UTF-8 text only: other encodings, or bytes a lenient decoding would alter, go as
+    // base64
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (java.nio.charset.CharacterCodingException notUtf8) {
+      return false;
+    }
+    try (JsonParser parser = json.getFactory().createParser(text)) {
       if (parser.nextToken() == null) {
         return false;
       }

@@ -28,6 +28,7 @@ public final class TransactionalOutput implements Output {
   private final CommitTimer timer;
   private boolean inTransaction;
   private boolean dirty;
+  private volatile KafkaException sendFailure;
 
   public TransactionalOutput(Producer<byte[], byte[]> producer, CommitTimer timer) {
     this.producer = producer;
@@ -35,12 +36,30 @@ public final class TransactionalOutput implements Output {
     producer.initTransactions();
   }
 
+  /**
+   * Adds a record. A send that fails (at once or later) never throws here: it fails the next
+   * commit, which aborts the whole unit of work so the loop replays it from the last commit.
+   */
   @Override
   public void send(ProducerRecord<byte[], byte[]> record) {
-    begin();
-    dirty = true;
-    // a failed send makes commitTransaction() throw, which aborts the whole unit of work
-    producer.send(record);
+    if (sendFailure != null) {
+      return; // the transaction is lost already; the commit will say so
+    }
+    try {
+      begin();
+      dirty = true;
+      producer.send(
+          record,
+          (metadata, exception) -> {
+            if (exception != null && sendFailure == null) {
+              sendFailure =
+                  exception instanceof KafkaException k ? k : new KafkaException(exception);
+            }
+          });
+    } catch (KafkaException e) {
+      dirty = true;
+      sendFailure = e;
+    }
   }
 
   @Override
@@ -55,6 +74,10 @@ public final class TransactionalOutput implements Output {
     }
     long started = System.nanoTime();
     try {
+      KafkaException failed = sendFailure;
+      if (failed != null) {
+        throw failed;
+      }
       begin();
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, group);
@@ -89,6 +112,7 @@ public final class TransactionalOutput implements Output {
     }
     inTransaction = false;
     dirty = false;
+    sendFailure = null;
   }
 
   @Override

@@ -62,6 +62,13 @@ public final class RequestParser {
       return invalid(
           fallbackId, "parse", "INVALID_JSON", "the request must be a JSON object", null, null);
     }
+    String unreadable = JsonShape.problem(root);
+    if (unreadable != null) {
+      JsonNode id = root.get("request_id");
+      String known =
+          id != null && id.isTextual() && JsonShape.problem(id) == null ? id.asText() : fallbackId;
+      return invalid(known, "parse", "INVALID_JSON", unreadable, null, null);
+    }
     JsonNode metadata = root.get("metadata");
     String requestId = fallbackId;
     try {

@@ -104,7 +104,11 @@ final class RequestValidator {
       return;
     }
     if (!formats.isArray()) {
-      throw new Violation("INVALID_FIELD", field, stable(allowed), field + " must be an array");
+      throw new Violation(
+          "INVALID_FIELD",
+          field,
+          stable(allowed),
+          field + " must be an array of " + sorted(allowed));
     }
     for (JsonNode format : formats) {
       if (!format.isTextual() || !allowed.contains(format.asText())) {
@@ -168,7 +172,10 @@ final class RequestValidator {
     }
     if (!timeout.isNumber()) {
       throw new Violation(
-          "INVALID_FIELD", field, NimbleLimits.MAX_TIMEOUT_MS, field + " must be a number of ms");
+          "INVALID_FIELD",
+          field,
+          NimbleLimits.MAX_TIMEOUT_MS,
+          field + " must be a number of ms between 0 and " + NimbleLimits.MAX_TIMEOUT_MS);
     }
     double value = timeout.asDouble();
     if (value < 0 || value > NimbleLimits.MAX_TIMEOUT_MS) {

@@ -7,6 +7,7 @@ import dev.nimblekafka.request.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** The JSON form of {@link StoredTask} in the state topic, versioned by {@code "v"}. */
 public final class StateCodec {
@@ -32,7 +33,7 @@ public final class StateCodec {
       g.writeNumberField("source_offset", task.sourceOffset());
       g.writeBooleanField("callback", task.callback());
       g.writeFieldName("request");
-      g.writeRawValue(new String(task.request(), java.nio.charset.StandardCharsets.UTF_8));
+      g.writeRawValue(new String(task.request(), StandardCharsets.UTF_8));
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -43,7 +44,7 @@ public final class StateCodec {
   /** Reads a state record; throws {@link IllegalArgumentException} for one it cannot read. */
   public StoredTask decode(byte[] value) {
     try {
-      JsonNode node = json.readTree(value);
+      JsonNode node = json.readTree(new String(value, StandardCharsets.UTF_8));
       if (node == null || node.path("v").asInt(-1) != VERSION) {
         throw new IllegalArgumentException("unknown state record version");
       }

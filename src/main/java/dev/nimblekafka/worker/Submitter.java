@@ -21,6 +21,7 @@ import dev.nimblekafka.task.PollSchedule;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskPhase;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -409,7 +410,7 @@ final class Submitter {
 
   ObjectNode body(PendingTask task) {
     try {
-      JsonNode root = json.readTree(task.request());
+      JsonNode root = json.readTree(new String(task.request(), StandardCharsets.UTF_8));
       return (ObjectNode) root.get(task.kind().wire()).deepCopy();
     } catch (IOException e) {
       throw new IllegalStateException("a held request became unreadable", e);

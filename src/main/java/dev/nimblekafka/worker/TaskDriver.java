@@ -45,6 +45,9 @@ import org.slf4j.MDC;
 final class TaskDriver {
   private static final Logger log = LoggerFactory.getLogger(TaskDriver.class);
 
+  /** Room a state record needs besides the request it carries (ids, times, envelope). */
+  static final int STATE_RECORD_ALLOWANCE = 2_048;
+
   private final TaskConfig config;
   private final CallbackConfig callbacks;
   private final Topics topics;
@@ -63,6 +66,7 @@ final class TaskDriver {
   private final int maxReadsInFlight;
 
   private int readsInFlight;
+  private final int maxRequestBytes;
 
   TaskDriver(
       TaskConfig config,
@@ -77,7 +81,9 @@ final class TaskDriver {
       Supplier<Output> output,
       int callsPerSecond,
       CallbackConfig callbacks,
-      BatchConfig batch) {
+      BatchConfig batch,
+      int maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
     this.config = config;
     this.callbacks = callbacks;
     this.topics = topics;
@@ -166,6 +172,22 @@ final class TaskDriver {
     try (MdcScope mdc = MdcScope.of(record)) {
       ParseResult parsed =
           parser.parse(record.topic(), record.partition(), record.offset(), record.value());
+      if (parsed instanceof ParseResult.Valid valid && record.value().length > maxRequestBytes) {
+        ExtractionRequest request = valid.request();
+        parsed =
+            new ParseResult.Invalid(
+                new RequestError(
+                    request.requestId(),
+                    "validate",
+                    "LIMIT_EXCEEDED",
+                    "the request must be at most "
+                        + maxRequestBytes
+                        + " bytes to fit the state topic but has "
+                        + record.value().length,
+                    "request",
+                    maxRequestBytes,
+                    request.metadata()));
+      }
       if (parsed instanceof ParseResult.Invalid invalid) {
         state.offsets.skipped(record.offset());
         RequestError error = invalid.error();

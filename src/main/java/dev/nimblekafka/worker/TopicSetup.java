@@ -33,7 +33,7 @@ final class TopicSetup {
   private static final long TIMEOUT_SECONDS = 30;
 
   /** What start-up learned. */
-  record Layout(int partitions, int maxOutcomeBytes) {}
+  record Layout(int partitions, int maxOutcomeBytes, int maxStateBytes) {}
 
   private TopicSetup() {}
 
@@ -93,7 +93,7 @@ final class TopicSetup {
       int maxBytes =
           Math.min(
               maxMessageBytes(admin, topics.results()), maxMessageBytes(admin, topics.failures()));
-      return new Layout(partitions, maxBytes);
+      return new Layout(partitions, maxBytes, maxMessageBytes(admin, topics.state()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking topics", e);

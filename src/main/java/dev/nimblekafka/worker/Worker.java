@@ -89,6 +89,12 @@ public final class Worker implements AutoCloseable {
             layout.maxOutcomeBytes(),
             Integer.parseInt(
                 String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))));
+    int maxRequestBytes =
+        Math.min(
+                layout.maxStateBytes(),
+                Integer.parseInt(
+                    String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))))
+            - TaskDriver.STATE_RECORD_ALLOWANCE;
     OutcomeRecords outcomes =
         new OutcomeRecords(
             json, config.topics().results(), config.topics().failures(), maxRecordBytes);
@@ -156,7 +162,8 @@ public final class Worker implements AutoCloseable {
                     output,
                     config.resilience().callsPerSecond(),
                     config.callbacks(),
-                    config.batch()),
+                    config.batch(),
+                    maxRequestBytes),
             restorer,
             events,
             () -> newOutput(producerProps),

@@ -81,7 +81,7 @@ class BenchParsingTest {
   void everyDefaultScenarioHasVariantsAndTheLimitFollowsCOverD() {
     assertThat(Scenarios.defaults())
         .extracting(Scenario::name)
-        .containsExactly("pro-2s", "starter-20s", "fast-path", "heap");
+        .containsExactly("pro-2s", "pro-2s-modes", "starter-20s", "fast-path", "heap");
     assertThat(Scenarios.pro2s().sim().concurrencyLimit()).isEqualTo(50.0);
     assertThat(Scenarios.fastPath().sim().concurrencyLimit()).isInfinite();
     assertThat(Scenarios.all().values()).allSatisfy(s -> assertThat(s.variants()).isNotEmpty());

@@ -132,7 +132,53 @@ class ContractFuzzTest {
     if (!render.isMissingNode() && !render.isNull() && !render.isObject()) {
       found.add("render_options type");
     }
+    if (unpairedSurrogate(root)) {
+      found.add("unpaired UTF-16 surrogate (the worker cannot carry it as UTF-8)");
+    }
+    if (depth(root) > 100) {
+      found.add("nesting deeper than 100 levels");
+    }
     return found;
+  }
+
+  private static boolean unpairedSurrogate(JsonNode node) {
+    if (node.isTextual()) {
+      return unpaired(node.asText());
+    }
+    var fields = node.fieldNames();
+    while (fields.hasNext()) {
+      if (unpaired(fields.next())) {
+        return true;
+      }
+    }
+    for (JsonNode child : node) {
+      if (unpairedSurrogate(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean unpaired(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(++i)))) {
+        return true;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int depth(JsonNode node) {
+    int deepest = 0;
+    for (JsonNode child : node) {
+      deepest = Math.max(deepest, depth(child));
+    }
+    return 1 + deepest;
   }
 
   private static boolean hasSupplementary(JsonNode node) {

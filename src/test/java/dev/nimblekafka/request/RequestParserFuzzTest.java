@@ -265,9 +265,10 @@ class RequestParserFuzzTest {
     ParseResult result =
         assertTimeoutPreemptively(QUICKLY, () -> parse(value.getBytes(StandardCharsets.UTF_8)));
     assertWellFormed(result);
-    // Jackson's default limit: 1000 levels in all, the request object being the first
+    // the worker's limit: 100 levels in all, the request object being the first (Nimble quotes
+    // the input in its answers, which must stay readable)
     int total = depth + (inMetadata ? 1 : 2);
-    assertThat(result instanceof ParseResult.Valid).isEqualTo(total <= 1000);
+    assertThat(result instanceof ParseResult.Valid).isEqualTo(total <= JsonShape.MAX_DEPTH);
   }
 
   @Example
@@ -327,7 +328,8 @@ class RequestParserFuzzTest {
 
   @Provide
   Arbitrary<ObjectNode> validRequests() {
-    return RequestInputs.validRequests();
+    // text with an unpaired surrogate cannot be carried as UTF-8: refused, see JsonShape
+    return RequestInputs.validRequests().filter(root -> JsonShape.problem(root) == null);
   }
 
   @Provide
