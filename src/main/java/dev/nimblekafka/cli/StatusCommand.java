@@ -97,7 +97,7 @@ final class StatusCommand implements Callable<Integer> {
                 id,
                 new Pending(
                     id,
-                    node.path("task_id").asText(),
+                    node.path("task_id").isTextual() ? node.path("task_id").asText() : "(queued)",
                     record.partition(),
                     now - node.path("submitted_at").asLong(now),
                     node.path("attempts").asInt()));

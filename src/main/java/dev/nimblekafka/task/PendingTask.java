@@ -49,7 +49,8 @@ public final class PendingTask {
     PendingTask task =
         new PendingTask(
             stored.requestId(), partition, stored.sourceOffset(), stored.kind(), stored.request());
-    task.phase = TaskPhase.WAITING;
+    // a request recorded before its task was created waits to be submitted
+    task.phase = stored.taskId() == null ? TaskPhase.QUEUED : TaskPhase.WAITING;
     task.taskId = stored.taskId();
     task.attempts = stored.attempts();
     task.submittedAt = stored.submittedAt();

@@ -24,7 +24,11 @@ public final class StateCodec {
       g.writeStartObject();
       g.writeNumberField("v", VERSION);
       g.writeStringField("request_id", task.requestId());
-      g.writeStringField("task_id", task.taskId());
+      if (task.taskId() == null) {
+        g.writeNullField("task_id"); // recorded, not yet created at Nimble
+      } else {
+        g.writeStringField("task_id", task.taskId());
+      }
       g.writeStringField("kind", task.kind().wire());
       g.writeNumberField("attempts", task.attempts());
       g.writeNumberField("submitted_at", task.submittedAt());
@@ -50,7 +54,7 @@ public final class StateCodec {
       }
       return new StoredTask(
           node.path("request_id").asText(),
-          node.path("task_id").asText(),
+          node.path("task_id").isTextual() ? node.path("task_id").asText() : null,
           Kind.fromWire(node.path("kind").asText()),
           node.path("attempts").asInt(),
           node.path("submitted_at").asLong(),

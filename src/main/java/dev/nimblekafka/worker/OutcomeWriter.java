@@ -10,6 +10,7 @@ import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.task.PendingTask;
+import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskPhase;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ final class OutcomeWriter {
   private final Clock clock;
   private final WorkerMetrics metrics;
   private final Supplier<Output> output;
+  private final StateCodec codec;
 
   OutcomeWriter(
       TaskBook book,
@@ -54,6 +56,7 @@ final class OutcomeWriter {
     this.clock = clock;
     this.metrics = metrics;
     this.output = output;
+    this.codec = new StateCodec(json);
   }
 
   /** The largest result fetched inline: the configured cap, and what fits the topic. */
@@ -159,14 +162,22 @@ final class OutcomeWriter {
     metrics.outcome("failures", failure.code());
   }
 
+  /** Writes (or rewrites) the request's state record: queued, or with its current task. */
+  void record(PendingTask task) {
+    output
+        .get()
+        .send(
+            OutcomeRecords.state(
+                topics.state(),
+                task.partition(),
+                task.requestId(),
+                codec.encode(task.toStored(topics.requests()))));
+  }
+
   /** The outcome is written: end the state record, settle the offset, forget the task. */
   void finish(PendingTask task) {
     PartitionState state = book.partition(task.partition());
-    if (task.attempts() > 0) {
-      output
-          .get()
-          .send(OutcomeRecords.tombstone(topics.state(), task.partition(), task.requestId()));
-    }
+    output.get().send(OutcomeRecords.tombstone(topics.state(), task.partition(), task.requestId()));
     if (task.closeOffset()) {
       state.offsets.closed(task.sourceOffset());
     }

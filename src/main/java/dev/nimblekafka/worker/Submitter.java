@@ -13,12 +13,10 @@ import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.NimbleGateway;
 import dev.nimblekafka.nimble.TaskInfo;
-import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.PollSchedule;
-import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskPhase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +49,6 @@ final class Submitter {
   private final Topics topics;
   private final NimbleGateway nimble;
   private final ObjectMapper json;
-  private final StateCodec codec;
   private final PollSchedule schedule;
   private final Clock clock;
   private final WorkerMetrics metrics;
@@ -95,7 +92,6 @@ final class Submitter {
     this.topics = topics;
     this.nimble = nimble;
     this.json = json;
-    this.codec = new StateCodec(json);
     this.schedule = schedule;
     this.clock = clock;
     this.metrics = metrics;
@@ -300,14 +296,7 @@ final class Submitter {
       task.submitted(info.id(), now);
       state.byTaskId.put(info.id(), task);
       MDC.put("task_id", info.id());
-      output
-          .get()
-          .send(
-              OutcomeRecords.state(
-                  topics.state(),
-                  task.partition(),
-                  task.requestId(),
-                  codec.encode(task.toStored(topics.requests()))));
+      writer.record(task);
       recordedSinceCommit++;
       if (task.closeOffset()) {
         state.offsets.closed(task.sourceOffset());

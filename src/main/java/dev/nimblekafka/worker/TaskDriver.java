@@ -217,7 +217,6 @@ final class TaskDriver {
         log.info("Request {} is already pending; not submitted again", request.requestId());
         return;
       }
-      state.offsets.opened(record.offset());
       PendingTask task =
           PendingTask.consumed(
               request.requestId(),
@@ -225,6 +224,11 @@ final class TaskDriver {
               record.offset(),
               request.kind(),
               record.value());
+      // Recorded at once, before any call: the offset may then commit with this record, so a
+      // replay from the committed offset never meets a request this worker already settled.
+      writer.record(task);
+      task.closeOffset();
+      state.offsets.skipped(record.offset());
       state.tasks.put(task.requestId(), task);
       task.queuedAt(clock.millis());
       book.queue.addLast(task);
@@ -514,6 +518,11 @@ final class TaskDriver {
     for (StoredTask item : stored) {
       PendingTask task = PendingTask.restored(item, state.partition);
       state.tasks.put(task.requestId(), task);
+      if (task.taskId() == null) {
+        task.queuedAt(now); // recorded, never created at Nimble: submit it
+        book.queue.addLast(task);
+        continue;
+      }
       state.byTaskId.put(task.taskId(), task);
       book.adopt(task);
       long expectedAt = task.submittedAt() + schedule.estimator().expectedMillis();
