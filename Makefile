@@ -14,6 +14,16 @@ test: ## run the whole test suite (a real Kafka broker is started in-process)
 run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
 	@deploy/local/run.sh
 
+# The chaos suite: its own broker on free ports (a `make kafka-up` broker is left alone), the
+# simulator and three worker JVMs from the jar, 10,000 requests under a seeded fault schedule.
+# Exit 1 on a lost, duplicated or wrong outcome. Options: make chaos CHAOS_ARGS="--seed N --help".
+CHAOS_ARGS ?=
+.PHONY: chaos
+chaos: build ## chaos suite (about 6 min): SIGKILLs, a broker restart, Nimble faults; writes docs/chaos-results.md
+	@$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath >/dev/null
+	@java -Xmx512m -cp "target/test-classes:target/classes:$$(cat target/chaos.classpath)" \
+	  dev.nimblekafka.chaos.ChaosDriver $(CHAOS_ARGS)
+
 format: ## rewrite sources in the project's format
 	$(MVN) spotless:apply
 
