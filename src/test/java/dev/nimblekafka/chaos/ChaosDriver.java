@@ -57,7 +57,7 @@ public final class ChaosDriver implements Callable<Integer> {
 
   @Option(
       names = "--settle",
-      defaultValue = "PT5M",
+      defaultValue = "PT4M",
       description = "How long after the last fault every request may take to have its outcome.")
   Duration settle;
 
@@ -195,7 +195,7 @@ public final class ChaosDriver implements Callable<Integer> {
       workerEnv.put("NIMBLE_QPS", "150");
       workerEnv.put("LOG_LEVEL", workerLogLevel);
       ChaosSettings settings =
-          new ChaosSettings("chaos", API_KEY, workerEnv, dir, Duration.ofMinutes(3), settle);
+          new ChaosSettings("chaos", API_KEY, workerEnv, dir, Duration.ofMinutes(2), settle);
       SimAdmin admin = sim[0].admin();
       List<String> workerCommand = new ArrayList<>(SimProcess.javaCommand("256m"));
       workerCommand.addAll(List.of("-jar", jar.toString(), "worker"));

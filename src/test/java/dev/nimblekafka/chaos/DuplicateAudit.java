@@ -120,6 +120,7 @@ final class DuplicateAudit {
                 disruptions.stream()
                     .filter(e -> !e.at().isBefore(from))
                     .filter(e -> owner < 0 || e.worker() < 0 || e.worker() == owner)
+                    .filter(e -> ownership.concerns(e, partition))
                     .findFirst()
                     .orElse(null);
             Orphan orphan =

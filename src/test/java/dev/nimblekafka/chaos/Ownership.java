@@ -17,9 +17,15 @@ final class Ownership {
   /** Per partition: from each instant on, the owner (0-based worker, -1: none). */
   private final Map<Integer, TreeMap<Instant, Integer>> changes = new HashMap<>();
 
+  private final Pattern partition;
+
+  private Ownership(String requestsTopic) {
+    this.partition = Pattern.compile(Pattern.quote(requestsTopic) + "-(\\d+)");
+  }
+
   static Ownership of(Iterable<Timeline.Entry> entries, String requestsTopic) {
-    Ownership o = new Ownership();
-    Pattern partition = Pattern.compile(Pattern.quote(requestsTopic) + "-(\\d+)");
+    Ownership o = new Ownership(requestsTopic);
+    Pattern partition = o.partition;
     Map<Integer, Integer> owner = new HashMap<>();
     for (Timeline.Entry e : entries) {
       switch (e.kind()) {
@@ -59,6 +65,16 @@ final class Ownership {
     }
     Map.Entry<Instant, Integer> entry = history.floorEntry(at);
     return entry == null ? -1 : entry.getValue();
+  }
+
+  /**
+   * Whether a disruption can lose track of work in {@code partition}: a rebalance only for the
+   * partitions it names, anything else for all.
+   */
+  boolean concerns(Timeline.Entry e, int partition) {
+    return e.kind() != Timeline.Kind.REBALANCE
+        || partition < 0
+        || partitions(this.partition, e.text()).contains(partition);
   }
 
   private void change(int partition, Instant at, int worker) {
