@@ -20,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code make chaos}: a broker of its own, the simulator and worker JVMs from the built jar, 10,000
@@ -37,19 +39,29 @@ public final class ChaosDriver implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ChaosDriver.class);
   private static final String API_KEY = "sk-chaos-7d2e51";
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--seed", description = "Seed of the request mix and the fault schedule.")
   Long seed;
 
-  @Option(names = "--requests", defaultValue = "10000", description = "Requests to produce.")
+  @Option(
+      names = "--requests",
+      defaultValue = "10000",
+      description = "Requests to produce (default: ${DEFAULT-VALUE}).")
   int requests;
 
-  @Option(names = "--workers", defaultValue = "3", description = "Worker JVMs.")
+  @Option(
+      names = "--workers",
+      defaultValue = "3",
+      description = "Worker JVMs (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(
       names = "--produce-seconds",
       defaultValue = "150",
-      description = "Seconds over which the requests are produced; faults last 30 s longer.")
+      description =
+          "Seconds over which the requests are produced; faults last 30 s longer"
+              + " (default: ${DEFAULT-VALUE}).")
   int produceSeconds;
 
   @Option(names = "--no-broker-restart", description = "Leave the broker alone.")
@@ -58,19 +70,24 @@ public final class ChaosDriver implements Callable<Integer> {
   @Option(
       names = "--settle",
       defaultValue = "PT4M",
-      description = "How long after the last fault every request may take to have its outcome.")
+      description =
+          "How long, after the last fault, the requests may take to all have their outcome;"
+              + " ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration settle;
 
   @Option(
       names = "--worker-log-level",
       defaultValue = "INFO",
-      description = "LOG_LEVEL of the workers (DEBUG logs every request).")
+      description =
+          "LOG_LEVEL of the workers; DEBUG logs every request (default: ${DEFAULT-VALUE}).")
   String workerLogLevel;
 
   @Option(
       names = "--report",
       defaultValue = "docs/chaos-results.md",
-      description = "Where to write the Markdown report (also kept in the run folder).")
+      description =
+          "Where to write the Markdown report, also kept in the run folder"
+              + " (default: ${DEFAULT-VALUE}).")
   Path report;
 
   @Option(
@@ -78,7 +95,10 @@ public final class ChaosDriver implements Callable<Integer> {
       description = "Folder for logs and the broker's data (default: .local/chaos/<time>-<seed>).")
   Path runDir;
 
-  @Option(names = "--jar", defaultValue = "target/nimble-kafka-worker.jar")
+  @Option(
+      names = "--jar",
+      defaultValue = "target/nimble-kafka-worker.jar",
+      description = "The jar the simulator and workers run from (default: ${DEFAULT-VALUE}).")
   Path jar;
 
   public static void main(String[] args) {
@@ -144,14 +164,21 @@ public final class ChaosDriver implements Callable<Integer> {
             started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     context.put("commit", commit(root));
     context.put("machine", machine());
-    context.put("load average at start", loadAverage());
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    List<String> again = new ArrayList<>(args);
+    if (seed == null) {
+      again.addAll(0, List.of("--seed", Long.toString(theSeed)));
+    }
     context.put(
         "command",
         "`make chaos"
-            + (seed == null ? "" : " CHAOS_ARGS=\"--seed " + theSeed + "\"")
-            + "` (reproduce: `make chaos CHAOS_ARGS=\"--seed "
-            + theSeed
+            + (args.isEmpty() ? "" : " CHAOS_ARGS=\"" + String.join(" ", args) + "\"")
+            + "` (the same schedule again: `make chaos CHAOS_ARGS=\""
+            + String.join(" ", again)
             + "\"`)");
+    context.put("wall time", "-");
+    context.put("load average at start", loadAverage());
+    context.put("load average at end", "-");
 
     LocalBroker broker = new LocalBroker(root, dir.resolve("kafka"), dir.resolve("broker.log"));
     SimProcess[] sim = {null};
