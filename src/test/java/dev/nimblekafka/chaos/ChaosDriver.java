@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,8 +161,8 @@ public final class ChaosDriver implements Callable<Integer> {
         "date",
         DateTimeFormatter.ISO_INSTANT.format(
             started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
-    context.put("commit", commit(root));
-    context.put("machine", machine());
+    context.put("commit", Machine.commit(root));
+    context.put("machine", Machine.describe());
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     List<String> again = new ArrayList<>(args);
     if (seed == null) {
@@ -177,7 +176,7 @@ public final class ChaosDriver implements Callable<Integer> {
             + String.join(" ", again)
             + "\"`)");
     context.put("wall time", "-");
-    context.put("load average at start", loadAverage());
+    context.put("load average at start", Machine.loadAverage());
     context.put("load average at end", "-");
 
     LocalBroker broker = new LocalBroker(root, dir.resolve("kafka"), dir.resolve("broker.log"));
@@ -268,7 +267,7 @@ public final class ChaosDriver implements Callable<Integer> {
       }
       finished.set(true);
     }
-    context.put("load average at end", loadAverage());
+    context.put("load average at end", Machine.loadAverage());
     context.put(
         "wall time",
         Text.duration(Duration.ofNanos(System.nanoTime() - t0))
@@ -281,7 +280,7 @@ public final class ChaosDriver implements Callable<Integer> {
       Files.createDirectories(report.toAbsolutePath().getParent());
       Files.writeString(report, markdown, StandardCharsets.UTF_8);
     }
-    writeEvidence(result, dir);
+    Evidence.write(result, dir);
     if (result.passed()) {
       deleteTree(broker.dir().resolve("data"));
     }
@@ -296,121 +295,6 @@ public final class ChaosDriver implements Callable<Integer> {
       return 2;
     }
     return result.passed() ? 0 : 1;
-  }
-
-  /** The ids of every missing or duplicated request, one per line, for grepping the logs. */
-  private static void writeEvidence(ChaosResult r, Path dir) throws IOException {
-    Files.write(dir.resolve("missing.txt"), r.verdict().missing, StandardCharsets.UTF_8);
-    List<String> duplicated = new ArrayList<>();
-    r.verdict()
-        .duplicated
-        .forEach(
-            (id, list) ->
-                duplicated.add(
-                    id + "\t" + String.join("\t", list.stream().map(Outcome::where).toList())));
-    Files.write(dir.resolve("duplicated.txt"), duplicated, StandardCharsets.UTF_8);
-    List<String> orphans = new ArrayList<>();
-    for (DuplicateAudit.Orphan o : r.duplicates().orphans) {
-      orphans.add(
-          o.requestId()
-              + "\t"
-              + o.taskId()
-              + "\t"
-              + o.created()
-              + "\t"
-              + o.state()
-              + "\tpartition "
-              + o.partition()
-              + "\towner worker-"
-              + (o.owner() + 1)
-              + "\t"
-              + (o.cause() == null
-                  ? "-"
-                  : Text.offset(o.cause().offset()) + " " + o.cause().text()));
-    }
-    Files.write(dir.resolve("orphan-tasks.tsv"), orphans, StandardCharsets.UTF_8);
-    List<String> tasks = new ArrayList<>();
-    r.simTasks().forEach(t -> tasks.add(t.toString()));
-    Files.write(dir.resolve("sim-tasks.jsonl"), tasks, StandardCharsets.UTF_8);
-    List<String> placed = new ArrayList<>();
-    for (ChaosRequests.Request q : r.requests()) {
-      RequestProducer.Placement p = r.placements().get(q.id());
-      placed.add(
-          q.id()
-              + "\t"
-              + q.kind().name().toLowerCase()
-              + "\t"
-              + (p == null ? "-\t-" : p.partition() + "\t" + p.offset()));
-    }
-    Files.write(dir.resolve("requests.tsv"), placed, StandardCharsets.UTF_8);
-  }
-
-  private static String commit(Path root) {
-    String head = git(root, "rev-parse", "HEAD");
-    if (head == null) {
-      return "unknown (not a git checkout)";
-    }
-    String dirty =
-        git(
-            root,
-            "status",
-            "--porcelain",
-            "--untracked-files=no",
-            "--",
-            ".",
-            ":!docs/chaos-results.md");
-    return "`" + head + "`" + (dirty == null || dirty.isBlank() ? "" : " with uncommitted changes");
-  }
-
-  private static String git(Path root, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  private static String machine() {
-    String cpu = "unknown CPU";
-    long memoryKb = 0;
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          cpu = line.substring(line.indexOf(':') + 1).strip();
-          break;
-        }
-      }
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal:")) {
-          memoryKb = Long.parseLong(line.replaceAll("\\D+", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: the core count is still known
-    }
-    return Runtime.getRuntime().availableProcessors()
-        + " cores ("
-        + cpu
-        + ")"
-        + (memoryKb > 0 ? ", " + memoryKb / 1024 / 1024 + " GiB RAM" : "")
-        + ", Java "
-        + System.getProperty("java.version");
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2] + " (1, 5, 15 min)";
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -1,14 +1,11 @@
 package dev.nimblekafka.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,19 +13,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One chaos run: workers started, requests produced at an even pace while the plan's faults happen
@@ -36,13 +23,11 @@ import org.slf4j.LoggerFactory;
  * audited for duplicate submissions.
  */
 final class ChaosRun {
-  private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
   private final ChaosPlan plan;
   private final ChaosSystem system;
   private final ChaosSettings settings;
-  private final List<WorkerProcess> workers = new ArrayList<>();
   private final ScheduledExecutorService scheduler =
       Executors.newScheduledThreadPool(
           3,
@@ -51,7 +36,7 @@ final class ChaosRun {
             t.setDaemon(true);
             return t;
           });
-  private final AtomicInteger pendingRestarts = new AtomicInteger();
+  private WorkerFleet fleet;
   private Timeline timeline;
 
   ChaosRun(ChaosPlan plan, ChaosSystem system, ChaosSettings settings) {
@@ -63,8 +48,8 @@ final class ChaosRun {
   /** Kills every worker JVM at once (the driver is being stopped). */
   void abort() {
     scheduler.shutdownNow();
-    for (WorkerProcess w : workers) {
-      w.kill();
+    if (fleet != null) {
+      fleet.killAll();
     }
   }
 
@@ -73,23 +58,19 @@ final class ChaosRun {
     List<ChaosRequests.Request> requests =
         ChaosRequests.generate(settings.prefix(), shape.requests(), new Random(plan.seed()));
     Set<String> ids = requests.stream().map(ChaosRequests.Request::id).collect(Collectors.toSet());
-    createRequestsTopic(shape.partitions());
-    Map<String, String> env = workerEnvironment();
-    for (int i = 0; i < shape.workers(); i++) {
-      workers.add(
-          new WorkerProcess(
-              settings.prefix() + "-worker-" + (i + 1),
-              system.workerCommand(),
-              env,
-              settings.logDir().resolve("worker-" + (i + 1) + ".log")));
-    }
+    KafkaChecks.createTopic(system.bootstrapServers(), settings.requests(), shape.partitions());
+    fleet =
+        new WorkerFleet(
+            shape.workers(),
+            settings.prefix(),
+            system.workerCommand(),
+            workerEnvironment(),
+            settings.logDir(),
+            scheduler);
     try {
-      workers.forEach(w -> w.start("first start"));
-      Awaitility.await("every worker ready")
-          .atMost(settings.readyTimeout())
-          .pollInterval(Duration.ofMillis(250))
-          .until(() -> workers.stream().allMatch(w -> w.readiness() != null));
+      fleet.start(settings.readyTimeout());
       timeline = new Timeline();
+      fleet.recordOn(timeline);
       timeline.add(
           Timeline.Kind.NOTE,
           -1,
@@ -101,11 +82,7 @@ final class ChaosRun {
       return drive(requests, ids);
     } finally {
       scheduler.shutdownNow();
-      for (WorkerProcess w : workers) {
-        if (w.alive()) {
-          w.kill();
-        }
-      }
+      fleet.killAll();
     }
   }
 
@@ -133,7 +110,7 @@ final class ChaosRun {
             fault.at().toMillis(),
             TimeUnit.MILLISECONDS);
       }
-      scheduler.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
+      scheduler.scheduleWithFixedDelay(fleet::supervise, 1, 1, TimeUnit.SECONDS);
       scheduler.scheduleWithFixedDelay(
           () -> progress(producer, tracker, ids, sim),
           PROGRESS_EVERY.toMillis(),
@@ -149,7 +126,7 @@ final class ChaosRun {
       Awaitility.await("the fault schedule")
           .atMost(shape.faultsUntil().plus(Duration.ofMinutes(3)))
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> faultsDone.getCount() == 0 && pendingRestarts.get() == 0);
+          .until(() -> faultsDone.getCount() == 0 && fleet.pendingRestarts() == 0);
 
       Duration allOutcomesAt = null;
       Set<String> expected =
@@ -165,7 +142,7 @@ final class ChaosRun {
                 });
         allOutcomesAt = timeline.now();
         timeline.add(Timeline.Kind.NOTE, -1, "every request has an outcome");
-        awaitIdle();
+        fleet.awaitIdle();
       } catch (ConditionTimeoutException e) {
         timeline.add(
             Timeline.Kind.NOTE,
@@ -175,15 +152,12 @@ final class ChaosRun {
                 + " requests without an outcome "
                 + Text.duration(settings.settle())
                 + " after the faults; worker states: "
-                + workerStates());
+                + fleet.states());
       }
       scheduler.shutdownNow();
       progress(producer, tracker, ids, sim);
 
-      List<Integer> exitCodes = new ArrayList<>();
-      for (WorkerProcess w : workers) {
-        exitCodes.add(w.terminate(Duration.ofSeconds(40)));
-      }
+      List<Integer> exitCodes = fleet.terminate(Duration.ofSeconds(40));
       timeline.add(Timeline.Kind.NOTE, -1, "workers stopped with SIGTERM, exit codes " + exitCodes);
       Duration total = timeline.now();
       return audit(requests, produced, allOutcomesAt, total, notProduced, exitCodes, sim, producer);
@@ -209,9 +183,12 @@ final class ChaosRun {
     List<ChaosRequests.Request> sent =
         requests.stream().filter(r -> !notProduced.containsKey(r.id())).toList();
     Verdict verdict = Verdict.of(sent, outcomes, settings.results());
-    Map<String, String> leftover = leftoverState(read);
-    Map<Integer, Long> uncommitted = uncommittedOffsets();
-    WorkerLogs.addAll(timeline, workers.stream().map(WorkerProcess::log).toList());
+    Map<String, String> leftover =
+        KafkaChecks.leftoverState(system.bootstrapServers(), settings.state(), read);
+    Map<Integer, Long> uncommitted =
+        KafkaChecks.uncommittedOffsets(
+            system.bootstrapServers(), settings.group(), settings.requests());
+    WorkerLogs.addAll(timeline, fleet.logs());
     sim.clearFaults();
     JsonNode stats = sim.stats();
     Map<String, RequestProducer.Placement> placements = producer.placements();
@@ -241,7 +218,7 @@ final class ChaosRun {
             uncommitted,
             notProduced,
             exitCodes,
-            workers.stream().map(w -> w.log().toString()).toList(),
+            fleet.logs().stream().map(Path::toString).toList(),
             simTasks,
             placements);
     if (!verdict.missing.isEmpty()) {
@@ -260,7 +237,7 @@ final class ChaosRun {
 
   private void apply(Fault fault, SimAdmin sim) {
     if (fault instanceof Fault.KillWorker kill) {
-      kill(kill);
+      fleet.kill(kill);
     } else if (fault instanceof Fault.RestartBroker) {
       system.restartBroker(timeline);
     } else if (fault instanceof Fault.Outage o) {
@@ -278,86 +255,6 @@ final class ChaosRun {
     } else if (fault instanceof Fault.ClearFaults) {
       sim.clearFaults();
       timeline.add(Timeline.Kind.SIM_FAULT, -1, fault.describe());
-    }
-  }
-
-  private void kill(Fault.KillWorker kill) {
-    WorkerProcess w = workers.get(kill.worker());
-    if (!w.alive()) {
-      timeline.add(
-          Timeline.Kind.NOTE, kill.worker(), w.instanceId() + " is not running; no kill this time");
-      return;
-    }
-    WorkerSample before = w.sample(timeline.now());
-    long pid = w.kill();
-    timeline.add(
-        Timeline.Kind.KILL,
-        kill.worker(),
-        "SIGKILL "
-            + w.instanceId()
-            + " (pid "
-            + pid
-            + "): "
-            + before.inFlight()
-            + " tasks in flight, "
-            + before.queued()
-            + " queued"
-            + (before.atRisk() >= 0 ? ", " + before.atRisk() + " submissions at risk" : ""),
-        before);
-    pendingRestarts.incrementAndGet();
-    scheduler.schedule(
-        () -> {
-          try {
-            synchronized (w) {
-              if (!w.alive()) {
-                w.start("restart after SIGKILL");
-                timeline.add(
-                    Timeline.Kind.WORKER_START, kill.worker(), "restarted " + w.instanceId());
-              }
-            }
-          } finally {
-            pendingRestarts.decrementAndGet();
-          }
-        },
-        kill.restartAfter().toMillis(),
-        TimeUnit.MILLISECONDS);
-  }
-
-  /** A worker that ended though nobody stopped it is noted and started again, as a pod would be. */
-  private void supervise() {
-    for (int i = 0; i < workers.size(); i++) {
-      WorkerProcess w = workers.get(i);
-      synchronized (w) {
-        if (w.exitedOnItsOwn()) {
-          timeline.add(
-              Timeline.Kind.WORKER_EXIT,
-              i,
-              w.instanceId() + " exited on its own with code " + w.exit() + "; see " + w.log());
-          w.start("restart after it exited");
-          timeline.add(Timeline.Kind.WORKER_START, i, "restarted " + w.instanceId());
-        }
-      }
-    }
-  }
-
-  /** Waits (briefly) until no worker holds or queues work: nothing more should be published. */
-  private void awaitIdle() {
-    try {
-      Awaitility.await("idle workers")
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  workers.stream()
-                      .allMatch(
-                          w -> {
-                            WorkerSample s = w.sample(timeline.now());
-                            return s.answered() && s.inFlight() == 0 && s.queued() == 0;
-                          }));
-      timeline.add(Timeline.Kind.NOTE, -1, "every worker idle");
-    } catch (ConditionTimeoutException e) {
-      timeline.add(
-          Timeline.Kind.NOTE, -1, "workers still busy after every outcome: " + workerStates());
     }
   }
 
@@ -386,28 +283,8 @@ final class ChaosRun {
             ids.size(),
             tracker.records(),
             tracker.repeated().size(),
-            workerStates(),
+            fleet.states(),
             simPart));
-  }
-
-  private String workerStates() {
-    List<String> states = new ArrayList<>();
-    for (WorkerProcess w : workers) {
-      WorkerSample s = w.sample(timeline.now());
-      states.add(
-          w.instanceId().substring(w.instanceId().lastIndexOf('-') + 1)
-              + (s.answered()
-                  ? "[p="
-                      + s.partitions()
-                      + " in-flight="
-                      + s.inFlight()
-                      + " queued="
-                      + s.queued()
-                      + (s.paused() == null ? "" : " paused=" + s.paused())
-                      + "]"
-                  : "[down]"));
-    }
-    return "workers " + String.join(" ", states);
   }
 
   // ---- set-up and final checks ------------------------------------------------------------
@@ -425,64 +302,5 @@ final class ChaosRun {
     env.put("WORKER_GROUP_ID", settings.group());
     env.putAll(settings.workerEnvironment());
     return env;
-  }
-
-  private Admin admin() {
-    return Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers()));
-  }
-
-  private void createRequestsTopic(int partitions) {
-    try (Admin admin = admin()) {
-      admin
-          .createTopics(
-              List.of(new NewTopic(settings.requests(), Optional.of(partitions), Optional.empty())))
-          .all()
-          .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("creating " + settings.requests(), e);
-    }
-  }
-
-  /** Request ids whose latest state record is not a tombstone, with the task id it holds. */
-  private Map<String, String> leftoverState(Duration timeout) {
-    Map<String, String> latest = new LinkedHashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r :
-        KafkaReads.readToEnd(system.bootstrapServers(), List.of(settings.state()), timeout)) {
-      String key = new String(r.key(), StandardCharsets.UTF_8);
-      if (r.value() == null) {
-        latest.remove(key);
-      } else {
-        latest.put(key, new String(r.value(), StandardCharsets.UTF_8));
-      }
-    }
-    return latest;
-  }
-
-  /** Requests-topic partitions whose committed offset is short of the end, by how much. */
-  private Map<Integer, Long> uncommittedOffsets() {
-    Map<Integer, Long> gaps = new TreeMap<>();
-    try (Admin admin = admin();
-        KafkaConsumer<byte[], byte[]> consumer =
-            KafkaReads.readCommitted(system.bootstrapServers(), "chaos-offsets")) {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin
-              .listConsumerGroupOffsets(settings.group())
-              .partitionsToOffsetAndMetadata()
-              .get(60, TimeUnit.SECONDS);
-      List<TopicPartition> parts =
-          KafkaReads.partitions(consumer, List.of(settings.requests()), Duration.ofSeconds(30));
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(30));
-      for (TopicPartition tp : parts) {
-        OffsetAndMetadata c = committed.get(tp);
-        long gap = end.get(tp) - (c == null ? 0 : c.offset());
-        if (gap > 0) {
-          gaps.put(tp.partition(), gap);
-        }
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("reading the group's committed offsets", e);
-    }
-    return gaps;
   }
 }
