@@ -44,6 +44,8 @@ final class ChaosReport {
         .append(r.duplicates().orphans.size())
         .append(" by cause ")
         .append(r.duplicates().byCause())
+        .append("; tasks created for requests already finished: ")
+        .append(r.duplicates().afterCompletion.size())
         .append('\n');
     for (String line : killLines(r)) {
       out.append("  ").append(line).append('\n');
@@ -132,7 +134,7 @@ final class ChaosReport {
         .append(stats.path("duplicate_inputs").asLong())
         .append("). Reading its task list, ")
         .append(r.duplicates().orphans.size())
-        .append(" tasks were created for a request besides the one whose outcome was published;")
+        .append(" tasks were created for a request besides those whose outcomes were published;")
         .append(" each is blamed on the first disruption at or after its creation: ")
         .append(r.duplicates().byCause())
         .append(".\n\n");
@@ -192,16 +194,12 @@ final class ChaosReport {
           .append(e.text())
           .append('\n');
     }
-    if (!r.duplicates().afterPublished.isEmpty()) {
+    if (!r.duplicates().afterCompletion.isEmpty()) {
       md.append("- ")
-          .append(r.duplicates().afterPublished.size())
-          .append(" orphan task(s) created after the published task of the same request: ")
-          .append(
-              Text.sample(
-                  r.duplicates().afterPublished.stream()
-                      .map(o -> o.requestId() + " " + o.taskId())
-                      .toList(),
-                  10))
+          .append(r.duplicates().afterCompletion.size())
+          .append(" task(s) created after a published task of the same request had completed")
+          .append(" (a finished request processed again): ")
+          .append(Text.sample(r.duplicates().afterCompletion, 12))
           .append('\n');
     }
     if (!r.duplicates().extraAttempts.isEmpty()) {

@@ -199,7 +199,7 @@ final class ChaosRun {
         DuplicateAudit.of(
             simTasks,
             sent,
-            verdict.published,
+            verdict.publishedTasks(),
             partitions,
             Ownership.of(timeline.entries(), settings.requests()),
             timeline.entries());

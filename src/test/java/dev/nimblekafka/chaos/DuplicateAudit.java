@@ -9,14 +9,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Which tasks the simulator created beyond the one whose outcome was published, and which
- * disruption lost track of each. A task created for a request and never published is an orphan
- * (Nimble charged for it). It is blamed on the first disruption of the worker that held the
- * request's partition when the task was created (its kill or exit, a failed commit, a rebalance) or
- * of the broker, at or after the creation less {@link #IN_FLIGHT_SLACK}: a create call sent just
- * before a disruption reaches the simulator a moment after it.
+ * Which tasks the simulator created beyond those whose outcome was published, and which disruption
+ * lost track of each. A task created for a request and never published is an orphan (Nimble charged
+ * for it). It is blamed on the first disruption of the worker that held the request's partition
+ * when the task was created (its kill or exit, a failed commit, a rebalance) or of the broker, at
+ * or after the creation less {@link #IN_FLIGHT_SLACK}: a create call sent just before a disruption
+ * reaches the simulator a moment after it.
  */
 final class DuplicateAudit {
   /** How long before its creation at the simulator a create call may have been sent. */
@@ -41,8 +42,11 @@ final class DuplicateAudit {
 
   final List<Orphan> orphans = new ArrayList<>();
 
-  /** Orphans created after the task that was published for the same request. */
-  final List<Orphan> afterPublished = new ArrayList<>();
+  /**
+   * Tasks (request and task id) created after a published task of the same request had completed: a
+   * finished request processed again.
+   */
+  final List<String> afterCompletion = new ArrayList<>();
 
   /** Requests that must fail at the simulator and had more tasks than the attempts allow. */
   final Map<String, Integer> extraAttempts = new LinkedHashMap<>();
@@ -58,7 +62,7 @@ final class DuplicateAudit {
   static DuplicateAudit of(
       List<JsonNode> simTasks,
       List<ChaosRequests.Request> requests,
-      Map<String, Outcome> published,
+      Map<String, Set<String>> published,
       Map<String, Integer> partitions,
       Ownership ownership,
       List<Timeline.Entry> timeline) {
@@ -99,20 +103,22 @@ final class DuplicateAudit {
           }
         }
         case EXTRACT, AGENT -> {
-          Outcome outcome = published.get(request.id());
-          String publishedTask = outcome == null ? null : outcome.taskId();
-          Instant publishedAt = null;
-          for (JsonNode task : tasks) {
-            if (task.path("id").asText().equals(publishedTask)) {
-              publishedAt = Instant.parse(task.path("created_at").asText());
-            }
-          }
-          for (JsonNode task : tasks) {
+          Set<String> publishedTasks = published.getOrDefault(request.id(), Set.of());
+          List<JsonNode> sorted = new ArrayList<>(tasks);
+          sorted.sort(Comparator.comparing(t -> t.path("created_at").asText()));
+          Instant finishedAt = null; // when a published task of this request had completed
+          for (JsonNode task : sorted) {
             String id = task.path("id").asText();
-            if (id.equals(publishedTask)) {
+            Instant created = Instant.parse(task.path("created_at").asText());
+            if (finishedAt != null && created.isAfter(finishedAt)) {
+              audit.afterCompletion.add(request.id() + " " + id);
+            }
+            if (publishedTasks.contains(id)) {
+              if (finishedAt == null && "completed".equals(task.path("state").asText())) {
+                finishedAt = Instant.parse(task.path("modified_at").asText());
+              }
               continue;
             }
-            Instant created = Instant.parse(task.path("created_at").asText());
             int partition = partitions.getOrDefault(request.id(), -1);
             int owner = partition < 0 ? -1 : ownership.owner(partition, created);
             Instant from = created.minus(IN_FLIGHT_SLACK);
@@ -123,7 +129,7 @@ final class DuplicateAudit {
                     .filter(e -> ownership.concerns(e, partition))
                     .findFirst()
                     .orElse(null);
-            Orphan orphan =
+            audit.orphans.add(
                 new Orphan(
                     request.id(),
                     id,
@@ -131,11 +137,7 @@ final class DuplicateAudit {
                     task.path("state").asText(),
                     partition,
                     owner,
-                    cause);
-            audit.orphans.add(orphan);
-            if (publishedAt != null && created.isAfter(publishedAt)) {
-              audit.afterPublished.add(orphan);
-            }
+                    cause));
           }
         }
       }

@@ -2,9 +2,12 @@ package dev.nimblekafka.chaos;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -88,6 +91,20 @@ final class Verdict {
     };
   }
 
+  /** The task ids named by each request's outcomes (several when it has several outcomes). */
+  Map<String, Set<String>> publishedTasks() {
+    Map<String, Set<String>> tasks = new HashMap<>();
+    published.forEach((id, o) -> add(tasks, id, o));
+    duplicated.forEach((id, list) -> list.forEach(o -> add(tasks, id, o)));
+    return tasks;
+  }
+
+  private static void add(Map<String, Set<String>> tasks, String id, Outcome o) {
+    if (o.taskId() != null) {
+      tasks.computeIfAbsent(id, k -> new HashSet<>()).add(o.taskId());
+    }
+  }
+
   boolean passed() {
     return missing.isEmpty() && duplicated.isEmpty() && unexpected.isEmpty() && wrong.isEmpty();
   }
@@ -104,8 +121,16 @@ final class Verdict {
           (id, list) ->
               shown.add(
                   id + " [" + String.join("; ", list.stream().map(Outcome::where).toList()) + "]"));
+      long results =
+          duplicated.values().stream()
+              .filter(list -> list.stream().filter(o -> o.code() == null).count() > 1)
+              .count();
       lines.add(
-          duplicated.size() + " request(s) with more than one outcome: " + Text.sample(shown, 20));
+          duplicated.size()
+              + " request(s) with more than one outcome ("
+              + results
+              + " with more than one result): "
+              + Text.sample(shown, 20));
     }
     if (!unexpected.isEmpty()) {
       lines.add(
