@@ -22,6 +22,16 @@ bench: build ## run the benchmark scenarios; writes bench-results/<stamp>.json a
 	@java -Xmx512m -cp target/test-classes:$(JAR) dev.nimblekafka.bench.Bench \
 	  $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(BENCH_ARGS)
 
+# The chaos suite: its own broker on free ports (a `make kafka-up` broker is left alone), the
+# simulator and three worker JVMs from the jar, 10,000 requests under a seeded fault schedule.
+# Exit 1 on a lost, duplicated or wrong outcome. Options: make chaos CHAOS_ARGS="--seed N --help".
+CHAOS_ARGS ?=
+.PHONY: chaos
+chaos: build ## chaos suite (about 6 min): SIGKILLs, a broker restart, Nimble faults; writes docs/chaos-results.md
+	@$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath >/dev/null
+	@java -Xmx512m -cp "target/test-classes:target/classes:$$(cat target/chaos.classpath)" \
+	  dev.nimblekafka.chaos.ChaosDriver $(CHAOS_ARGS)
+
 format: ## rewrite sources in the project's format
 	$(MVN) spotless:apply
 

@@ -1,0 +1,67 @@
+package dev.nimblekafka.chaos;
+
+import java.time.Duration;
+
+/** One thing done to the system at a moment of a chaos run, measured from the run's start. */
+sealed interface Fault {
+  Duration at();
+
+  /** Short text for the timeline. */
+  String describe();
+
+  /** SIGKILL of worker {@code worker} (0-based), started again {@code restartAfter} later. */
+  record KillWorker(Duration at, int worker, Duration restartAfter) implements Fault {
+    @Override
+    public String describe() {
+      return "SIGKILL worker-" + (worker + 1) + ", restart after " + Text.duration(restartAfter);
+    }
+  }
+
+  /** The broker stopped (SIGTERM, controlled shutdown) and started again. */
+  record RestartBroker(Duration at) implements Fault {
+    @Override
+    public String describe() {
+      return "broker restart";
+    }
+  }
+
+  /** Every Nimble call's connection closed without an answer. */
+  record Outage(Duration at, Duration length) implements Fault {
+    @Override
+    public String describe() {
+      return "Nimble outage for " + Text.duration(length);
+    }
+  }
+
+  /** Every Nimble call answered 429 with Retry-After. */
+  record RateLimitStorm(Duration at, Duration length) implements Fault {
+    @Override
+    public String describe() {
+      return "429 storm for " + Text.duration(length);
+    }
+  }
+
+  /** Every task-creating call answered 402. */
+  record PaymentRequired(Duration at, Duration length) implements Fault {
+    @Override
+    public String describe() {
+      return "402 period for " + Text.duration(length);
+    }
+  }
+
+  /** From now on a share of calls is answered with this 5xx instead of being handled. */
+  record ServerErrors(Duration at, double rate, int status) implements Fault {
+    @Override
+    public String describe() {
+      return Math.round(rate * 100) + "% of calls answered " + status;
+    }
+  }
+
+  /** All simulator faults off; the system recovers from here. */
+  record ClearFaults(Duration at) implements Fault {
+    @Override
+    public String describe() {
+      return "all simulator faults cleared";
+    }
+  }
+}
