@@ -71,8 +71,17 @@ final class BaselineRun {
     int n = scenario.requests();
     try (Simulator sim = Simulator.start(ctx.jar(), scenario.sim(), dir)) {
       base = sim.baseUrl();
+      // the loop runs in this driver's JVM, which does nothing else meanwhile: its CPU is the
+      // loop's
+      long self = ProcessHandle.current().pid();
+      double cpuAtStart = JavaProcess.cpuSecondsOf(self);
+      double simCpuAtStart = sim.process().cpuSeconds();
+      double machineAtStart = MachineCpu.busySeconds();
       long startedAt = System.currentTimeMillis();
       boolean complete = loop(n);
+      double cpu = JavaProcess.cpuSecondsOf(self) - cpuAtStart;
+      double simCpu = sim.process().cpuSeconds() - simCpuAtStart;
+      double machine = MachineCpu.busySeconds() - machineAtStart;
       if (!complete) {
         result.incomplete(done.size() + " of " + n + " tasks finished in time");
       }
@@ -91,6 +100,9 @@ final class BaselineRun {
               List.copyOf(finishToRead));
       Figures.outcomes(result, seen, n, startedAt, scenario.sim(), stats);
       result.put("transport_errors", transportErrors.get());
+      result.put("client_cpu_s", cpu, 2);
+      result.put("outcomes_per_client_cpu_s", done.size() / cpu, 0);
+      Figures.machine(result, cpu, simCpu, machine);
     }
     return result;
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -53,6 +54,19 @@ public final class Bench implements Callable<Integer> {
   double scale;
 
   @Option(
+      names = "--no-baseline",
+      description =
+          "Leave out the baseline rows of the paired scenarios (a quicker worker-only run).")
+  boolean noBaseline;
+
+  @Option(
+      names = "--publish-docs",
+      description =
+          "At the end, copy the run's throughput chart to docs/bench-throughput.png (the README"
+              + " shows it).")
+  boolean publishDocs;
+
+  @Option(
       names = "--bootstrap",
       description =
           "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:KAFKA_PORT"
@@ -72,6 +86,7 @@ public final class Bench implements Callable<Integer> {
   Path out;
 
   public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true"); // the chart is drawn without a display
     System.exit(new CommandLine(new Bench()).execute(args));
   }
 
@@ -84,10 +99,11 @@ public final class Bench implements Callable<Integer> {
           .forEach(
               s ->
                   System.out.printf(
-                      "%-22s %s N=%d%s%n",
+                      "%-22s %s N=%d%s%s%n",
                       s.name(),
                       s.about(),
                       s.requests(),
+                      s.paired() ? " (paired with the baseline)" : "",
                       s.inDefault() ? "" : " (not in the default set)"));
       return 0;
     }
@@ -128,8 +144,13 @@ public final class Bench implements Callable<Integer> {
 
     List<RunResult> runs = new ArrayList<>();
     long started = System.nanoTime();
+    Path chart = out.resolve(Report.chartName(stamp));
     for (Scenario scenario : chosen) {
-      Scenario scaled = scenario.scaled(scale);
+      Scenario scaled = noBaseline ? scenario.withoutBaseline() : scenario;
+      if (scaled == null) {
+        continue;
+      }
+      scaled = scaled.scaled(scale);
       for (Scenario.Variant variant : scaled.variants()) {
         System.err.printf(
             "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
@@ -140,20 +161,49 @@ public final class Bench implements Callable<Integer> {
             "bench: %s / %s: %s %s%n", scaled.name(), variant.name(), r.status, summary(r));
         header.put("elapsed_s", Math.round((System.nanoTime() - started) / 1e9));
         Report.write(out, stamp, header, runs); // after every run: a crash keeps what was done
+        drawChart(chart, stamp, runs);
       }
     }
     System.out.println();
     System.out.print(Report.markdown(header, runs));
     System.out.println("Written: " + out.resolve(stamp + ".json") + " and .md");
+    if (Files.exists(chart)) {
+      System.out.println("Chart: " + chart);
+      if (publishDocs) {
+        Path docs = root.resolve("docs").resolve("bench-throughput.png");
+        Files.copy(chart, docs, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("Copied to " + root.relativize(docs));
+      }
+    } else if (publishDocs) {
+      System.err.println("bench: no throughput chart was drawn, so docs/ is left as it was");
+    }
     return runs.stream().allMatch(r -> r.status == RunResult.Status.OK) ? 0 : 1;
+  }
+
+  /** Redraws the chart from the runs so far; a chart that cannot be drawn never stops the runs. */
+  private static void drawChart(Path chart, String stamp, List<RunResult> runs) {
+    List<Chart.Panel> panels = Chart.panels(runs);
+    if (panels.isEmpty()) {
+      return;
+    }
+    try {
+      Chart.write(
+          chart,
+          "Outcomes per second: worker and Nimble's recommended loop (" + stamp + ")",
+          panels);
+    } catch (IOException | RuntimeException | Error e) {
+      System.err.println("bench: the chart could not be drawn: " + e);
+    }
   }
 
   private static RunResult runOne(Context ctx, Scenario scenario, Scenario.Variant variant) {
     try {
+      if (variant.baseline()) {
+        return new BaselineRun(ctx, scenario, variant).run();
+      }
       return switch (scenario.kind()) {
         case THROUGHPUT -> new ThroughputRun(ctx, scenario, variant).run();
         case HEAP -> new HeapRun(ctx, scenario, variant).run();
-        case BASELINE -> new BaselineRun(ctx, scenario, variant).run();
       };
     } catch (IOException | RuntimeException e) {
       RunResult r = new RunResult(scenario, variant);
