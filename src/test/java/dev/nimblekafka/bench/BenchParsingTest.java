@@ -160,13 +160,26 @@ class BenchParsingTest {
   }
 
   @Test
-  void outcomesAreCountedPerBucket() {
+  void outcomesAreCountedPerSecondAndOverATrailingWindow() {
     assertThat(Chart.perBucket(List.of(0L, 999L, 1000L, 3500L), 1000)).containsExactly(2, 1, 0, 1);
     assertThat(Chart.perBucket(List.of(), 1000)).isEmpty();
-    assertThat(Chart.bucketMillis(Scenarios.pro2s().sim(), true)).isEqualTo(10_000);
-    assertThat(Chart.bucketMillis(Scenarios.pro2s().sim(), false)).isEqualTo(2_000);
-    assertThat(Chart.bucketMillis(Scenarios.starter20s().sim(), true)).isEqualTo(20_000);
-    assertThat(Chart.bucketMillis(Scenarios.fastPath().sim(), false)).isEqualTo(1_000);
+    assertThat(Chart.windowSeconds(Scenarios.pro2s().sim(), true)).isEqualTo(10);
+    assertThat(Chart.windowSeconds(Scenarios.pro2s().sim(), false)).isEqualTo(2);
+    assertThat(Chart.windowSeconds(Scenarios.starter20s().sim(), true)).isEqualTo(20);
+    assertThat(Chart.windowSeconds(Scenarios.fastPath().sim(), false)).isEqualTo(1);
+    // 100 outcomes at 0.5 s and 100 at 10.5 s, over a 10 s window: 10/s from the first second
+    // until the window has passed the last wave, then down to 0
+    List<Long> waves = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      waves.add(500L);
+      waves.add(10_500L);
+    }
+    List<Double> rates = Chart.trailingRate(waves, 10);
+    assertThat(rates).hasSize(11 + 10);
+    assertThat(rates.subList(0, 20)).containsOnly(10.0);
+    assertThat(rates.get(20)).isEqualTo(0.0);
+    assertThat(Chart.trailingRate(List.of(0L, 1500L), 1)).containsExactly(1.0, 1.0, 0.0);
+    assertThat(Chart.trailingRate(List.of(), 10)).isEmpty();
     assertThat(Chart.niceStep(7)).isEqualTo(10);
     assertThat(Chart.niceStep(0.3)).isCloseTo(0.5, within(1e-12));
     assertThat(Chart.niceCeiling(57.5)).isEqualTo(60);

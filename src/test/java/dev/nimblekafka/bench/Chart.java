@@ -21,7 +21,9 @@ import javax.imageio.ImageIO;
 /**
  * The throughput chart ({@code bench-results/<stamp>-throughput.png}): outcomes per second over
  * time, one panel per paired scenario with a line for each worker variant and one for the baseline
- * loop. Drawn with Java2D into an image, no display needed.
+ * loop. The rate at second t is the outcomes that arrived in the window (t − W, t] divided by W, so
+ * outcomes that come in waves (every D, or every batch) read as the rate they add up to. Drawn with
+ * Java2D into an image, no display needed.
  */
 final class Chart {
   static {
@@ -31,12 +33,12 @@ final class Chart {
   }
 
   static final int WIDTH = 1000;
-  static final int PANEL_HEIGHT = 380;
+  static final int PANEL_HEIGHT = 400;
   static final int TITLE_HEIGHT = 56;
   private static final int LEFT = 78;
   private static final int RIGHT = 24;
   private static final int TOP = 34;
-  private static final int BOTTOM = 54;
+  private static final int BOTTOM = 92; // tick labels, axis title, legend
 
   private static final Color[] WORKER_COLORS = {
     new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd), new Color(0x17becf)
@@ -61,14 +63,14 @@ final class Chart {
    *
    * @param title above the plot, e.g. the scenario with C, D and N
    * @param series the lines
-   * @param bucketMillis outcomes are counted in buckets this wide, then divided by its seconds
+   * @param windowSeconds W: the rate at second t counts the outcomes in (t − W, t]
    * @param reference a dashed horizontal line, e.g. the plan's C/D; NaN or infinite for none
    * @param referenceLabel what that line is
    */
   record Panel(
       String title,
       List<Series> series,
-      long bucketMillis,
+      int windowSeconds,
       double reference,
       String referenceLabel) {}
 
@@ -119,22 +121,43 @@ final class Chart {
     return new Panel(
         scenario.name() + ": " + Comparison.describe(scenario),
         series,
-        bucketMillis(scenario.sim(), withBaseline),
+        windowSeconds(scenario.sim(), withBaseline),
         cd,
         "C/D = " + Report.format(cd) + "/s");
   }
 
   /**
-   * Bucket width: at least the task duration D (nothing finishes sooner than D after it starts, so
-   * finer buckets show waves, not a rate) and, with the baseline, its 10 s between batches; at
-   * least one second.
+   * The window W: at least the task duration D (outcomes come in waves D apart when tasks run in
+   * step; a shorter window shows the waves, not the rate) and, with the baseline, its 10 s between
+   * batches; at least one second.
    */
-  static long bucketMillis(Scenario.Sim sim, boolean withBaseline) {
-    long bucket = Math.max(1000, sim.meanDuration().toMillis());
+  static int windowSeconds(Scenario.Sim sim, boolean withBaseline) {
+    long millis = Math.max(1000, sim.meanDuration().toMillis());
     if (withBaseline) {
-      bucket = Math.max(bucket, BaselineRun.BATCH_PAUSE.toMillis());
+      millis = Math.max(millis, BaselineRun.BATCH_PAUSE.toMillis());
     }
-    return (bucket + 999) / 1000 * 1000;
+    return (int) ((millis + 999) / 1000);
+  }
+
+  /**
+   * The rate at the end of each second: element k is the outcomes in (k + 1 − W, k + 1] seconds,
+   * divided by W; it runs until the window has passed the last outcome, so the line ends at 0.
+   */
+  static List<Double> trailingRate(List<Long> offsetsMillis, int windowSeconds) {
+    List<Integer> perSecond = perBucket(offsetsMillis, 1000);
+    List<Double> rates = new ArrayList<>();
+    if (perSecond.isEmpty()) {
+      return rates;
+    }
+    int inWindow = 0;
+    for (int k = 0; k < perSecond.size() + windowSeconds; k++) {
+      inWindow += k < perSecond.size() ? perSecond.get(k) : 0;
+      if (k >= windowSeconds) {
+        inWindow -= perSecond.get(k - windowSeconds);
+      }
+      rates.add(inWindow / (double) windowSeconds);
+    }
+    return rates;
   }
 
   /** Counts per bucket: element i counts the offsets in [i × width, (i + 1) × width). */
@@ -185,7 +208,8 @@ final class Chart {
       g.setColor(Color.DARK_GRAY);
       centered(
           g,
-          "outcomes per second (counted per bucket) against seconds since the run's first request",
+          "outcomes per second over a trailing window, against seconds since the run's first"
+              + " request",
           WIDTH / 2,
           48);
       for (int i = 0; i < panels.size(); i++) {
@@ -202,23 +226,23 @@ final class Chart {
     int x1 = WIDTH - RIGHT;
     int y0 = top + PANEL_HEIGHT - BOTTOM; // the x axis
     int y1 = top + TOP; // the top of the plot
-    double seconds = panel.bucketMillis() / 1000.0;
+    int window = panel.windowSeconds();
 
-    List<List<Integer>> counts = new ArrayList<>();
+    List<List<Double>> rates = new ArrayList<>();
     double maxRate = 0;
-    long maxMillis = panel.bucketMillis();
+    double maxSeconds = window;
     for (Series s : panel.series()) {
-      List<Integer> c = perBucket(s.arrivalOffsetsMillis(), panel.bucketMillis());
-      counts.add(c);
-      for (int n : c) {
-        maxRate = Math.max(maxRate, n / seconds);
+      List<Double> r = trailingRate(s.arrivalOffsetsMillis(), window);
+      rates.add(r);
+      for (double rate : r) {
+        maxRate = Math.max(maxRate, rate);
       }
-      maxMillis = Math.max(maxMillis, c.size() * panel.bucketMillis());
+      maxSeconds = Math.max(maxSeconds, r.size());
     }
     boolean hasReference =
         !Double.isNaN(panel.reference()) && !Double.isInfinite(panel.reference());
     double yTop = niceCeiling(Math.max(hasReference ? panel.reference() : 0, maxRate) * 1.15);
-    double xMax = niceCeiling(maxMillis / 1000.0);
+    double xMax = niceCeiling(maxSeconds);
 
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     g.setColor(Color.BLACK);
@@ -255,7 +279,7 @@ final class Chart {
     centered(g, "seconds since the first request", (x0 + x1) / 2, y0 + 36);
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);
-    centered(g, "outcomes/s (per " + tick(seconds) + " s bucket)", -(y0 + y1) / 2, 22);
+    centered(g, "outcomes/s (trailing " + window + " s window)", -(y0 + y1) / 2, 22);
     g.setTransform(saved);
 
     if (hasReference && panel.reference() <= yTop) {
@@ -270,62 +294,79 @@ final class Chart {
       g.drawString(panel.referenceLabel(), x0 + 6, y - 4);
     }
 
-    // the lines: a step per bucket
+    // the lines: a point at the end of each second; earlier lines wider, so equal ones all show
     int workerIndex = 0;
     List<Color> colors = new ArrayList<>();
+    List<BasicStroke> strokes = new ArrayList<>();
     for (int i = 0; i < panel.series().size(); i++) {
       Series s = panel.series().get(i);
       Color color =
           s.baseline() ? BASELINE_COLOR : WORKER_COLORS[workerIndex++ % WORKER_COLORS.length];
+      float width = Math.max(1.5f, 4.5f - 1.2f * i);
+      BasicStroke stroke =
+          s.baseline()
+              ? new BasicStroke(
+                  width,
+                  BasicStroke.CAP_BUTT,
+                  BasicStroke.JOIN_ROUND,
+                  10f,
+                  new float[] {9f, 5f},
+                  0f)
+              : new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
       colors.add(color);
-      List<Integer> c = counts.get(i);
-      if (c.isEmpty()) {
+      strokes.add(stroke);
+      List<Double> r = rates.get(i);
+      if (r.isEmpty()) {
         continue;
       }
       Path2D.Double line = new Path2D.Double();
       line.moveTo(x0, y0);
-      for (int b = 0; b < c.size(); b++) {
-        double rate = c.get(b) / seconds;
-        int xa = xPixel(b * seconds, xMax, x0, x1);
-        int xb = xPixel((b + 1) * seconds, xMax, x0, x1);
-        int y = yPixel(rate, yTop, y0, y1);
-        line.lineTo(xa, y);
-        line.lineTo(xb, y);
+      for (int k = 0; k < r.size(); k++) {
+        line.lineTo(xPixel(k + 1, xMax, x0, x1), yPixel(r.get(k), yTop, y0, y1));
       }
-      line.lineTo(xPixel(c.size() * seconds, xMax, x0, x1), y0);
       g.setColor(color);
-      g.setStroke(new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      g.setStroke(stroke);
       g.draw(line);
     }
     g.setStroke(new BasicStroke(1f));
-    legend(g, panel.series(), colors, x1, y1);
+    legend(g, panel.series(), colors, strokes, x0, x1, y0 + 50);
   }
 
+  /** One row of entries under the plot, wrapped onto a second when they do not fit. */
   private static void legend(
-      Graphics2D g, List<Series> series, List<Color> colors, int right, int top) {
+      Graphics2D g,
+      List<Series> series,
+      List<Color> colors,
+      List<BasicStroke> strokes,
+      int left,
+      int right,
+      int top) {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     FontMetrics fm = g.getFontMetrics();
-    int width = 0;
-    for (Series s : series) {
-      width = Math.max(width, fm.stringWidth(s.label()));
-    }
-    int boxWidth = width + 48;
-    int rowHeight = fm.getHeight() + 4;
-    int boxHeight = series.size() * rowHeight + 10;
-    int x = right - boxWidth - 8;
-    int y = top + 8;
-    g.setColor(new Color(255, 255, 255, 225));
-    g.fillRect(x, y, boxWidth, boxHeight);
-    g.setColor(Color.GRAY);
-    g.drawRect(x, y, boxWidth, boxHeight);
+    int x = left;
+    int y = top + fm.getAscent();
     for (int i = 0; i < series.size(); i++) {
-      int rowY = y + 5 + i * rowHeight + rowHeight / 2;
+      String label = series.get(i).label();
+      int width = 36 + fm.stringWidth(label) + 24;
+      if (x > left && x + width > right) {
+        x = left;
+        y += fm.getHeight() + 4;
+      }
+      int lineY = y - fm.getAscent() / 2 + 1;
       g.setColor(colors.get(i));
-      g.setStroke(new BasicStroke(3f));
-      g.drawLine(x + 8, rowY, x + 32, rowY);
+      g.setStroke(
+          new BasicStroke(
+              Math.min(3f, strokes.get(i).getLineWidth()),
+              BasicStroke.CAP_BUTT,
+              BasicStroke.JOIN_ROUND,
+              10f,
+              strokes.get(i).getDashArray(),
+              0f));
+      g.drawLine(x, lineY, x + 28, lineY);
       g.setStroke(new BasicStroke(1f));
       g.setColor(Color.BLACK);
-      g.drawString(series.get(i).label(), x + 40, rowY + fm.getAscent() / 2 - 1);
+      g.drawString(label, x + 36, y);
+      x += width;
     }
   }
 
