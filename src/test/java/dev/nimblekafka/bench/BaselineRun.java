@@ -108,7 +108,7 @@ final class BaselineRun {
   }
 
   private boolean loop(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    long deadline = System.nanoTime() + timeout(scenario.sim(), n).toNanos();
     int submitted = 0;
     long nextBatch = System.nanoTime();
     long nextPoll = System.nanoTime() + POLL_EVERY.toNanos();
@@ -129,6 +129,21 @@ final class BaselineRun {
       Thread.sleep(20);
     }
     return true;
+  }
+
+  /**
+   * Three times the ideal duration, at least two minutes: the batches' pauses, then the plan's C/D
+   * for the N tasks, one D and one poll interval.
+   */
+  static Duration timeout(Scenario.Sim sim, int n) {
+    long batches = (n + BATCH - 1) / BATCH;
+    double rate = Math.min(sim.concurrencyLimit(), 1000.0);
+    double ideal =
+        (batches - 1) * BATCH_PAUSE.toSeconds()
+            + n / rate
+            + sim.meanDuration().toSeconds()
+            + POLL_EVERY.toSeconds();
+    return Duration.ofSeconds((long) Math.max(120, 3 * ideal));
   }
 
   private void submitBatch(int from, int count) throws InterruptedException {

@@ -154,7 +154,9 @@ public final class Bench implements Callable<Integer> {
       for (Scenario.Variant variant : scaled.variants()) {
         System.err.printf(
             "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
+        long runStarted = System.nanoTime();
         RunResult r = runOne(ctx, scaled, variant);
+        r.put("run_s", (System.nanoTime() - runStarted) / 1e9, 1); // start-up and tear-down too
         r.put("load_average_1m_at_end", loadAverage1m(), 2);
         runs.add(r);
         System.err.printf(
@@ -227,7 +229,8 @@ public final class Bench implements Callable<Integer> {
             "calls_per_task",
             "finish_to_read_p50_ms",
             "worker_cpu_s",
-            "heap_bytes_per_task")) {
+            "heap_bytes_per_task",
+            "run_s")) {
       if (r.figures.containsKey(name)) {
         parts.add(name + "=" + Report.format(r.figures.get(name)));
       }

@@ -107,6 +107,11 @@ class BenchParsingTest {
         .isEqualTo(Scenarios.starter20s().requests());
     assertThat(Scenarios.baselineStarter20s().withoutBaseline()).isNull();
     assertThat(Scenarios.fastPath().paired()).isFalse();
+    // 12 batches 10 s apart, 1200 tasks at C/D = 50/s, D, one poll interval: 141 s ideal
+    assertThat(BaselineRun.timeout(Scenarios.pro2s().sim(), 1200)).hasSeconds(423);
+    // one batch, 50 tasks at 0.5/s, 20 s, 5 s: 125 s ideal
+    assertThat(BaselineRun.timeout(Scenarios.starter20s().sim(), 50)).hasSeconds(375);
+    assertThat(BaselineRun.timeout(Scenarios.pro2s().sim(), 10)).hasSeconds(120);
   }
 
   @Test

@@ -44,9 +44,9 @@ final class Scenarios {
 
   /**
    * N of the paired pro-2s runs. The baseline submits 100 tasks every 10 s, so it needs about N/10
-   * seconds (2.5 min); each worker variant needs about N/50 s at the plan's C/D of 50/s.
+   * seconds (2 min); each worker variant needs about N/50 s at the plan's C/D of 50/s.
    */
-  static final int PRO_PAIRED_N = 1500;
+  static final int PRO_PAIRED_N = 1200;
 
   /**
    * N of the paired starter-20s runs: the plan finishes 10 tasks every 20 s for both clients, so
