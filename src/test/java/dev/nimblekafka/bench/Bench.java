@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code make bench}: runs the named scenarios, each variant against a fresh simulator JVM and a
- * fresh worker JVM on unique topics, and writes {@code bench-results/<stamp>.json} and {@code .md}.
+ * fresh worker JVM on unique topics (or, for a baseline variant, Nimble's recommended loop against
+ * a fresh simulator), and writes {@code bench-results/<stamp>.json}, {@code .md} and the throughput
+ * chart {@code -throughput.png}.
  */
 @Command(
     name = "bench",
@@ -29,7 +31,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Benchmark the worker against the Nimble simulator through a real Kafka broker.",
-      "Results: bench-results/<stamp>.json and .md; logs: .local/bench/<stamp>/."
+      "Results: bench-results/<stamp>.json, .md and -throughput.png; logs: .local/bench/<stamp>/."
     })
 public final class Bench implements Callable<Integer> {
   static final String MACHINE_NOTE =
@@ -148,6 +150,8 @@ public final class Bench implements Callable<Integer> {
     for (Scenario scenario : chosen) {
       Scenario scaled = noBaseline ? scenario.withoutBaseline() : scenario;
       if (scaled == null) {
+        System.err.printf(
+            "bench: %s is only the baseline: left out (--no-baseline)%n", scenario.name());
         continue;
       }
       scaled = scaled.scaled(scale);
@@ -188,11 +192,12 @@ public final class Bench implements Callable<Integer> {
     if (panels.isEmpty()) {
       return;
     }
+    String title =
+        Comparison.of(runs).isEmpty()
+            ? "Outcomes per second (" + stamp + ")"
+            : "Outcomes per second: worker and Nimble's recommended loop (" + stamp + ")";
     try {
-      Chart.write(
-          chart,
-          "Outcomes per second: worker and Nimble's recommended loop (" + stamp + ")",
-          panels);
+      Chart.write(chart, title, panels);
     } catch (IOException | RuntimeException | Error e) {
       System.err.println("bench: the chart could not be drawn: " + e);
     }
