@@ -14,12 +14,14 @@ test: ## run the whole test suite (a real Kafka broker is started in-process)
 run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
 	@deploy/local/run.sh
 
-# Benchmark (docs/benchmarks.md): broker (reused or started) + simulator JVM + worker JVM per run.
+# Benchmark (docs/benchmarks.md): broker (reused or started) + simulator JVM + worker JVM per run;
+# pro-2s and starter-20s also run Nimble's recommended loop for comparison.
 # make bench [SCENARIOS=pro-2s,heap] [BENCH_ARGS="--scale 0.1"]; results in bench-results/.
+# make bench BENCH_ARGS=--publish-docs also copies the chart to docs/bench-throughput.png.
 SCENARIOS ?=
 BENCH_ARGS ?=
-bench: build ## run the benchmark scenarios; writes bench-results/<stamp>.json and .md
-	@java -Xmx512m -cp target/test-classes:$(JAR) dev.nimblekafka.bench.Bench \
+bench: build ## run the benchmark scenarios; writes bench-results/<stamp>.json, .md and -throughput.png
+	@java -Xmx512m -Djava.awt.headless=true -cp target/test-classes:$(JAR) dev.nimblekafka.bench.Bench \
 	  $(if $(SCENARIOS),--scenarios $(SCENARIOS)) $(BENCH_ARGS)
 
 # The chaos suite: its own broker on free ports (a `make kafka-up` broker is left alone), the

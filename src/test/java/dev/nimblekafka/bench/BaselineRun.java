@@ -71,8 +71,17 @@ final class BaselineRun {
     int n = scenario.requests();
     try (Simulator sim = Simulator.start(ctx.jar(), scenario.sim(), dir)) {
       base = sim.baseUrl();
+      // the loop runs in this driver's JVM, which does nothing else meanwhile: its CPU is the
+      // loop's
+      long self = ProcessHandle.current().pid();
+      double cpuAtStart = JavaProcess.cpuSecondsOf(self);
+      double simCpuAtStart = sim.process().cpuSeconds();
+      double machineAtStart = MachineCpu.busySeconds();
       long startedAt = System.currentTimeMillis();
       boolean complete = loop(n);
+      double cpu = JavaProcess.cpuSecondsOf(self) - cpuAtStart;
+      double simCpu = sim.process().cpuSeconds() - simCpuAtStart;
+      double machine = MachineCpu.busySeconds() - machineAtStart;
       if (!complete) {
         result.incomplete(done.size() + " of " + n + " tasks finished in time");
       }
@@ -91,12 +100,15 @@ final class BaselineRun {
               List.copyOf(finishToRead));
       Figures.outcomes(result, seen, n, startedAt, scenario.sim(), stats);
       result.put("transport_errors", transportErrors.get());
+      result.put("client_cpu_s", cpu, 2);
+      result.put("outcomes_per_client_cpu_s", done.size() / cpu, 0);
+      Figures.machine(result, cpu, simCpu, machine);
     }
     return result;
   }
 
   private boolean loop(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    long deadline = System.nanoTime() + timeout(scenario.sim(), n).toNanos();
     int submitted = 0;
     long nextBatch = System.nanoTime();
     long nextPoll = System.nanoTime() + POLL_EVERY.toNanos();
@@ -117,6 +129,21 @@ final class BaselineRun {
       Thread.sleep(20);
     }
     return true;
+  }
+
+  /**
+   * Three times the ideal duration, at least two minutes: the batches' pauses, then the plan's C/D
+   * for the N tasks, one D and one poll interval.
+   */
+  static Duration timeout(Scenario.Sim sim, int n) {
+    long batches = (n + BATCH - 1) / BATCH;
+    double rate = Math.min(sim.concurrencyLimit(), 1000.0);
+    double ideal =
+        (batches - 1) * BATCH_PAUSE.toSeconds()
+            + n / rate
+            + sim.meanDuration().toSeconds()
+            + POLL_EVERY.toSeconds();
+    return Duration.ofSeconds((long) Math.max(120, 3 * ideal));
   }
 
   private void submitBatch(int from, int count) throws InterruptedException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code make bench}: runs the named scenarios, each variant against a fresh simulator JVM and a
- * fresh worker JVM on unique topics, and writes {@code bench-results/<stamp>.json} and {@code .md}.
+ * fresh worker JVM on unique topics (or, for a baseline variant, Nimble's recommended loop against
+ * a fresh simulator), and writes {@code bench-results/<stamp>.json}, {@code .md} and the throughput
+ * chart {@code -throughput.png}.
  */
 @Command(
     name = "bench",
@@ -28,7 +31,7 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Benchmark the worker against the Nimble simulator through a real Kafka broker.",
-      "Results: bench-results/<stamp>.json and .md; logs: .local/bench/<stamp>/."
+      "Results: bench-results/<stamp>.json, .md and -throughput.png; logs: .local/bench/<stamp>/."
     })
 public final class Bench implements Callable<Integer> {
   static final String MACHINE_NOTE =
@@ -53,6 +56,19 @@ public final class Bench implements Callable<Integer> {
   double scale;
 
   @Option(
+      names = "--no-baseline",
+      description =
+          "Leave out the baseline rows of the paired scenarios (a quicker worker-only run).")
+  boolean noBaseline;
+
+  @Option(
+      names = "--publish-docs",
+      description =
+          "At the end, copy the run's throughput chart to docs/bench-throughput.png (the README"
+              + " shows it).")
+  boolean publishDocs;
+
+  @Option(
       names = "--bootstrap",
       description =
           "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:KAFKA_PORT"
@@ -72,6 +88,7 @@ public final class Bench implements Callable<Integer> {
   Path out;
 
   public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true"); // the chart is drawn without a display
     System.exit(new CommandLine(new Bench()).execute(args));
   }
 
@@ -84,10 +101,11 @@ public final class Bench implements Callable<Integer> {
           .forEach(
               s ->
                   System.out.printf(
-                      "%-22s %s N=%d%s%n",
+                      "%-22s %s N=%d%s%s%n",
                       s.name(),
                       s.about(),
                       s.requests(),
+                      s.paired() ? " (paired with the baseline)" : "",
                       s.inDefault() ? "" : " (not in the default set)"));
       return 0;
     }
@@ -128,32 +146,71 @@ public final class Bench implements Callable<Integer> {
 
     List<RunResult> runs = new ArrayList<>();
     long started = System.nanoTime();
+    Path chart = out.resolve(Report.chartName(stamp));
     for (Scenario scenario : chosen) {
-      Scenario scaled = scenario.scaled(scale);
+      Scenario scaled = noBaseline ? scenario.withoutBaseline() : scenario;
+      if (scaled == null) {
+        System.err.printf(
+            "bench: %s is only the baseline: left out (--no-baseline)%n", scenario.name());
+        continue;
+      }
+      scaled = scaled.scaled(scale);
       for (Scenario.Variant variant : scaled.variants()) {
         System.err.printf(
             "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
+        long runStarted = System.nanoTime();
         RunResult r = runOne(ctx, scaled, variant);
+        r.put("run_s", (System.nanoTime() - runStarted) / 1e9, 1); // start-up and tear-down too
         r.put("load_average_1m_at_end", loadAverage1m(), 2);
         runs.add(r);
         System.err.printf(
             "bench: %s / %s: %s %s%n", scaled.name(), variant.name(), r.status, summary(r));
         header.put("elapsed_s", Math.round((System.nanoTime() - started) / 1e9));
         Report.write(out, stamp, header, runs); // after every run: a crash keeps what was done
+        drawChart(chart, stamp, runs);
       }
     }
     System.out.println();
     System.out.print(Report.markdown(header, runs));
     System.out.println("Written: " + out.resolve(stamp + ".json") + " and .md");
+    if (Files.exists(chart)) {
+      System.out.println("Chart: " + chart);
+      if (publishDocs) {
+        Path docs = root.resolve("docs").resolve("bench-throughput.png");
+        Files.copy(chart, docs, StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("Copied to " + root.relativize(docs));
+      }
+    } else if (publishDocs) {
+      System.err.println("bench: no throughput chart was drawn, so docs/ is left as it was");
+    }
     return runs.stream().allMatch(r -> r.status == RunResult.Status.OK) ? 0 : 1;
+  }
+
+  /** Redraws the chart from the runs so far; a chart that cannot be drawn never stops the runs. */
+  private static void drawChart(Path chart, String stamp, List<RunResult> runs) {
+    List<Chart.Panel> panels = Chart.panels(runs);
+    if (panels.isEmpty()) {
+      return;
+    }
+    String title =
+        Comparison.of(runs).isEmpty()
+            ? "Outcomes per second (" + stamp + ")"
+            : "Outcomes per second: worker and Nimble's recommended loop (" + stamp + ")";
+    try {
+      Chart.write(chart, title, panels);
+    } catch (IOException | RuntimeException | Error e) {
+      System.err.println("bench: the chart could not be drawn: " + e);
+    }
   }
 
   private static RunResult runOne(Context ctx, Scenario scenario, Scenario.Variant variant) {
     try {
+      if (variant.baseline()) {
+        return new BaselineRun(ctx, scenario, variant).run();
+      }
       return switch (scenario.kind()) {
         case THROUGHPUT -> new ThroughputRun(ctx, scenario, variant).run();
         case HEAP -> new HeapRun(ctx, scenario, variant).run();
-        case BASELINE -> new BaselineRun(ctx, scenario, variant).run();
       };
     } catch (IOException | RuntimeException e) {
       RunResult r = new RunResult(scenario, variant);
@@ -177,7 +234,8 @@ public final class Bench implements Callable<Integer> {
             "calls_per_task",
             "finish_to_read_p50_ms",
             "worker_cpu_s",
-            "heap_bytes_per_task")) {
+            "heap_bytes_per_task",
+            "run_s")) {
       if (r.figures.containsKey(name)) {
         parts.add(name + "=" + Report.format(r.figures.get(name)));
       }

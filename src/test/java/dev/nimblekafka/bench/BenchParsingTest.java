@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark's arithmetic and parsers; the benchmark itself runs with {@code make bench}. */
 class BenchParsingTest {
@@ -85,5 +90,168 @@ class BenchParsingTest {
     assertThat(Scenarios.pro2s().sim().concurrencyLimit()).isEqualTo(50.0);
     assertThat(Scenarios.fastPath().sim().concurrencyLimit()).isInfinite();
     assertThat(Scenarios.all().values()).allSatisfy(s -> assertThat(s.variants()).isNotEmpty());
+  }
+
+  @Test
+  void pairedScenariosRunTheWorkerThenTheBaselineOnTheSameSimulatorAndN() {
+    for (Scenario s : List.of(Scenarios.pro2s(), Scenarios.starter20s())) {
+      assertThat(s.paired()).as(s.name()).isTrue();
+      assertThat(s.inDefault()).isTrue();
+      assertThat(s.variants().get(s.variants().size() - 1).baseline()).isTrue();
+      assertThat(s.withoutBaseline().variants()).noneMatch(Scenario.Variant::baseline);
+      assertThat(s.scaled(0.5).requests()).isEqualTo(Math.round(s.requests() * 0.5));
+    }
+    assertThat(Scenarios.baselinePro2s().requests()).isEqualTo(Scenarios.pro2s().requests());
+    assertThat(Scenarios.baselinePro2s().sim()).isEqualTo(Scenarios.pro2s().sim());
+    assertThat(Scenarios.baselineStarter20s().requests())
+        .isEqualTo(Scenarios.starter20s().requests());
+    assertThat(Scenarios.baselineStarter20s().withoutBaseline()).isNull();
+    assertThat(Scenarios.fastPath().paired()).isFalse();
+    // 12 batches 10 s apart, 1200 tasks at C/D = 50/s, D, one poll interval: 141 s ideal
+    assertThat(BaselineRun.timeout(Scenarios.pro2s().sim(), 1200)).hasSeconds(423);
+    // one batch, 50 tasks at 0.5/s, 20 s, 5 s: 125 s ideal
+    assertThat(BaselineRun.timeout(Scenarios.starter20s().sim(), 50)).hasSeconds(375);
+    assertThat(BaselineRun.timeout(Scenarios.pro2s().sim(), 10)).hasSeconds(120);
+  }
+
+  @Test
+  void ratiosAreWorkerOverBaselineAndSayWhenThereIsNothingToCompare() {
+    assertThat(Comparison.ratio(50, 10)).isEqualTo(5.0);
+    assertThat(Comparison.ratio(2.5, 10)).isEqualTo(0.25);
+    assertThat(Comparison.ratio(0, 0)).isNaN();
+    assertThat(Comparison.ratio(3, 0)).isInfinite();
+    assertThat(Comparison.ratio(Double.NaN, 4)).isNaN();
+    assertThat(Comparison.formatRatio(5.0)).isEqualTo("5.00×");
+    assertThat(Comparison.formatRatio(0.0421)).isEqualTo("0.04×");
+    assertThat(Comparison.formatRatio(Double.NaN)).isEqualTo("–");
+    assertThat(Comparison.formatRatio(Double.POSITIVE_INFINITY)).isEqualTo("∞");
+  }
+
+  @Test
+  void aPairedScenarioGivesOneComparisonWithEveryFigureAndItsRatio() {
+    Scenario pro = Scenarios.pro2s();
+    RunResult workerC = run(pro, 0, 49.0, 2.5, 800, 0);
+    RunResult worker12 = run(pro, 1, 50.0, 2.0, 600, 0);
+    RunResult baseline = run(pro, 2, 10.0, 4.0, 2500, 12);
+    worker12.put("worker_cpu_s", 6.0, 2);
+    baseline.put("client_cpu_s", 3.0, 2);
+    RunResult fast = run(Scenarios.fastPath(), 0, 900.0, 3.0, 5, 0);
+
+    List<Comparison> comparisons = Comparison.of(List.of(workerC, worker12, baseline, fast));
+
+    assertThat(comparisons).hasSize(1);
+    Comparison c = comparisons.get(0);
+    assertThat(c.workers()).containsExactly(workerC, worker12);
+    assertThat(c.baseline()).isSameAs(baseline);
+    String md = c.markdown();
+    assertThat(md)
+        .contains("pro-2s", "C=100, D=2s, QPS 1000, N=" + pro.requests())
+        .contains(
+            "| throughput, steady (outcomes/s) | higher | 49.0 | 50.0 | 10.0 | 4.90× | 5.00× |")
+        .contains("| HTTP calls per task | lower | 2.50 | 2.00 | 4.00 | 0.63× | 0.50× |")
+        .contains("| 429s received | lower | 0 | 0 | 12 | 0.00× | 0.00× |")
+        .contains("| client CPU s | lower | – | 6.00 | 3.00 | – | 2.00× |");
+    JsonNode json = c.json();
+    assertThat(json.path("requests").asInt()).isEqualTo(pro.requests());
+    JsonNode figures = json.path("workers").get(1).path("figures");
+    assertThat(figures.path("throughput_steady_per_s").path("ratio").asDouble()).isEqualTo(5.0);
+    assertThat(figures.path("finish_to_result_p50_ms").path("ratio").asDouble()).isEqualTo(0.24);
+    assertThat(figures.path("client_heap_peak_mb").path("baseline").isNull()).isTrue();
+    assertThat(figures.path("http_429").path("better").asText()).isEqualTo("lower");
+
+    assertThat(Comparison.of(List.of(workerC, worker12))).isEmpty();
+    assertThat(Report.markdown(java.util.Map.of("started_at", "s"), List.of(workerC, baseline)))
+        .contains("## Worker ÷ baseline", "![Outcomes per second over time](s-throughput.png)");
+  }
+
+  @Test
+  void outcomesAreCountedPerSecondAndOverATrailingWindow() {
+    assertThat(Chart.perBucket(List.of(0L, 999L, 1000L, 3500L), 1000)).containsExactly(2, 1, 0, 1);
+    assertThat(Chart.perBucket(List.of(), 1000)).isEmpty();
+    assertThat(Chart.windowSeconds(Scenarios.pro2s().sim(), true)).isEqualTo(10);
+    assertThat(Chart.windowSeconds(Scenarios.pro2s().sim(), false)).isEqualTo(2);
+    assertThat(Chart.windowSeconds(Scenarios.starter20s().sim(), true)).isEqualTo(20);
+    assertThat(Chart.windowSeconds(Scenarios.fastPath().sim(), false)).isEqualTo(1);
+    // 100 outcomes at 0.5 s and 100 at 10.5 s, over a 10 s window: 10/s from the first second
+    // until the window has passed the last wave, then down to 0
+    List<Long> waves = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      waves.add(500L);
+      waves.add(10_500L);
+    }
+    List<Double> rates = Chart.trailingRate(waves, 10);
+    assertThat(rates).hasSize(11 + 10);
+    assertThat(rates.subList(0, 20)).containsOnly(10.0);
+    assertThat(rates.get(20)).isEqualTo(0.0);
+    assertThat(Chart.trailingRate(List.of(0L, 1500L), 1)).containsExactly(1.0, 1.0, 0.0);
+    assertThat(Chart.trailingRate(List.of(), 10)).isEmpty();
+    assertThat(Chart.niceStep(7)).isEqualTo(10);
+    assertThat(Chart.niceStep(0.3)).isCloseTo(0.5, within(1e-12));
+    assertThat(Chart.niceCeiling(57.5)).isEqualTo(60);
+  }
+
+  @Test
+  void theChartIsAPngWithAPanelPerPairAndTheBaselineInItsColour(@TempDir Path dir)
+      throws Exception {
+    Scenario pro = Scenarios.pro2s();
+    RunResult worker = run(pro, 1, 50.0, 2.0, 600, 0);
+    RunResult baseline = run(pro, 2, 10.0, 4.0, 2500, 0);
+    List<Long> fast = new ArrayList<>();
+    List<Long> slow = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      fast.add(2000L + i * 20L); // 50/s for 6 s
+      slow.add(5000L + (i / 100) * 10_000L); // 100 every 10 s
+    }
+    worker.arrivalOffsetsMillis = fast;
+    baseline.arrivalOffsetsMillis = slow;
+    Scenario starter = Scenarios.starter20s();
+    RunResult starterWorker = run(starter, 0, 0.5, 3.0, 900, 0);
+    RunResult starterBaseline = run(starter, 1, 0.5, 9.0, 4000, 0);
+    starterWorker.arrivalOffsetsMillis = List.of(20_500L, 40_500L);
+
+    List<Chart.Panel> panels =
+        Chart.panels(List.of(worker, baseline, starterWorker, starterBaseline));
+    assertThat(panels).hasSize(2);
+    assertThat(panels.get(0).title()).contains("C=100", "D=2s", "N=" + pro.requests());
+    assertThat(panels.get(0).series())
+        .extracting(Chart.Series::baseline)
+        .containsExactly(false, true);
+
+    Path png = dir.resolve("out").resolve("chart.png");
+    Chart.write(png, "test chart", panels);
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertThat(image.getWidth()).isEqualTo(Chart.WIDTH);
+    assertThat(image.getHeight()).isEqualTo(Chart.TITLE_HEIGHT + 2 * Chart.PANEL_HEIGHT);
+    int baselinePixels = 0;
+    int nonWhite = 0;
+    for (int x = 0; x < image.getWidth(); x++) {
+      for (int y = 0; y < Chart.TITLE_HEIGHT + Chart.PANEL_HEIGHT; y++) {
+        int rgb = image.getRGB(x, y) & 0xffffff;
+        if (rgb == 0xe6550d) {
+          baselinePixels++;
+        }
+        if (rgb != 0xffffff) {
+          nonWhite++;
+        }
+      }
+    }
+    assertThat(baselinePixels).isGreaterThan(100);
+    assertThat(nonWhite).isGreaterThan(5000);
+    assertThat(Files.list(png.getParent())).containsExactly(png); // no partial file left behind
+
+    // a run with no pair still gets a panel per scenario
+    assertThat(Chart.panels(List.of(run(Scenarios.fastPath(), 0, 900.0, 3.0, 5, 0)))).hasSize(1);
+    assertThat(Chart.panels(List.of())).isEmpty();
+  }
+
+  /** A finished run of {@code scenario}'s variant {@code index} with the compared figures. */
+  private static RunResult run(
+      Scenario scenario, int index, double steady, double calls, long p50, long http429) {
+    RunResult r = new RunResult(scenario, scenario.variants().get(index));
+    r.put("throughput_steady_per_s", steady, 2);
+    r.put("calls_per_task", calls, 2);
+    r.put("finish_to_read_p50_ms", p50);
+    r.put("http_429", http429);
+    return r;
   }
 }

@@ -23,6 +23,6 @@ record Context(Path root, Path jar, String bootstrap, String runId, Path logs) {
   }
 
   static String slug(String name) {
-    return name.replaceAll("[^A-Za-z0-9.]+", "-");
+    return name.replaceAll("[^A-Za-z0-9.]+", "-").replaceAll("^-+|-+$", "");
   }
 }

@@ -32,6 +32,7 @@ final class Figures {
       r.put("unreadable_outcomes", seen.unreadable());
     }
     List<Long> arrivals = seen.seenTimes();
+    r.arrivalOffsetsMillis = arrivals.stream().map(t -> Math.max(0, t - startedAt)).toList();
     long last = arrivals.stream().mapToLong(Long::longValue).max().orElse(startedAt);
     double wall = (last - startedAt) / 1000.0;
     r.put("wall_s", wall, 1);

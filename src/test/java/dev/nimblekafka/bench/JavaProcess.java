@@ -64,16 +64,24 @@ final class JavaProcess implements AutoCloseable {
 
   /** User plus system CPU time so far, in seconds; the last value read once the process is gone. */
   double cpuSeconds() {
+    double cpu = cpuSecondsOf(pid());
+    if (!Double.isNaN(cpu)) {
+      lastCpu = cpu;
+    } // else the process ended: keep the last reading
+    return lastCpu;
+  }
+
+  /** User plus system CPU time of process {@code pid} so far, in seconds; NaN if unreadable. */
+  static double cpuSecondsOf(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // the command name (field 2) may hold spaces; fields after it are counted from its ')'
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-      lastCpu = ticks / (double) CLOCK_TICKS;
+      return ticks / (double) CLOCK_TICKS;
     } catch (IOException | RuntimeException gone) {
-      // the process ended: keep the last reading
+      return Double.NaN;
     }
-    return lastCpu;
   }
 
   /** Waits for a line in the log that starts with {@code prefix}, and returns it. */

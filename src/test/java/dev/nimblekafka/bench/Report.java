@@ -73,7 +73,7 @@ final class Report {
 
   /** "met", "–" without targets, else what was missed. */
   static String targets(RunResult r) {
-    if (r.scenario.targets().isEmpty()) {
+    if (r.scenario.targets().isEmpty() || r.variant.baseline()) {
       return "–";
     }
     List<String> missed =
@@ -102,6 +102,21 @@ final class Report {
     }
     if (!heap.isEmpty()) {
       table(md, HEAP, heap);
+    }
+    List<Comparison> comparisons = Comparison.of(runs);
+    if (!comparisons.isEmpty()) {
+      md.append("## Worker ÷ baseline\n\n")
+          .append("Each paired scenario runs the worker, then Nimble's recommended loop (batches")
+          .append(" of 100 submissions 10 s apart, every unfinished task checked every 5 s), on")
+          .append(" a fresh simulator with the same settings and the same N. Ratio = worker ÷")
+          .append(" baseline; \"better\" says which way the figure is better. The baseline's CPU")
+          .append(" is the driver JVM's, where the loop runs; its heap is not measured.\n\n");
+      comparisons.forEach(c -> md.append(c.markdown()));
+    }
+    if (!Chart.panels(runs).isEmpty()) {
+      md.append("![Outcomes per second over time](")
+          .append(chartName(String.valueOf(header.get("started_at"))))
+          .append(")\n\n");
     }
     for (RunResult r : runs) {
       if (!r.notes.isEmpty()) {
@@ -152,12 +167,22 @@ final class Report {
       run.set("figures", Http.JSON.valueToTree(r.figures));
       run.set("notes", Http.JSON.valueToTree(r.notes));
       run.put("logs", r.logs);
+      if (!r.arrivalOffsetsMillis.isEmpty()) {
+        run.set("outcomes_per_second", Http.JSON.valueToTree(r.outcomesPerSecond()));
+      }
     }
+    ArrayNode comparisons = root.putArray("comparisons");
+    Comparison.of(runs).forEach(c -> comparisons.add(c.json()));
     Http.JSON
         .copy()
         .enable(SerializationFeature.INDENT_OUTPUT)
         .writeValue(dir.resolve(stamp + ".json").toFile(), root);
     Files.writeString(dir.resolve(stamp + ".md"), markdown(header, runs));
+  }
+
+  /** The chart's file name next to {@code <stamp>.md}. */
+  static String chartName(String stamp) {
+    return stamp + "-throughput.png";
   }
 
   static String format(Object value) {

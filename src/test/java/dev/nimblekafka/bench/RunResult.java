@@ -27,6 +27,12 @@ final class RunResult {
   Status status = Status.OK;
   String logs;
 
+  /**
+   * When each request's first outcome arrived, in ms after the first request was sent, in arrival
+   * order: what the throughput chart and {@link #outcomesPerSecond()} are drawn from.
+   */
+  List<Long> arrivalOffsetsMillis = List.of();
+
   RunResult(Scenario scenario, Scenario.Variant variant) {
     this.scenario = scenario;
     this.variant = variant;
@@ -45,6 +51,11 @@ final class RunResult {
 
   void put(String name, Object value) {
     figures.put(name, value);
+  }
+
+  /** Outcomes that arrived in each second of the run: second 0 is [0 s, 1 s) after the start. */
+  List<Integer> outcomesPerSecond() {
+    return Chart.perBucket(arrivalOffsetsMillis, 1000);
   }
 
   double number(String name) {

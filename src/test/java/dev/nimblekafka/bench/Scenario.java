@@ -63,12 +63,13 @@ record Scenario(
   }
 
   enum Kind {
-    /** N requests through Kafka and the worker; throughput, calls, latency, CPU, heap. */
+    /**
+     * N requests run to their outcomes; throughput, calls, latency, CPU, heap. Each variant is the
+     * worker (through Kafka) or the baseline loop ({@link Variant#baseline()}).
+     */
     THROUGHPUT,
     /** Many tasks held pending by the worker at once; heap after a full GC. */
-    HEAP,
-    /** No Kafka, no worker: a plain HTTP client loop against the simulator. */
-    BASELINE
+    HEAP
   }
 
   /**
@@ -106,14 +107,29 @@ record Scenario(
    * @param heap the worker's {@code -Xmx}
    * @param produceStep 0: produce all N requests at once; otherwise this many at a time, each step
    *     once the simulator has created the tasks of the steps before
+   * @param baseline true: not the worker but Nimble's recommended client loop ({@link
+   *     BaselineRun}), run by the driver straight against the simulator
    */
-  record Variant(String name, Map<String, String> env, String heap, int produceStep) {
+  record Variant(
+      String name, Map<String, String> env, String heap, int produceStep, boolean baseline) {
+    /** The label of the baseline's row. */
+    static final String BASELINE = "baseline (recommended loop)";
+
     Variant {
       env = Map.copyOf(env);
     }
 
+    Variant(String name, Map<String, String> env, String heap, int produceStep) {
+      this(name, env, heap, produceStep, false);
+    }
+
     Variant(String name, Map<String, String> env, String heap) {
-      this(name, env, heap, 0);
+      this(name, env, heap, 0, false);
+    }
+
+    /** Nimble's recommended loop, against the same simulator settings as the worker rows. */
+    static Variant recommendedLoop() {
+      return new Variant(BASELINE, Map.of(), "", 0, true);
     }
 
     /** Variables in a stable order, for the report. */
@@ -126,6 +142,21 @@ record Scenario(
   Scenario scaled(double scale) {
     int n = Math.max(1, (int) Math.round(requests * scale));
     return new Scenario(name, about, kind, sim, n, variants, inDefault, targets);
+  }
+
+  /** This scenario without its baseline variant; null when nothing else is left. */
+  Scenario withoutBaseline() {
+    List<Variant> workers = variants.stream().filter(v -> !v.baseline()).toList();
+    return workers.isEmpty()
+        ? null
+        : new Scenario(
+            name, about, kind, sim, requests, new ArrayList<>(workers), inDefault, targets);
+  }
+
+  /** Whether a worker and the baseline both run here, on the same simulator and the same N. */
+  boolean paired() {
+    return variants.stream().anyMatch(Variant::baseline)
+        && variants.stream().anyMatch(v -> !v.baseline());
   }
 
   /** A small builder for worker environments: {@code env("A", "1", "B", "2")}. */

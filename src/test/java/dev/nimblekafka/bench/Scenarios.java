@@ -25,6 +25,7 @@ final class Scenarios {
     for (Scenario s :
         List.of(
             pro2s(),
+            pro2sLong(),
             pro2sModes(),
             starter20s(),
             fastPath(),
@@ -41,23 +42,64 @@ final class Scenarios {
     return new ArrayList<>(all().values().stream().filter(Scenario::inDefault).toList());
   }
 
-  /** Pro plan, 2 s tasks: the worker's target is >= 0.95 of C/D at <= 4 calls per task. */
+  /**
+   * N of the paired pro-2s runs. The baseline submits 100 tasks every 10 s, so it needs about N/10
+   * seconds (2 min); each worker variant needs about N/50 s at the plan's C/D of 50/s.
+   */
+  static final int PRO_PAIRED_N = 1200;
+
+  /**
+   * N of the paired starter-20s runs: the plan finishes 10 tasks every 20 s for both clients, so
+   * each takes about N/0.5 s (1.7 min).
+   */
+  static final int STARTER_PAIRED_N = 50;
+
+  /**
+   * Pro plan, 2 s tasks: the worker's target is >= 0.95 of C/D at <= 4 calls per task. Paired: the
+   * worker variants, then Nimble's recommended loop on the same simulator settings and the same N.
+   */
   static Scenario pro2s() {
-    Sim sim = new Sim(100, "2s", Duration.ofSeconds(2), 1000);
-    Map<String, String> common = env("NIMBLE_QPS", "1000", "TASK_EXPECTED_DURATION", "2s");
     return new Scenario(
         "pro-2s",
-        "C=100, D=2 s fixed, QPS 1000 (not binding); MAX_PENDING_TASKS = C and 1.2 x C",
+        "C=100, D=2 s fixed, QPS 1000 (not binding); MAX_PENDING_TASKS = C and 1.2 x C;"
+            + " then the recommended loop on the same simulator",
         Kind.THROUGHPUT,
-        sim,
+        proSim(),
+        PRO_PAIRED_N,
+        variants(
+            new Variant("pending=C", with(proEnv(), "MAX_PENDING_TASKS", "100"), WORKER_HEAP),
+            new Variant("pending=1.2C", with(proEnv(), "MAX_PENDING_TASKS", "120"), WORKER_HEAP),
+            Variant.recommendedLoop()),
+        true,
+        proTargets());
+  }
+
+  /** As the worker rows of {@link #pro2s()}, with N = 5000: a longer steady part. */
+  static Scenario pro2sLong() {
+    return new Scenario(
+        "pro-2s-long",
+        "as pro-2s with N=5000, worker only",
+        Kind.THROUGHPUT,
+        proSim(),
         5000,
         variants(
-            new Variant("pending=C", with(common, "MAX_PENDING_TASKS", "100"), WORKER_HEAP),
-            new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "120"), WORKER_HEAP)),
-        true,
-        exactlyOnce(
-            Target.atLeast("fraction_of_concurrency_limit", 0.95),
-            Target.atMost("calls_per_task", 4)));
+            new Variant("pending=C", with(proEnv(), "MAX_PENDING_TASKS", "100"), WORKER_HEAP),
+            new Variant("pending=1.2C", with(proEnv(), "MAX_PENDING_TASKS", "120"), WORKER_HEAP)),
+        false,
+        proTargets());
+  }
+
+  private static Sim proSim() {
+    return new Sim(100, "2s", Duration.ofSeconds(2), 1000);
+  }
+
+  private static Map<String, String> proEnv() {
+    return env("NIMBLE_QPS", "1000", "TASK_EXPECTED_DURATION", "2s");
+  }
+
+  private static List<Target> proTargets() {
+    return exactlyOnce(
+        Target.atLeast("fraction_of_concurrency_limit", 0.95), Target.atMost("calls_per_task", 4));
   }
 
   /**
@@ -65,9 +107,8 @@ final class Scenarios {
    * on or off. HTTP calls per task and completion-to-result latency tell them apart.
    */
   static Scenario pro2sModes() {
-    Sim sim = new Sim(100, "2s", Duration.ofSeconds(2), 1000);
-    Map<String, String> common =
-        env("NIMBLE_QPS", "1000", "TASK_EXPECTED_DURATION", "2s", "MAX_PENDING_TASKS", "100");
+    Sim sim = proSim();
+    Map<String, String> common = with(proEnv(), "MAX_PENDING_TASKS", "100");
     Map<String, String> callbacks =
         with(
             with(common, "CALLBACK_BASE_URL", "http://127.0.0.1:{http_port}"),
@@ -78,7 +119,7 @@ final class Scenarios {
         "C=100, D=2 s, MAX_PENDING_TASKS = C: callbacks on/off x batch submission on/off",
         Kind.THROUGHPUT,
         sim,
-        2000,
+        1000,
         variants(
             new Variant("poll,batch", with(common, "BATCH_SUBMIT", "true"), WORKER_HEAP),
             new Variant("poll,single", with(common, "BATCH_SUBMIT", "false"), WORKER_HEAP),
@@ -88,19 +129,28 @@ final class Scenarios {
         exactlyOnce(Target.atMost("calls_per_task", 4)));
   }
 
-  /** Starter plan, 20 s tasks: a slow plan, sized to about three minutes. */
+  /**
+   * Starter plan, 20 s tasks: a slow plan. Paired: the worker, then Nimble's recommended loop on
+   * the same simulator settings and the same N.
+   */
   static Scenario starter20s() {
-    Sim sim = new Sim(10, "20s", Duration.ofSeconds(20), 83);
     Map<String, String> common = env("NIMBLE_QPS", "83", "TASK_EXPECTED_DURATION", "20s");
     return new Scenario(
         "starter-20s",
-        "C=10, D=20 s fixed, QPS 83 (Nimble's documented rate); MAX_PENDING_TASKS = 1.2 x C",
+        "C=10, D=20 s fixed, QPS 83 (Nimble's documented rate); MAX_PENDING_TASKS = 1.2 x C;"
+            + " then the recommended loop on the same simulator",
         Kind.THROUGHPUT,
-        sim,
-        80,
-        variants(new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "12"), WORKER_HEAP)),
+        starterSim(),
+        STARTER_PAIRED_N,
+        variants(
+            new Variant("pending=1.2C", with(common, "MAX_PENDING_TASKS", "12"), WORKER_HEAP),
+            Variant.recommendedLoop()),
         true,
         exactlyOnce());
+  }
+
+  private static Sim starterSim() {
+    return new Sim(10, "20s", Duration.ofSeconds(20), 83);
   }
 
   /** Zero-length tasks: what the worker itself costs per request. */
@@ -172,31 +222,30 @@ final class Scenarios {
   }
 
   /**
-   * The loop Nimble recommends, without Kafka: batches of 100 submissions 10 s apart, every pending
-   * task polled every 5 s.
+   * The baseline row of {@link #pro2s()} alone: Nimble's recommended loop, without Kafka; batches
+   * of 100 submissions 10 s apart, every pending task polled every 5 s.
    */
   static Scenario baselinePro2s() {
-    Sim sim = new Sim(100, "2s", Duration.ofSeconds(2), 1000);
     return new Scenario(
         "baseline-pro-2s",
         "Nimble's recommended loop on pro-2s: batches of 100 every 10 s, every task polled every 5 s",
-        Kind.BASELINE,
-        sim,
-        1000,
-        variants(new Variant("recommended-loop", env(), "")),
+        Kind.THROUGHPUT,
+        proSim(),
+        PRO_PAIRED_N,
+        variants(Variant.recommendedLoop()),
         false,
         List.of());
   }
 
+  /** The baseline row of {@link #starter20s()} alone. */
   static Scenario baselineStarter20s() {
-    Sim sim = new Sim(10, "20s", Duration.ofSeconds(20), 83);
     return new Scenario(
         "baseline-starter-20s",
         "Nimble's recommended loop on starter-20s",
-        Kind.BASELINE,
-        sim,
-        80,
-        variants(new Variant("recommended-loop", env(), "")),
+        Kind.THROUGHPUT,
+        starterSim(),
+        STARTER_PAIRED_N,
+        variants(Variant.recommendedLoop()),
         false,
         List.of());
   }
