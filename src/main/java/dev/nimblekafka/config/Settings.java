@@ -41,18 +41,7 @@ final class Settings {
   }
 
   int integer(String name, int fallback, int min, int max) {
-    return parse(
-        name,
-        fallback,
-        text -> {
-          int value = Integer.parseInt(text);
-          if (value < min || value > max) {
-            throw new IllegalArgumentException(
-                "must be between " + min + " and " + max + " but was " + value);
-          }
-          return value;
-        },
-        "a whole number");
+    return (int) longValue(name, fallback, min, max); // the bounds keep it within int
   }
 
   long longValue(String name, long fallback, long min, long max) {
