@@ -42,6 +42,9 @@ public final class CallbackEndpoint implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      // read (a bounded amount) first: answering before the body is read can reset the
+      // connection under a client that is still sending, and it would never see the answer
+      byte[] body = readLimited(exchange.getRequestBody());
       if (!"POST".equals(exchange.getRequestMethod())) {
         reply(exchange, 405, "method not allowed", "method");
         return;
@@ -53,7 +56,6 @@ public final class CallbackEndpoint implements HttpHandler {
         reply(exchange, 404, "unknown callback", "forged");
         return;
       }
-      byte[] body = readLimited(exchange.getRequestBody());
       if (body == null) {
         reply(exchange, 413, "callback body too large", "too_large");
         return;

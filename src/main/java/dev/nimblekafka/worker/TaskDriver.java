@@ -500,11 +500,11 @@ final class TaskDriver {
     }
   }
 
-  private static JsonNode validationDetails(RequestError error) {
+  private JsonNode validationDetails(RequestError error) {
     if (error.field() == null) {
       return null;
     }
-    ObjectNode details = new ObjectMapper().createObjectNode();
+    ObjectNode details = json.createObjectNode();
     details.put("field", error.field());
     if (error.limit() != null) {
       details.putPOJO("limit", error.limit());
