@@ -80,15 +80,29 @@ record Scenario(
    * @param meanDuration the mean of that duration, for the limit C/D
    * @param qps the per-key call limit ({@code --qps}); 0 for none
    */
-  record Sim(int concurrency, String duration, Duration meanDuration, int qps) {
+  record Sim(
+      int concurrency, String duration, Duration meanDuration, int qps, List<String> faults) {
+    Sim(int concurrency, String duration, Duration meanDuration, int qps) {
+      this(concurrency, duration, meanDuration, qps, List.of());
+    }
+
+    /** The same simulator with a fault mix: the simulator's own options, e.g. --error-rate 0.05. */
+    Sim withFaults(String... options) {
+      return new Sim(concurrency, duration, meanDuration, qps, List.of(options));
+    }
+
     List<String> args() {
-      return List.of(
-          "--plan",
-          Integer.toString(concurrency),
-          "--duration",
-          duration,
-          "--qps",
-          Integer.toString(qps));
+      List<String> args = new java.util.ArrayList<>();
+      args.addAll(
+          List.of(
+              "--plan",
+              Integer.toString(concurrency),
+              "--duration",
+              duration,
+              "--qps",
+              Integer.toString(qps)));
+      args.addAll(faults);
+      return args;
     }
 
     /** Tasks per second the plan allows at most: C/D (infinite for D = 0). */

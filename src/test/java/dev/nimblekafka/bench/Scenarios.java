@@ -26,6 +26,7 @@ final class Scenarios {
         List.of(
             pro2s(),
             pro2sLong(),
+            pro2sFaults(),
             pro2sModes(),
             starter20s(),
             fastPath(),
@@ -71,6 +72,24 @@ final class Scenarios {
             new Variant("pending=1.2C", with(proEnv(), "MAX_PENDING_TASKS", "120"), WORKER_HEAP),
             Variant.recommendedLoop()),
         true,
+        proTargets());
+  }
+
+  /**
+   * As {@link #pro2s()} with a fault mix at the simulator: 5% of calls answered 5xx, 1% of
+   * connections dropped, 50 ms added to every call. Both clients see the same faults.
+   */
+  static Scenario pro2sFaults() {
+    return new Scenario(
+        "pro-2s-faults",
+        "as pro-2s with 5% 5xx, 1% dropped connections and 50 ms latency at the simulator",
+        Kind.THROUGHPUT,
+        proSim().withFaults("--error-rate", "0.05", "--drop-rate", "0.01", "--latency", "50ms"),
+        PRO_PAIRED_N,
+        variants(
+            new Variant("pending=1.2C", with(proEnv(), "MAX_PENDING_TASKS", "120"), WORKER_HEAP),
+            Variant.recommendedLoop()),
+        false,
         proTargets());
   }
 
