@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,18 +67,13 @@ class SimLifecycleTest {
       SimStats atStart = sim.stats();
       assertThat(atStart.runningNow()).isEqualTo(2);
       assertThat(atStart.queuedNow()).isEqualTo(3);
-      AtomicInteger mostRunningSeen = new AtomicInteger();
+      // five status calls in a row are not one instant (a task can end and the next start between
+      // them), so the limit is judged by the simulator's own peak, counted where slots are taken
       await()
           .atMost(Duration.ofSeconds(10))
           .pollInterval(Duration.ofMillis(20))
-          .until(
-              () -> {
-                long running = ids.stream().filter(id -> http.state(id).equals("running")).count();
-                mostRunningSeen.accumulateAndGet((int) running, Math::max);
-                return ids.stream().allMatch(id -> http.state(id).equals("completed"));
-              });
+          .until(() -> ids.stream().allMatch(id -> http.state(id).equals("completed")));
 
-      assertThat(mostRunningSeen.get()).isLessThanOrEqualTo(2);
       assertThat(sim.stats().runningPeak()).isEqualTo(2);
       assertThat(sim.stats().queuedNow()).isZero();
       List<Instant> starts = new ArrayList<>();
