@@ -14,32 +14,22 @@ import org.apache.kafka.common.TopicPartition;
  * At-least-once: records are flushed before the offsets are committed, so a crash can repeat an
  * outcome but never lose one. No transactions, so readers need not use read_committed.
  */
-public final class AtLeastOnceOutput implements Output {
-  private final Producer<byte[], byte[]> producer;
+public final class AtLeastOnceOutput extends ProducerOutput {
   private final Consumer<Map<TopicPartition, OffsetAndMetadata>> offsetCommitter;
-  private final CommitTimer timer;
   private boolean dirty;
-  private volatile KafkaException sendFailure;
 
   public AtLeastOnceOutput(
       Producer<byte[], byte[]> producer,
       Consumer<Map<TopicPartition, OffsetAndMetadata>> offsetCommitter,
       CommitTimer timer) {
-    this.producer = producer;
+    super(producer, timer);
     this.offsetCommitter = offsetCommitter;
-    this.timer = timer;
   }
 
   @Override
   public void send(ProducerRecord<byte[], byte[]> record) {
     dirty = true;
-    producer.send(
-        record,
-        (metadata, exception) -> {
-          if (exception != null) {
-            sendFailure = exception instanceof KafkaException k ? k : new KafkaException(exception);
-          }
-        });
+    sendKeepingFailure(record);
   }
 
   @Override
@@ -52,11 +42,7 @@ public final class AtLeastOnceOutput implements Output {
     long started = System.nanoTime();
     try {
       producer.flush();
-      KafkaException failed = sendFailure;
-      if (failed != null) {
-        sendFailure = null;
-        throw failed;
-      }
+      throwSendFailure();
       if (!offsets.isEmpty()) {
         offsetCommitter.accept(offsets);
       }
@@ -72,16 +58,6 @@ public final class AtLeastOnceOutput implements Output {
   @Override
   public void abort() {
     dirty = false;
-    sendFailure = null;
-  }
-
-  @Override
-  public void halt() {
-    producer.close(Duration.ZERO);
-  }
-
-  @Override
-  public void close() {
-    producer.close(Duration.ofSeconds(5));
+    forgetSendFailure();
   }
 }

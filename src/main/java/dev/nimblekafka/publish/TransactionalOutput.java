@@ -21,18 +21,14 @@ import org.slf4j.LoggerFactory;
  * and the request offsets ({@code sendOffsetsToTransaction} with the consumer's group metadata, so
  * a zombie that lost the partitions cannot commit).
  */
-public final class TransactionalOutput implements Output {
+public final class TransactionalOutput extends ProducerOutput {
   private static final Logger log = LoggerFactory.getLogger(TransactionalOutput.class);
 
-  private final Producer<byte[], byte[]> producer;
-  private final CommitTimer timer;
   private boolean inTransaction;
   private boolean dirty;
-  private volatile KafkaException sendFailure;
 
   public TransactionalOutput(Producer<byte[], byte[]> producer, CommitTimer timer) {
-    this.producer = producer;
-    this.timer = timer;
+    super(producer, timer);
     producer.initTransactions();
   }
 
@@ -42,24 +38,17 @@ public final class TransactionalOutput implements Output {
    */
   @Override
   public void send(ProducerRecord<byte[], byte[]> record) {
-    if (sendFailure != null) {
+    if (sendFailed()) {
       return; // the transaction is lost already; the commit will say so
     }
+    dirty = true;
     try {
       begin();
-      dirty = true;
-      producer.send(
-          record,
-          (metadata, exception) -> {
-            if (exception != null && sendFailure == null) {
-              sendFailure =
-                  exception instanceof KafkaException k ? k : new KafkaException(exception);
-            }
-          });
     } catch (KafkaException e) {
-      dirty = true;
-      sendFailure = e;
+      keep(e);
+      return;
     }
+    sendKeepingFailure(record);
   }
 
   @Override
@@ -74,10 +63,7 @@ public final class TransactionalOutput implements Output {
     }
     long started = System.nanoTime();
     try {
-      KafkaException failed = sendFailure;
-      if (failed != null) {
-        throw failed;
-      }
+      throwSendFailure();
       begin();
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, group);
@@ -112,17 +98,7 @@ public final class TransactionalOutput implements Output {
     }
     inTransaction = false;
     dirty = false;
-    sendFailure = null;
-  }
-
-  @Override
-  public void halt() {
-    producer.close(Duration.ZERO);
-  }
-
-  @Override
-  public void close() {
-    producer.close(Duration.ofSeconds(5));
+    forgetSendFailure();
   }
 
   private void begin() {
