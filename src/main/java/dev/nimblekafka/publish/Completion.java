@@ -1,5 +1,7 @@
 package dev.nimblekafka.publish;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Everything a result record says besides the request's own fields.
  *
@@ -9,7 +11,7 @@ package dev.nimblekafka.publish;
  * @param attempts tasks created for the request
  * @param submittedAt when the successful task was created (epoch ms)
  * @param completedAt when the worker saw it complete (epoch ms)
- * @param request the original record value (for its metadata)
+ * @param metadata the request's metadata, echoed (null when absent)
  * @param result the raw JSON body of {@code GET /v1/tasks/{id}/results}, or null
  * @param resultLocation where Nimble stored the result (cloud delivery), or null
  * @param storageType s3 or gs when {@code resultLocation} is set
@@ -21,7 +23,7 @@ public record Completion(
     int attempts,
     long submittedAt,
     long completedAt,
-    byte[] request,
+    JsonNode metadata,
     byte[] result,
     String resultLocation,
     String storageType) {}

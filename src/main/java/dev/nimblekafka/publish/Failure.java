@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Everything a failure record says.
  *
  * @param requestId the request's id (given or derived)
+ * @param idDerived whether the record gave no readable {@code request_id} (the id is {@code
+ *     <topic>-<partition>-<offset>}); the failure is then keyed by the record's own key, if any
  * @param taskId Nimble's task id, when one existed
  * @param stage parse, validate, submit, task or results
  * @param code a stable code (e.g. INVALID_JSON, LIMIT_EXCEEDED, TASK_FAILED, TASK_EXPIRED)
@@ -13,14 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param httpStatus Nimble's HTTP status, when the failure came from Nimble
  * @param details structured details (Nimble's validation errors, the field and limit...)
  * @param attempts tasks created for the request
- * @param request the original record value
- * @param sourceTopic where the request came from
- * @param sourcePartition its partition
- * @param sourceOffset its offset
+ * @param metadata the request's metadata, echoed (null when absent or unreadable)
+ * @param source the request record
  * @param exceptionClass the error class, for dead-letter tooling
  */
 public record Failure(
     String requestId,
+    boolean idDerived,
     String taskId,
     String stage,
     String code,
@@ -28,8 +29,24 @@ public record Failure(
     Integer httpStatus,
     JsonNode details,
     int attempts,
-    byte[] request,
-    String sourceTopic,
-    int sourcePartition,
-    long sourceOffset,
-    String exceptionClass) {}
+    JsonNode metadata,
+    RequestRecord source,
+    String exceptionClass) {
+
+  /** The same failure with a shorter message and smaller details (to fit the topic). */
+  Failure shrunk(String shorterMessage, JsonNode smallerDetails) {
+    return new Failure(
+        requestId,
+        idDerived,
+        taskId,
+        stage,
+        code,
+        shorterMessage,
+        httpStatus,
+        smallerDetails,
+        attempts,
+        metadata,
+        source,
+        exceptionClass);
+  }
+}

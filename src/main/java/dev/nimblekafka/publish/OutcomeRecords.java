@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.request.RequestParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +64,7 @@ public final class OutcomeRecords {
               g.writeNumberField("attempts", c.attempts());
               g.writeStringField("submitted_at", Instant.ofEpochMilli(c.submittedAt()).toString());
               g.writeStringField("completed_at", Instant.ofEpochMilli(c.completedAt()).toString());
-              writeMetadata(g, c.request());
+              writeMetadata(g, c.metadata());
               if (c.resultLocation() != null) {
                 g.writeObjectFieldStart("result_location");
                 g.writeStringField("storage_type", c.storageType());
@@ -88,32 +89,29 @@ public final class OutcomeRecords {
     }
     if (value.length > maxRecordBytes) {
       // still too large (huge metadata or details): keep what identifies the request
-      Failure bare =
-          new Failure(
-              f.requestId(),
-              f.taskId(),
-              f.stage(),
-              f.code(),
-              truncate(f.message(), 1_000),
-              f.httpStatus(),
-              small(f.details()),
-              f.attempts(),
-              f.request(),
-              f.sourceTopic(),
-              f.sourcePartition(),
-              f.sourceOffset(),
-              f.exceptionClass());
+      Failure bare = f.shrunk(truncate(f.message(), 1_000), small(f.details()));
       value = failureValue(bare, now, false, false);
     }
     RecordHeaders headers = new RecordHeaders();
-    header(headers, "topic", f.sourceTopic());
-    header(headers, "partition", Integer.toString(f.sourcePartition()));
-    header(headers, "offset", Long.toString(f.sourceOffset()));
+    RequestRecord source = f.source();
+    header(headers, "topic", source.topic());
+    header(headers, "partition", Integer.toString(source.partition()));
+    header(headers, "offset", Long.toString(source.offset()));
     header(headers, "stage", f.stage());
     header(headers, "exception.class.name", f.exceptionClass());
     header(headers, "exception.message", truncate(f.code() + ": " + f.message(), MAX_HEADER));
-    return new ProducerRecord<>(
-        failuresTopic, null, f.requestId() == null ? null : key(f.requestId()), value, headers);
+    return new ProducerRecord<>(failuresTopic, null, failureKey(f), value, headers);
+  }
+
+  /**
+   * The request id, unless the record gave none that could be read: then the record's own key, as a
+   * dead-letter record keeps it, so the producer finds its failure under the key it used.
+   */
+  private static byte[] failureKey(Failure f) {
+    if (f.idDerived() && f.source().key() != null) {
+      return f.source().key();
+    }
+    return f.requestId() == null ? null : key(f.requestId());
   }
 
   public static ProducerRecord<byte[], byte[]> tombstone(String topic, int partition, String id) {
@@ -150,12 +148,13 @@ public final class OutcomeRecords {
           g.writeEndObject();
           g.writeNumberField("attempts", f.attempts());
           if (withMetadata) {
-            writeMetadata(g, f.request());
+            writeMetadata(g, f.metadata());
           } else {
             g.writeNullField("metadata");
           }
           g.writeStringField("failed_at", now.toString());
-          byte[] request = f.request();
+          writeKey(g, f.source().key());
+          byte[] request = f.source().value();
           if (request == null) {
             g.writeNullField("request");
           } else if (!withRequest) {
@@ -200,9 +199,20 @@ public final class OutcomeRecords {
     return text == null || text.length() <= max ? text : text.substring(0, max) + "…";
   }
 
-  private void writeMetadata(JsonGenerator g, byte[] request) throws IOException {
-    JsonNode root = request == null ? null : readJson(request);
-    JsonNode metadata = root == null ? null : root.get("metadata");
+  /** The request record's key: as text when it is UTF-8, else in base64; null when none. */
+  private static void writeKey(JsonGenerator g, byte[] key) throws IOException {
+    String text = key == null ? null : RequestParser.utf8(key);
+    if (key == null) {
+      g.writeNullField("request_key");
+    } else if (text != null) {
+      g.writeStringField("request_key", text);
+    } else {
+      g.writeNullField("request_key");
+      g.writeStringField("request_key_base64", Base64.getEncoder().encodeToString(key));
+    }
+  }
+
+  private void writeMetadata(JsonGenerator g, JsonNode metadata) throws IOException {
     if (metadata == null) {
       g.writeNullField("metadata");
     } else {
@@ -215,16 +225,8 @@ public final class OutcomeRecords {
   boolean isJson(byte[] bytes) {
     // strict UTF-8 text only: other encodings, or bytes a lenient decoding would alter, go as
     // base64
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-              .decode(java.nio.ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (java.nio.charset.CharacterCodingException notUtf8) {
+    String text = RequestParser.utf8(bytes);
+    if (text == null) {
       return false;
     }
     try (JsonParser parser = json.getFactory().createParser(text)) {
@@ -235,15 +237,6 @@ public final class OutcomeRecords {
       return parser.nextToken() == null;
     } catch (IOException | RuntimeException notJson) {
       return false;
-    }
-  }
-
-  private JsonNode readJson(byte[] bytes) {
-    try {
-      JsonNode node = json.readTree(new String(bytes, StandardCharsets.UTF_8));
-      return node != null && node.isObject() ? node : null;
-    } catch (IOException | RuntimeException notJson) {
-      return null;
     }
   }
 

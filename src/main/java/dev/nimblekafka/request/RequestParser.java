@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -115,6 +116,29 @@ public final class RequestParser {
     }
   }
 
+  /**
+   * The request a state record carries, validated when it was consumed: read again without checking
+   * it a second time.
+   *
+   * @throws IllegalArgumentException when the bytes are not such a request
+   */
+  public ExtractionRequest recorded(String requestId, Kind kind, byte[] value) {
+    JsonNode root;
+    try {
+      root = json.readTree(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the recorded request of " + requestId + " is unreadable");
+    }
+    JsonNode body = root == null ? null : root.get(kind.wire());
+    if (body == null || !body.isObject()) {
+      throw new IllegalArgumentException(
+          "the recorded request of " + requestId + " has no " + kind.wire() + " object");
+    }
+    ObjectNode object = (ObjectNode) body;
+    return new ExtractionRequest(
+        requestId, kind, object, root.get("metadata"), StorageDelivery.from(object));
+  }
+
   private static ParseResult invalid(
       String id, String stage, String code, String message, String field, Object limit) {
     return invalid(id, stage, code, message, field, limit, null);
@@ -132,8 +156,8 @@ public final class RequestParser {
         new RequestError(id, stage, code, message, field, limit, metadata));
   }
 
-  /** The value as strict UTF-8 text, or null when it is not UTF-8. */
-  private static String utf8(byte[] value) {
+  /** The bytes as strict UTF-8 text, or null when they are not UTF-8. */
+  public static String utf8(byte[] value) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Learns how long tasks take from the last few hundred that finished, so the first status check
- * lands just after most tasks are done: one check per task in the common case.
+ * lands just after most tasks are done: one check per task in the common case. Used by the consume
+ * loop's thread only.
  */
 public final class DurationEstimator {
   private static final int WINDOW = 256;
@@ -21,7 +22,7 @@ public final class DurationEstimator {
   }
 
   /** Records one finished task's duration. */
-  public synchronized void observe(long millis) {
+  public void observe(long millis) {
     if (millis < 0) {
       return;
     }
@@ -34,7 +35,7 @@ public final class DurationEstimator {
   }
 
   /** The duration by which about three quarters of recent tasks had finished. */
-  public synchronized long expectedMillis() {
+  public long expectedMillis() {
     if (count == 0) {
       return initialMillis;
     }

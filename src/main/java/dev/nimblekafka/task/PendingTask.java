@@ -1,17 +1,19 @@
 package dev.nimblekafka.task;
 
+import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.Kind;
 
 /**
- * One request the worker is responsible for, from consumption to outcome. Owned and mutated only by
- * the consume loop's thread.
+ * One request the worker is responsible for, from consumption to outcome: the request as parsed
+ * once when consumed, and where it stands. Read by anyone on the consume loop's thread; changed
+ * only by the {@link TaskBook}, one transition at a time.
  */
 public final class PendingTask {
-  private final String requestId;
   private final int partition;
   private final long sourceOffset;
-  private final Kind kind;
-  private final byte[] request;
+  private final byte[] key;
+  private final byte[] value;
+  private final ExtractionRequest request;
   private TaskPhase phase;
   private String taskId;
   private int attempts;
@@ -19,7 +21,6 @@ public final class PendingTask {
   private long firstSubmittedAt;
   private int checks;
   private long dueAt;
-  private boolean offsetOpen;
   private boolean callback;
   private String hintedTaskId;
   private long completedAt;
@@ -27,29 +28,33 @@ public final class PendingTask {
   private boolean alone;
 
   private PendingTask(
-      String requestId, int partition, long sourceOffset, Kind kind, byte[] request) {
-    this.requestId = requestId;
+      int partition, long sourceOffset, byte[] key, byte[] value, ExtractionRequest request) {
     this.partition = partition;
     this.sourceOffset = sourceOffset;
-    this.kind = kind;
+    this.key = key;
+    this.value = value;
     this.request = request;
   }
 
-  /** A request just consumed: its offset stays open until its task id is durably recorded. */
+  /**
+   * A valid request just consumed, not yet in the book.
+   *
+   * @param key the request record's key, or null
+   * @param value the request record's value, as consumed
+   * @param request what parsing the value found
+   */
   public static PendingTask consumed(
-      String requestId, int partition, long offset, Kind kind, byte[] request) {
-    PendingTask task = new PendingTask(requestId, partition, offset, kind, request);
+      int partition, long offset, byte[] key, byte[] value, ExtractionRequest request) {
+    PendingTask task = new PendingTask(partition, offset, key, value, request);
     task.phase = TaskPhase.QUEUED;
-    task.offsetOpen = true;
     return task;
   }
 
-  /** A task read back from the state topic: Nimble already has it. */
-  public static PendingTask restored(StoredTask stored, int partition) {
+  /** A request read back from the state topic: with a task id, Nimble already has its task. */
+  static PendingTask restored(StoredTask stored, int partition, ExtractionRequest request) {
     PendingTask task =
         new PendingTask(
-            stored.requestId(), partition, stored.sourceOffset(), stored.kind(), stored.request());
-    // a request recorded before its task was created waits to be submitted
+            partition, stored.sourceOffset(), stored.requestKey(), stored.request(), request);
     task.phase = stored.taskId() == null ? TaskPhase.QUEUED : TaskPhase.WAITING;
     task.taskId = stored.taskId();
     task.attempts = stored.attempts();
@@ -59,13 +64,12 @@ public final class PendingTask {
     return task;
   }
 
-  public void moveTo(TaskPhase next) {
+  void moveTo(TaskPhase next) {
     phase = phase.moveTo(next);
   }
 
   /** Nimble created a task for this request. */
-  public void submitted(String newTaskId, long now) {
-    moveTo(TaskPhase.WAITING);
+  void created(String newTaskId, long now) {
     taskId = newTaskId;
     attempts++;
     submittedAt = now;
@@ -75,82 +79,69 @@ public final class PendingTask {
     checks = 0;
   }
 
-  /** The offset of this request may now be committed (its state or outcome is written). */
-  public boolean closeOffset() {
-    boolean wasOpen = offsetOpen;
-    offsetOpen = false;
-    return wasOpen;
-  }
-
   public StoredTask toStored(String sourceTopic) {
     return new StoredTask(
-        requestId,
+        request.requestId(),
         taskId,
-        kind,
+        request.kind(),
         attempts,
         submittedAt,
         firstSubmittedAt,
         sourceTopic,
         sourceOffset,
-        request,
-        callback);
+        value,
+        callback,
+        key);
   }
 
-  /** When the request last joined the submission queue (epoch ms). */
-  public long queuedAt() {
-    return queuedAt;
-  }
-
-  public void queuedAt(long at) {
-    queuedAt = at;
-  }
-
-  /** Submit this one on its own (its batch was refused as a whole). */
-  public boolean alone() {
-    return alone;
-  }
-
-  public void alone(boolean value) {
-    alone = value;
-  }
-
-  /** When Nimble finished the task (epoch ms), once a status check said so. */
-  public long completedAt() {
-    return completedAt;
-  }
-
-  public void completedAt(long at) {
-    completedAt = at;
-  }
-
-  /** Whether Nimble will call the worker back for the current task. */
-  public boolean callback() {
-    return callback;
-  }
-
-  public void callback(boolean value) {
-    callback = value;
-  }
-
-  /**
-   * A callback named this task id before the worker could act on it (the task was being submitted
-   * or checked); the next step checks again at once instead of waiting.
-   */
-  public void hinted(String taskId) {
-    hintedTaskId = taskId;
-  }
-
-  /** Takes a pending hint for {@code taskId}, if there is one. */
-  public boolean takeHint(String taskId) {
-    boolean match = hintedTaskId != null && hintedTaskId.equals(taskId);
+  /** Whether a callback named {@code id} before the worker could act on it (then: check now). */
+  boolean takeHint(String id) {
+    boolean match = hintedTaskId != null && hintedTaskId.equals(id);
     if (match) {
       hintedTaskId = null;
     }
     return match;
   }
 
+  void hinted(String id) {
+    hintedTaskId = id;
+  }
+
+  void queuedAt(long at) {
+    queuedAt = at;
+  }
+
+  void alone(boolean value) {
+    alone = value;
+  }
+
+  void callback(boolean value) {
+    callback = value;
+  }
+
+  void completedAt(long at) {
+    completedAt = at;
+  }
+
+  void countCheck() {
+    checks++;
+  }
+
+  void dueAt(long at) {
+    dueAt = at;
+  }
+
   public String requestId() {
-    return requestId;
+    return request.requestId();
+  }
+
+  /** The request as parsed when consumed: kind, Nimble body, metadata, delivery options. */
+  public ExtractionRequest request() {
+    return request;
+  }
+
+  public Kind kind() {
+    return request.kind();
   }
 
   public int partition() {
@@ -161,12 +152,14 @@ public final class PendingTask {
     return sourceOffset;
   }
 
-  public Kind kind() {
-    return kind;
+  /** The request record's key, or null when it had none. */
+  public byte[] key() {
+    return key;
   }
 
-  public byte[] request() {
-    return request;
+  /** The request record's value, byte for byte. */
+  public byte[] value() {
+    return value;
   }
 
   public TaskPhase phase() {
@@ -193,24 +186,32 @@ public final class PendingTask {
     return checks;
   }
 
-  public void countCheck() {
-    checks++;
-  }
-
   public long dueAt() {
     return dueAt;
   }
 
-  public void dueAt(long at) {
-    dueAt = at;
+  /** Whether Nimble will call the worker back for the current task. */
+  public boolean callback() {
+    return callback;
   }
 
-  public boolean offsetOpen() {
-    return offsetOpen;
+  /** When Nimble finished the task (epoch ms), once a status check said so. */
+  public long completedAt() {
+    return completedAt;
+  }
+
+  /** When the request last joined the submission queue (epoch ms). */
+  public long queuedAt() {
+    return queuedAt;
+  }
+
+  /** Submit this one on its own (its batch was refused as a whole, or it was created before). */
+  public boolean alone() {
+    return alone || attempts > 0;
   }
 
   @Override
   public String toString() {
-    return "PendingTask[" + requestId + ", " + taskId + ", " + phase.code() + "]";
+    return "PendingTask[" + requestId() + ", " + taskId + ", " + phase.code() + "]";
   }
 }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** The JSON form of {@link StoredTask} in the state topic, versioned by {@code "v"}. */
 public final class StateCodec {
@@ -36,6 +37,10 @@ public final class StateCodec {
       g.writeStringField("source_topic", task.sourceTopic());
       g.writeNumberField("source_offset", task.sourceOffset());
       g.writeBooleanField("callback", task.callback());
+      if (task.requestKey() != null) {
+        g.writeStringField(
+            "request_key_base64", Base64.getEncoder().encodeToString(task.requestKey()));
+      }
       g.writeFieldName("request");
       g.writeRawValue(new String(task.request(), StandardCharsets.UTF_8));
       g.writeEndObject();
@@ -62,8 +67,11 @@ public final class StateCodec {
           node.path("source_topic").asText(),
           node.path("source_offset").asLong(),
           json.writeValueAsBytes(node.path("request")),
-          node.path("callback").asBoolean(false));
-    } catch (IOException e) {
+          node.path("callback").asBoolean(false),
+          node.path("request_key_base64").isTextual()
+              ? Base64.getDecoder().decode(node.path("request_key_base64").asText())
+              : null);
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("unreadable state record", e);
     }
   }

@@ -16,6 +16,7 @@ import dev.nimblekafka.request.Kind;
  * @param sourceOffset the request record's offset
  * @param request the request record's value (JSON)
  * @param callback whether Nimble will call the worker back when the task ends
+ * @param requestKey the request record's key, or null when it had none
  */
 public record StoredTask(
     String requestId,
@@ -27,4 +28,5 @@ public record StoredTask(
     String sourceTopic,
     long sourceOffset,
     byte[] request,
-    boolean callback) {}
+    boolean callback,
+    byte[] requestKey) {}

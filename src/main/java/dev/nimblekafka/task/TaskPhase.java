@@ -10,12 +10,16 @@ import java.util.Set;
  *
  * <pre>
  * QUEUED ──> SUBMITTING ──> WAITING ──> CHECKING ──> FETCHING ──> DONE
- *   ▲            │            ▲  │          │  │         │
- *   └────────────┘ (retry)    └──┼──────────┘  │         │ (retriable: check again)
- *   ▲                            │  (running)  │         ▼
- *   └────────────────────────────┴─────────────┘      WAITING
- *         (task failed: resubmit)              any ──> DONE (outcome published)
+ *   ▲            │            ▲             │  │         │
+ *   └────────────┘ (retry)    └─────────────┘  │         │ (retriable: check again)
+ *   ▲                           (running)      │         ▼
+ *   └──────────────────────────────────────────┘      WAITING
+ *         (task failed: resubmit)              any ──> DONE (outcome published, or
+ *                                                            the partition moved)
  * </pre>
+ *
+ * <p>Only {@link TaskBook} moves a task, so the indexes that follow from the phase (queue, timers,
+ * slots) change with it.
  */
 public enum TaskPhase {
   /** Consumed and valid, waiting for capacity to be submitted. */
@@ -35,7 +39,7 @@ public enum TaskPhase {
       Map.of(
           QUEUED, EnumSet.of(SUBMITTING, DONE),
           SUBMITTING, EnumSet.of(WAITING, QUEUED, DONE),
-          WAITING, EnumSet.of(CHECKING, FETCHING, QUEUED, DONE),
+          WAITING, EnumSet.of(CHECKING, DONE),
           CHECKING, EnumSet.of(WAITING, FETCHING, QUEUED, DONE),
           FETCHING, EnumSet.of(WAITING, DONE),
           DONE, EnumSet.noneOf(TaskPhase.class));

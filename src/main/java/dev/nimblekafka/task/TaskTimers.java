@@ -8,19 +8,19 @@ import java.util.PriorityQueue;
  * Tasks ordered by when they are next due for a status check. A task rescheduled or finished is
  * dropped lazily: an entry counts only if the task's due time still matches it.
  */
-public final class TaskTimers {
+final class TaskTimers {
   private record Entry(long dueAt, PendingTask task) {}
 
   private final PriorityQueue<Entry> queue =
       new PriorityQueue<>((a, b) -> Long.compare(a.dueAt, b.dueAt));
 
-  public void schedule(PendingTask task, long dueAt) {
+  void schedule(PendingTask task, long dueAt) {
     task.dueAt(dueAt);
     queue.add(new Entry(dueAt, task));
   }
 
   /** Removes and returns up to {@code max} tasks due at {@code now}, still waiting. */
-  public List<PendingTask> due(long now, int max) {
+  List<PendingTask> due(long now, int max) {
     List<PendingTask> due = new ArrayList<>();
     while (due.size() < max && !queue.isEmpty() && queue.peek().dueAt <= now) {
       Entry entry = queue.poll();
@@ -33,18 +33,18 @@ public final class TaskTimers {
   }
 
   /** Milliseconds until the next entry is due, or -1 when none. */
-  public long nextDueIn(long now) {
+  long nextDueIn(long now) {
     Entry head = queue.peek();
     return head == null ? -1 : Math.max(0, head.dueAt - now);
   }
 
   /** Drops entries of tasks that are no longer waiting, so the queue does not grow unbounded. */
-  public void compact() {
+  void compact() {
     queue.removeIf(
         entry -> entry.task.dueAt() != entry.dueAt || entry.task.phase() != TaskPhase.WAITING);
   }
 
-  public int size() {
+  int size() {
     return queue.size();
   }
 }

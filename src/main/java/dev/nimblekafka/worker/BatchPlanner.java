@@ -1,8 +1,8 @@
 package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.task.PendingTask;
@@ -22,11 +22,7 @@ final class BatchPlanner {
       List.of(
           "callback_url", "storage_type", "storage_url", "storage_compress", "storage_object_name");
 
-  private final ObjectMapper json;
-
-  BatchPlanner(ObjectMapper json) {
-    this.json = json;
-  }
+  private final JsonNodeFactory json = JsonNodeFactory.instance;
 
   /** Requests that go together, with their bodies (delivery options moved to {@code shared}). */
   record Group(Kind kind, List<PendingTask> tasks, List<ObjectNode> inputs, ObjectNode shared) {
@@ -89,7 +85,7 @@ final class BatchPlanner {
 
   /** The batch call's body: {@code {inputs:[...], shared_inputs:{...}}}. */
   ObjectNode batchBody(Group group) {
-    ObjectNode body = json.createObjectNode();
+    ObjectNode body = json.objectNode();
     ArrayNode inputs = body.putArray("inputs");
     ObjectNode shared = body.putObject("shared_inputs");
     if (group.kind() == Kind.EXTRACT) {
@@ -111,7 +107,7 @@ final class BatchPlanner {
 
   /** Removes the delivery options from a body (agents: top level and params) and returns them. */
   private ObjectNode takeDelivery(Kind kind, ObjectNode body) {
-    ObjectNode delivery = json.createObjectNode();
+    ObjectNode delivery = json.objectNode();
     move(body, delivery);
     if (kind == Kind.AGENT && body.path("params").isObject()) {
       move((ObjectNode) body.get("params"), delivery);

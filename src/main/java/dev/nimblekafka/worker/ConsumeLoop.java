@@ -4,6 +4,7 @@ import dev.nimblekafka.callback.CallbackHint;
 import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.OutputException;
+import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,77 +26,79 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the Kafka consumer and the output: it polls requests, hands them to the
- * {@link TaskDriver}, drains HTTP answers, pauses and resumes partitions, and commits every commit
- * interval. Rebalance callbacks run here too (inside {@code poll}).
+ * The one thread that owns the Kafka consumer and the output: it polls requests into the {@link
+ * Lifecycle}, hands it every HTTP answer, pauses and resumes partitions, and commits every commit
+ * interval. Rebalance callbacks run here too (inside {@code poll}). Only Kafka work is done here.
  */
 final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private static final Logger log = LoggerFactory.getLogger(ConsumeLoop.class);
   private static final Duration POLL = Duration.ofMillis(20);
   private static final long HOUSEKEEPING_MS = 5_000;
+  private static final Duration MAX_REVOKE_DRAIN = Duration.ofSeconds(5);
+
+  /**
+   * How the loop runs.
+   *
+   * @param queueLimit requests queued at most before fetching pauses
+   * @param resetToLatest where a partition without a committed offset starts after a rewind
+   */
+  record Settings(
+      String requestsTopic,
+      Duration commitInterval,
+      Duration shutdownGrace,
+      int queueLimit,
+      boolean resetToLatest) {}
+
+  /**
+   * Callback hints other pods forward to this pod's partitions; {@code consumer} is null when
+   * callbacks are off.
+   */
+  record HintFeed(Consumer<byte[], byte[]> consumer, String topic) {}
 
   private final Consumer<byte[], byte[]> consumer;
-  private final String requestsTopic;
-  private final TaskDriver driver;
-  private final StateRestorer restorer;
+  private final Lifecycle lifecycle;
+  private final TaskBook book;
+  private final CurrentOutput output;
   private final BlockingQueue<LoopEvent> events;
-  private final Supplier<Output> newOutput;
   private final WorkerStatus status;
   private final Clock clock;
-  private final Duration commitInterval;
-  private final Duration revokeDrain;
-  private final Duration shutdownGrace;
-  private final int queueLimit;
-  private final boolean resetToLatest;
-  private final AtomicLong epochs = new AtomicLong();
-
+  private final Settings settings;
+  private final HintFeed hints;
   private final Set<Integer> owned;
-  private final Consumer<byte[], byte[]> hintConsumer;
-  private final String callbacksTopic;
-  private Output output;
+  private final Duration revokeDrain;
+  private final AtomicLong epochs = new AtomicLong();
   private volatile boolean draining;
   private volatile boolean halted;
   private long lastCommit;
   private long lastHousekeeping;
 
+  /**
+   * @param owned the partitions owned, kept current here for the callback endpoint's threads
+   */
   ConsumeLoop(
       Consumer<byte[], byte[]> consumer,
-      String requestsTopic,
-      TaskDriverFactory drivers,
-      StateRestorer restorer,
+      Lifecycle lifecycle,
+      CurrentOutput output,
       BlockingQueue<LoopEvent> events,
-      Supplier<Output> newOutput,
       WorkerStatus status,
       Clock clock,
-      Duration commitInterval,
-      Duration shutdownGrace,
-      int queueLimit,
-      boolean resetToLatest,
-      Set<Integer> owned,
-      Consumer<byte[], byte[]> hintConsumer,
-      String callbacksTopic) {
-    this.resetToLatest = resetToLatest;
-    this.owned = owned;
-    this.hintConsumer = hintConsumer;
-    this.callbacksTopic = callbacksTopic;
+      Settings settings,
+      HintFeed hints,
+      Set<Integer> owned) {
     this.consumer = consumer;
-    this.requestsTopic = requestsTopic;
-    this.restorer = restorer;
+    this.lifecycle = lifecycle;
+    this.book = lifecycle.book();
+    this.output = output;
     this.events = events;
-    this.newOutput = newOutput;
     this.status = status;
     this.clock = clock;
-    this.commitInterval = commitInterval;
-    this.shutdownGrace = shutdownGrace;
+    this.settings = settings;
+    this.hints = hints;
+    this.owned = owned;
     this.revokeDrain =
-        shutdownGrace.compareTo(Duration.ofSeconds(5)) < 0 ? shutdownGrace : Duration.ofSeconds(5);
-    this.queueLimit = queueLimit;
-    this.driver = drivers.create(() -> output);
-  }
-
-  /** Builds the driver once the loop exists, so the driver always writes to the current output. */
-  interface TaskDriverFactory {
-    TaskDriver create(Supplier<Output> output);
+        settings.shutdownGrace().compareTo(MAX_REVOKE_DRAIN) < 0
+            ? settings.shutdownGrace()
+            : MAX_REVOKE_DRAIN;
   }
 
   /** Asks the loop to stop taking requests, finish in-flight submissions, commit and return. */
@@ -112,29 +114,19 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   @Override
   public void run() {
-    output = newOutput.get();
-    consumer.subscribe(List.of(requestsTopic), this);
-    restorer.start();
-    status.started();
+    begin();
     long drainDeadline = Long.MAX_VALUE;
     try {
       while (!halted) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-          driver.admit(record);
-        }
-        pollHints();
-        drainEvents();
-        driver.dispatch(draining);
-        updatePauses();
-        maybeCommit(false);
-        housekeeping();
+        runOnce();
         if (draining) {
           if (drainDeadline == Long.MAX_VALUE) {
-            drainDeadline = clock.millis() + shutdownGrace.toMillis();
+            drainDeadline = clock.millis() + settings.shutdownGrace().toMillis();
             log.info(
-                "Draining: no new submissions; waiting up to {} for in-flight ones", shutdownGrace);
+                "Draining: no new submissions; waiting up to {} for in-flight ones",
+                settings.shutdownGrace());
           }
-          if (driver.submissionsInFlight() == 0 || clock.millis() >= drainDeadline) {
+          if (lifecycle.submitter().submissionsInFlight() == 0 || clock.millis() >= drainDeadline) {
             break;
           }
         }
@@ -151,14 +143,35 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
   }
 
+  /** Opens the output, subscribes, and starts reading state back. */
+  void begin() {
+    output.open();
+    consumer.subscribe(List.of(settings.requestsTopic()), this);
+    lifecycle.start();
+    status.started();
+  }
+
+  /** One turn: poll, hints, answers, new work, pauses, commit, housekeeping. */
+  void runOnce() {
+    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+      lifecycle.admit(record);
+    }
+    pollHints();
+    drainEvents();
+    lifecycle.dispatch(draining);
+    updatePauses();
+    maybeCommit(false);
+    housekeeping();
+  }
+
   private void shutdown() {
-    if (hintConsumer != null) {
-      hintConsumer.close(Duration.ofSeconds(1));
+    if (hints.consumer() != null) {
+      hints.consumer().close(Duration.ofSeconds(1));
     }
     if (halted) {
-      output.halt();
+      output.get().halt();
       consumer.close(Duration.ZERO);
-      restorer.close();
+      lifecycle.close();
       status.stopped();
       return;
     }
@@ -167,34 +180,35 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     } catch (RuntimeException e) {
       log.warn("Closing the consumer failed: {}", e.toString());
     }
-    output.close();
-    restorer.close();
+    output.get().close();
+    lifecycle.close();
     status.stopped();
     log.info("Worker stopped");
   }
 
   // ---- events and commits ---------------------------------------------------------------
 
-  /** Callback hints other pods forwarded to the partitions this pod owns. */
   private void pollHints() {
+    Consumer<byte[], byte[]> hintConsumer = hints.consumer();
     if (hintConsumer == null || hintConsumer.assignment().isEmpty()) {
       return;
     }
     for (ConsumerRecord<byte[], byte[]> record : hintConsumer.poll(Duration.ZERO)) {
       CallbackHint hint = CallbackRouter.decode(record.partition(), record.value());
       if (hint != null) {
-        driver.hint(hint);
+        new LoopEvent.Hint(hint).dispatchTo(lifecycle);
       }
     }
   }
 
   private void followHints() {
+    Consumer<byte[], byte[]> hintConsumer = hints.consumer();
     if (hintConsumer == null) {
       return;
     }
     Set<TopicPartition> wanted = new HashSet<>();
     for (Integer partition : owned) {
-      wanted.add(new TopicPartition(callbacksTopic, partition));
+      wanted.add(new TopicPartition(hints.topic(), partition));
     }
     Set<TopicPartition> added = new HashSet<>(wanted);
     added.removeAll(hintConsumer.assignment());
@@ -207,88 +221,58 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private void drainEvents() {
     LoopEvent event;
     while ((event = events.poll()) != null) {
-      handle(event);
-    }
-  }
-
-  private void handle(LoopEvent event) {
-    if (event instanceof LoopEvent.Restored restored) {
-      PartitionState state = driver.partition(restored.partition());
-      if (state == null || state.epoch != restored.epoch()) {
-        return;
-      }
-      driver.install(state, restored.tasks());
-      status.restored(restored.tasks().size());
-      refreshPartitionStatus();
-    } else if (event instanceof LoopEvent.Hint hint) {
-      driver.hint(hint.hint());
-    } else if (event instanceof LoopEvent.RestoreFailed failed) {
-      PartitionState state = driver.partition(failed.partition());
-      if (state != null && state.epoch == failed.epoch()) {
-        restorer.restore(failed.partition(), failed.epoch());
-      }
-    } else {
-      driver.handle(event);
+      event.dispatchTo(lifecycle);
     }
   }
 
   private void maybeCommit(boolean force) {
     long now = clock.millis();
-    if (!force && now - lastCommit < commitInterval.toMillis()) {
+    if (!force && now - lastCommit < settings.commitInterval().toMillis()) {
+      return;
+    }
+    lastCommit = now;
+    Map<Integer, Long> committable =
+        book.committable(partition -> consumer.position(partition(partition)));
+    Output out = output.get();
+    if (!out.dirty() && !book.advanced(committable)) {
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    boolean advanced = false;
-    for (PartitionState state : driver.partitions()) {
-      TopicPartition tp = new TopicPartition(requestsTopic, state.partition);
-      if (!state.offsets.known()) {
-        state.offsets.startAt(consumer.position(tp));
-      }
-      long committable = state.offsets.committable();
-      offsets.put(tp, new OffsetAndMetadata(committable));
-      advanced |= committable != state.lastCommitted;
-    }
-    if (!output.dirty() && !advanced) {
-      lastCommit = now;
-      return;
-    }
+    committable.forEach((p, offset) -> offsets.put(partition(p), new OffsetAndMetadata(offset)));
     try {
-      output.commit(offsets, consumer.groupMetadata());
-      driver.committed();
-      for (PartitionState state : driver.partitions()) {
-        state.lastCommitted =
-            offsets.get(new TopicPartition(requestsTopic, state.partition)).offset();
-      }
+      out.commit(offsets, consumer.groupMetadata());
+      book.committed(committable);
+      lifecycle.committed();
     } catch (OutputException e) {
       log.warn("Commit failed ({}); replaying from the last commit", e.getMessage());
+      lifecycle.aborted();
       if (e.fatal()) {
-        output.close();
-        output = newOutput.get();
+        output.replace();
       }
-      rewind(new HashSet<>(partitionsOwned()));
+      rewind(partitionsOwned());
     }
-    lastCommit = now;
   }
 
   // ---- pausing ----------------------------------------------------------------------------
 
   private void updatePauses() {
+    Submitter submitter = lifecycle.submitter();
     PauseReason reason = null;
     String detail = null;
     if (draining) {
       reason = PauseReason.DRAINING;
-    } else if (driver.submitBlock() != null) {
-      reason = driver.submitBlock();
-      detail = driver.accessDetail();
-    } else if (driver.queued() >= queueLimit) {
+    } else if (submitter.submitBlock() != null) {
+      reason = submitter.submitBlock();
+      detail = submitter.accessDetail();
+    } else if (book.queued() >= settings.queueLimit()) {
       reason = PauseReason.CAPACITY;
     }
     Set<TopicPartition> paused = consumer.paused();
     Set<TopicPartition> toPause = new HashSet<>();
     Set<TopicPartition> toResume = new HashSet<>();
-    for (PartitionState state : driver.partitions()) {
-      TopicPartition tp = new TopicPartition(requestsTopic, state.partition);
-      boolean hold = reason != null || !state.restored;
+    for (int p : book.partitions()) {
+      TopicPartition tp = partition(p);
+      boolean hold = reason != null || !book.restored(p);
       if (hold && !paused.contains(tp)) {
         toPause.add(tp);
       } else if (!hold && paused.contains(tp)) {
@@ -302,18 +286,25 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       consumer.resume(toResume);
     }
     status.pausedPartitions(paused.size() + toPause.size() - toResume.size());
-    if (reason != status.pauseReason()) {
-      if (reason != null && reason != PauseReason.CAPACITY) {
-        log.info(
-            "Paused fetching requests: {}{}",
-            reason.code(),
-            detail == null ? "" : " (" + detail + ")");
-      } else if (reason == null && status.pauseReason() != PauseReason.CAPACITY) {
-        log.info("Resumed fetching requests");
-      }
-    }
+    logPauseChange(reason, detail);
     status.pause(reason, detail);
-    status.load(driver.queued(), driver.slotsUsed(), driver.atRisk());
+    status.load(book.queued(), book.slotsUsed(), submitter.atRisk());
+    status.partitions(book.partitions().size(), book.restoring());
+  }
+
+  private void logPauseChange(PauseReason reason, String detail) {
+    PauseReason before = status.pauseReason();
+    if (reason == before) {
+      return;
+    }
+    if (reason != null && reason != PauseReason.CAPACITY) {
+      log.info(
+          "Paused fetching requests: {}{}",
+          reason.code(),
+          detail == null ? "" : " (" + detail + ")");
+    } else if (reason == null && before != PauseReason.CAPACITY) {
+      log.info("Resumed fetching requests");
+    }
   }
 
   private void housekeeping() {
@@ -322,9 +313,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       return;
     }
     lastHousekeeping = now;
-    driver.compactTimers();
-    for (PartitionState state : driver.partitions()) {
-      status.pending(state.partition, state.tasks.size());
+    book.compactTimers();
+    for (int p : book.partitions()) {
+      status.pending(p, book.pendingIn(p));
     }
   }
 
@@ -337,15 +328,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       return;
     }
     log.info("Assigned {}", partitions);
-    consumer.pause(partitions);
-    for (TopicPartition tp : partitions) {
-      long epoch = epochs.incrementAndGet();
-      driver.add(tp.partition(), epoch);
-      owned.add(tp.partition());
-      restorer.restore(tp.partition(), epoch);
-    }
-    followHints();
-    refreshPartitionStatus();
+    take(partitions);
   }
 
   @Override
@@ -359,7 +342,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       try {
         LoopEvent event = events.poll(10, TimeUnit.MILLISECONDS);
         if (event != null) {
-          handle(event);
+          event.dispatchTo(lifecycle);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -374,35 +357,45 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     log.warn("Lost {} without a clean hand-over; dropping uncommitted work", partitions);
-    output.abort();
+    output.get().abort();
+    lifecycle.aborted();
     forget(partitions);
-    Set<TopicPartition> kept = new HashSet<>(partitionsOwned());
+    Set<TopicPartition> kept = partitionsOwned();
     if (!kept.isEmpty()) {
       rewind(kept);
     }
   }
 
+  /** Pauses the partitions and has their state read back; they resume once it is. */
+  private void take(Collection<TopicPartition> partitions) {
+    consumer.pause(partitions);
+    for (TopicPartition tp : partitions) {
+      lifecycle.assign(tp.partition(), epochs.incrementAndGet());
+      owned.add(tp.partition());
+    }
+    followHints();
+  }
+
   private int submittingIn(Collection<TopicPartition> partitions) {
     int count = 0;
     for (TopicPartition tp : partitions) {
-      count += driver.submittingIn(tp.partition());
+      count += book.submittingIn(tp.partition());
     }
     return count;
   }
 
   private void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      driver.drop(tp.partition());
+      lifecycle.drop(tp.partition());
       owned.remove(tp.partition());
       status.forget(tp.partition());
     }
     followHints();
-    refreshPartitionStatus();
   }
 
   /**
    * Throws away what these partitions did since the last commit and starts them again from it:
-   * offsets back to the committed ones, pending tasks restored anew.
+   * offsets back to the committed ones, pending requests read back anew.
    */
   private void rewind(Set<TopicPartition> partitions) {
     forget(partitions);
@@ -411,30 +404,24 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       OffsetAndMetadata offset = committed.get(tp);
       if (offset != null) {
         consumer.seek(tp, offset);
-      } else if (resetToLatest) {
+      } else if (settings.resetToLatest()) {
         consumer.seekToEnd(List.of(tp));
       } else {
         consumer.seekToBeginning(List.of(tp));
       }
     }
-    onPartitionsAssigned(partitions);
+    take(partitions);
   }
 
   private Set<TopicPartition> partitionsOwned() {
-    Set<TopicPartition> owned = new HashSet<>();
-    for (PartitionState state : driver.partitions()) {
-      owned.add(new TopicPartition(requestsTopic, state.partition));
+    Set<TopicPartition> result = new HashSet<>();
+    for (int p : book.partitions()) {
+      result.add(partition(p));
     }
-    return owned;
+    return result;
   }
 
-  private void refreshPartitionStatus() {
-    int restoring = 0;
-    for (PartitionState state : driver.partitions()) {
-      if (!state.restored) {
-        restoring++;
-      }
-    }
-    status.partitions(driver.partitions().size(), restoring);
+  private TopicPartition partition(int p) {
+    return new TopicPartition(settings.requestsTopic(), p);
   }
 }

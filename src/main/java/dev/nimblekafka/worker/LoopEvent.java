@@ -10,22 +10,60 @@ import dev.nimblekafka.task.StoredTask;
 import java.util.List;
 
 /**
- * Something that happened off the consume loop's thread and that only the loop may act on. Each
- * carries the epoch of the partition it belongs to; an event from an earlier ownership is ignored.
+ * Something that happened off the consume loop's thread and that only the loop may act on. Every
+ * event goes to one {@link Handler}; answers carry the ownership epoch of their partition, so an
+ * answer from an earlier ownership is recognised and ignored.
  */
 sealed interface LoopEvent {
-  long epoch();
 
-  record Submitted(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {}
+  /** Hands the event to the handler's method for its kind. */
+  void dispatchTo(Handler handler);
 
-  record SubmitFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+  /** One method per kind of event: adding a kind means adding a method the compiler asks for. */
+  interface Handler {
+    void submitted(Submitted event);
+
+    void submitFailed(SubmitFailed event);
+
+    void batchSubmitted(BatchSubmitted event);
+
+    void batchFailed(BatchFailed event);
+
+    void checked(Checked event);
+
+    void checkFailed(CheckFailed event);
+
+    void fetched(Fetched event);
+
+    void fetchFailed(FetchFailed event);
+
+    void restored(Restored event);
+
+    void restoreFailed(RestoreFailed event);
+
+    void hint(Hint event);
+  }
+
+  record Submitted(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.submitted(this);
+    }
+  }
+
+  record SubmitFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.submitFailed(this);
+    }
+  }
 
   /** A batch call answered: one task per input, in order. */
   record BatchSubmitted(List<PendingTask> tasks, List<Long> epochs, BatchSubmission batch)
       implements LoopEvent {
     @Override
-    public long epoch() {
-      return -1;
+    public void dispatchTo(Handler handler) {
+      handler.batchSubmitted(this);
     }
   }
 
@@ -33,29 +71,60 @@ sealed interface LoopEvent {
   record BatchFailed(List<PendingTask> tasks, List<Long> epochs, NimbleException error)
       implements LoopEvent {
     @Override
-    public long epoch() {
-      return -1;
+    public void dispatchTo(Handler handler) {
+      handler.batchFailed(this);
     }
   }
 
-  record Checked(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {}
+  record Checked(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.checked(this);
+    }
+  }
 
-  record CheckFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+  record CheckFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.checkFailed(this);
+    }
+  }
 
-  record Fetched(PendingTask task, long epoch, TaskResults results) implements LoopEvent {}
+  record Fetched(PendingTask task, long epoch, TaskResults results) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.fetched(this);
+    }
+  }
 
-  record FetchFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {}
+  record FetchFailed(PendingTask task, long epoch, NimbleException error) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.fetchFailed(this);
+    }
+  }
 
+  /** A partition's pending requests, read back from the state topic. */
   record Restored(int partition, long epoch, List<StoredTask> tasks, int unreadable)
-      implements LoopEvent {}
+      implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.restored(this);
+    }
+  }
 
-  /** A callback's hint; always current (it names no ownership). */
+  record RestoreFailed(int partition, long epoch, Exception error) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.restoreFailed(this);
+    }
+  }
+
+  /** A callback's hint; it names a partition and a task, not an ownership. */
   record Hint(CallbackHint hint) implements LoopEvent {
     @Override
-    public long epoch() {
-      return -1;
+    public void dispatchTo(Handler handler) {
+      handler.hint(this);
     }
   }
-
-  record RestoreFailed(int partition, long epoch, Exception error) implements LoopEvent {}
 }

@@ -2,68 +2,73 @@ package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.config.Topics;
-import dev.nimblekafka.nimble.NimbleClient;
+import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.publish.Completion;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
+import dev.nimblekafka.publish.RequestRecord;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StateCodec;
-import dev.nimblekafka.task.TaskPhase;
+import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Ends a request: its result or failure goes to the output with the tombstone of its state record,
- * its offset is settled, and the task is forgotten — all in the unit of work the next commit makes
- * durable together.
+ * and the book forgets it, all in the unit of work the next commit makes durable together. Writes
+ * the state record of a request recorded or created. Outcome meters move when the unit commits, so
+ * a unit aborted and replayed is counted once.
  */
 final class OutcomeWriter {
   private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
 
+  /**
+   * How outcomes are written.
+   *
+   * @param maxResultBytes the configured cap on a result fetched inline
+   * @param resultsUrl where a task's results can be downloaded
+   */
+  record Target(
+      Topics topics,
+      OutcomeRecords outcomes,
+      long maxResultBytes,
+      Function<String, String> resultsUrl,
+      Supplier<Output> output) {}
+
   private final TaskBook book;
-  private final TaskConfig config;
-  private final Topics topics;
-  private final OutcomeRecords outcomes;
-  private final NimbleClient client;
+  private final Target target;
+  private final StateCodec codec;
   private final ObjectMapper json;
   private final Clock clock;
   private final WorkerMetrics metrics;
-  private final Supplier<Output> output;
-  private final StateCodec codec;
+  private final List<Runnable> uncommittedMeters = new ArrayList<>();
 
   OutcomeWriter(
-      TaskBook book,
-      TaskConfig config,
-      Topics topics,
-      OutcomeRecords outcomes,
-      NimbleClient client,
-      ObjectMapper json,
-      Clock clock,
-      WorkerMetrics metrics,
-      Supplier<Output> output) {
+      TaskBook book, Target target, ObjectMapper json, Clock clock, WorkerMetrics metrics) {
     this.book = book;
-    this.config = config;
-    this.topics = topics;
-    this.outcomes = outcomes;
-    this.client = client;
+    this.target = target;
+    this.codec = new StateCodec(json);
     this.json = json;
     this.clock = clock;
     this.metrics = metrics;
-    this.output = output;
-    this.codec = new StateCodec(json);
   }
 
   /** The largest result fetched inline: the configured cap, and what fits the topic. */
   long resultLimit() {
-    return Math.min(config.maxResultBytes(), outcomes.maxResultBytes());
+    return Math.min(target.maxResultBytes(), target.outcomes().maxResultBytes());
   }
 
+  /** Publishes a result: the body fetched, or where the request's storage holds it. */
   void publishResult(PendingTask task, byte[] body, String location, String storageType) {
     long now = clock.millis();
     Completion completion =
@@ -74,39 +79,34 @@ final class OutcomeWriter {
             task.attempts(),
             task.submittedAt(),
             now,
-            task.request(),
+            task.request().metadata(),
             body,
             location,
             storageType);
-    var record = outcomesResult(task, completion);
-    if (record == null) {
+    Optional<ProducerRecord<byte[], byte[]>> record;
+    try {
+      record = target.outcomes().result(completion);
+    } catch (IllegalArgumentException notJson) {
+      fail(task, Stage.RESULTS, "INVALID_RESULT", "Nimble's result body is not valid JSON");
       return;
     }
-    output.get().send(record);
-    metrics.outcome("results", "OK");
-    metrics.completionToResult(Duration.ofMillis(now - task.completedAt()));
+    if (record.isEmpty()) {
+      tooLarge(task, body == null ? 0 : body.length, target.resultsUrl().apply(task.taskId()));
+      return;
+    }
+    send(record.get());
+    long latency = now - task.completedAt();
+    uncommittedMeters.add(
+        () -> {
+          metrics.outcome("results", "OK");
+          metrics.completionToResult(Duration.ofMillis(latency));
+        });
     finish(task);
     log.debug("Published the result of request {}", task.requestId());
   }
 
-  private org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> outcomesResult(
-      PendingTask task, Completion completion) {
-    try {
-      var record = outcomes.result(completion);
-      if (record.isEmpty()) {
-        long size = completion.result() == null ? 0 : completion.result().length;
-        tooLarge(task, size, client.resultsUrl(task.taskId()));
-        return null;
-      }
-      return record.get();
-    } catch (IllegalArgumentException notJson) {
-      fail(task, "results", "INVALID_RESULT", "Nimble's result body is not valid JSON", null, null);
-      return null;
-    }
-  }
-
   void tooLarge(PendingTask task, long size, String url) {
-    long limit = Math.min(config.maxResultBytes(), outcomes.maxResultBytes());
+    long limit = resultLimit();
     JsonNode details =
         json.createObjectNode()
             .put("results_url", url)
@@ -114,7 +114,7 @@ final class OutcomeWriter {
             .put("limit_bytes", limit);
     fail(
         task,
-        "results",
+        Stage.RESULTS,
         "RESULT_TOO_LARGE",
         "the result of task "
             + task.taskId()
@@ -128,13 +128,22 @@ final class OutcomeWriter {
   }
 
   void expire(PendingTask task, String why, Integer httpStatus) {
-    fail(task, "task", "TASK_EXPIRED", why, httpStatus, null);
+    fail(task, Stage.TASK, "TASK_EXPIRED", why, httpStatus, null);
+  }
+
+  /** Publishes what Nimble refused or reported about a request's task. */
+  void fail(PendingTask task, Stage stage, NimbleException error, JsonNode details) {
+    fail(task, stage, error.code(), error.getMessage(), error.httpStatus(), details);
+  }
+
+  void fail(PendingTask task, Stage stage, String code, String message) {
+    fail(task, stage, code, message, null, null);
   }
 
   /** Publishes a failure for a request the worker holds, ending its state record. */
   void fail(
       PendingTask task,
-      String stage,
+      Stage stage,
       String code,
       String message,
       Integer status,
@@ -142,49 +151,63 @@ final class OutcomeWriter {
     publishFailure(
         new Failure(
             task.requestId(),
+            false,
             task.taskId(),
-            stage,
+            stage.code(),
             code,
             message,
             status == null || status == 0 ? null : status,
             details,
             task.attempts(),
-            task.request(),
-            topics.requests(),
-            task.partition(),
-            task.sourceOffset(),
-            "dev.nimblekafka.nimble.NimbleException"));
+            task.request().metadata(),
+            source(task),
+            NimbleException.class.getName()));
     finish(task);
   }
 
+  /** Publishes a failure; for a request the worker holds, {@link #fail} also forgets it. */
   void publishFailure(Failure failure) {
-    output.get().send(outcomes.failure(failure, clock.instant()));
-    metrics.outcome("failures", failure.code());
+    send(target.outcomes().failure(failure, clock.instant()));
+    uncommittedMeters.add(() -> metrics.outcome("failures", failure.code()));
   }
 
-  /** Writes (or rewrites) the request's state record: queued, or with its current task. */
+  /** Writes (or rewrites) the request's state record: recorded, or with its current task. */
   void record(PendingTask task) {
-    output
-        .get()
-        .send(
-            OutcomeRecords.state(
-                topics.state(),
-                task.partition(),
-                task.requestId(),
-                codec.encode(task.toStored(topics.requests()))));
+    Topics topics = target.topics();
+    send(
+        OutcomeRecords.state(
+            topics.state(),
+            task.partition(),
+            task.requestId(),
+            codec.encode(task.toStored(topics.requests()))));
   }
 
-  /** The outcome is written: end the state record, settle the offset, forget the task. */
-  void finish(PendingTask task) {
-    PartitionState state = book.partition(task.partition());
-    output.get().send(OutcomeRecords.tombstone(topics.state(), task.partition(), task.requestId()));
-    if (task.closeOffset()) {
-      state.offsets.closed(task.sourceOffset());
-    }
-    book.move(task, TaskPhase.DONE);
-    state.tasks.remove(task.requestId());
-    if (task.taskId() != null) {
-      state.byTaskId.remove(task.taskId());
-    }
+  /** The unit of work with these outcomes committed: they count now. */
+  void committed() {
+    uncommittedMeters.forEach(Runnable::run);
+    uncommittedMeters.clear();
+  }
+
+  /** The unit of work was thrown away: its outcomes will be written, and counted, again. */
+  void aborted() {
+    uncommittedMeters.clear();
+  }
+
+  private RequestRecord source(PendingTask task) {
+    return new RequestRecord(
+        target.topics().requests(),
+        task.partition(),
+        task.sourceOffset(),
+        task.key(),
+        task.value());
+  }
+
+  private void finish(PendingTask task) {
+    send(OutcomeRecords.tombstone(target.topics().state(), task.partition(), task.requestId()));
+    book.finish(task);
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> record) {
+    target.output().get().send(record);
   }
 }

@@ -2,6 +2,7 @@ package dev.nimblekafka.worker;
 
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.StoredTask;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Reads state partitions to their end (read_committed) on its own thread and consumer, and hands
  * each partition's pending tasks to the consume loop as a {@link LoopEvent.Restored}.
  */
-final class StateRestorer implements AutoCloseable {
+final class StateRestorer implements Restorer {
   private static final Logger log = LoggerFactory.getLogger(StateRestorer.class);
 
   private record Job(int partition, long epoch) {}
@@ -51,11 +52,13 @@ final class StateRestorer implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  void start() {
+  @Override
+  public void start() {
     thread.start();
   }
 
-  void restore(int partition, long epoch) {
+  @Override
+  public void restore(int partition, long epoch) {
     jobs.add(new Job(partition, epoch));
   }
 
@@ -134,7 +137,7 @@ final class StateRestorer implements AutoCloseable {
     if (record.key() == null) {
       return;
     }
-    String id = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    String id = new String(record.key(), StandardCharsets.UTF_8);
     if (record.value() == null) {
       tasks.remove(id);
       return;

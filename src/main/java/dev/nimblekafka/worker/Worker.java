@@ -13,9 +13,11 @@ import dev.nimblekafka.publish.AtLeastOnceOutput;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.TransactionalOutput;
+import dev.nimblekafka.request.RequestParser;
 import dev.nimblekafka.task.DurationEstimator;
-import dev.nimblekafka.task.PollSchedule;
+import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StateCodec;
+import dev.nimblekafka.task.TaskBook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,8 +32,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -94,15 +98,17 @@ public final class Worker implements AutoCloseable {
                 layout.maxStateBytes(),
                 Integer.parseInt(
                     String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))))
-            - TaskDriver.STATE_RECORD_ALLOWANCE;
+            - Admission.STATE_RECORD_ALLOWANCE;
     OutcomeRecords outcomes =
         new OutcomeRecords(
             json, config.topics().results(), config.topics().failures(), maxRecordBytes);
-    PollSchedule schedule =
-        new PollSchedule(
+    PollPolicy policy =
+        new PollPolicy(
             new DurationEstimator(config.tasks().expectedDuration().toMillis()),
             config.tasks().pollMinInterval(),
             config.tasks().pollMaxInterval(),
+            config.callbacks().safetyInterval(),
+            config.resilience().callsPerSecond(),
             () -> ThreadLocalRandom.current().nextDouble());
 
     this.consumer = new KafkaConsumer<>(consumerProperties());
@@ -115,7 +121,7 @@ public final class Worker implements AutoCloseable {
             new StateCodec(json),
             events);
     Set<Integer> owned = ConcurrentHashMap.newKeySet();
-    java.util.function.Supplier<String> scrape = () -> "";
+    Supplier<String> scrape = () -> "";
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       scrape = prometheus::scrape;
     }
@@ -144,38 +150,47 @@ public final class Worker implements AutoCloseable {
     boolean latest =
         "latest"
             .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
+    CurrentOutput output = new CurrentOutput(() -> newOutput(producerProps));
+    NimbleCalls nimble = NimbleCalls.of(gateway);
+    TaskBook book = new TaskBook();
+    OutcomeWriter writer =
+        new OutcomeWriter(
+            book,
+            new OutcomeWriter.Target(
+                config.topics(),
+                outcomes,
+                config.tasks().maxResultBytes(),
+                nimble::resultsUrl,
+                output),
+            json,
+            clock,
+            metrics);
+    TaskContext context = new TaskContext(book, nimble, writer, policy, clock, metrics, events);
+    Lifecycle lifecycle =
+        new Lifecycle(
+            context,
+            new Admission(context, json, maxRequestBytes),
+            new Submitter(context, config.tasks(), config.batch(), config.callbacks()),
+            new Checker(context, config.tasks(), json),
+            restorer,
+            new RequestParser(json),
+            status);
     this.loop =
         new ConsumeLoop(
             consumer,
-            config.topics().requests(),
-            output ->
-                new TaskDriver(
-                    config.tasks(),
-                    config.topics(),
-                    gateway,
-                    json,
-                    outcomes,
-                    schedule,
-                    clock,
-                    metrics,
-                    events,
-                    output,
-                    config.resilience().callsPerSecond(),
-                    config.callbacks(),
-                    config.batch(),
-                    maxRequestBytes),
-            restorer,
+            lifecycle,
+            output,
             events,
-            () -> newOutput(producerProps),
             status,
             clock,
-            config.kafka().commitInterval(),
-            config.shutdownGrace(),
-            config.tasks().maxPending(),
-            latest,
-            owned,
-            hintConsumer,
-            config.topics().callbacks());
+            new ConsumeLoop.Settings(
+                config.topics().requests(),
+                config.kafka().commitInterval(),
+                config.shutdownGrace(),
+                config.tasks().maxPending(),
+                latest),
+            new ConsumeLoop.HintFeed(hintConsumer, config.topics().callbacks()),
+            owned);
     this.thread = new Thread(this::runLoop, "consume-loop");
   }
 
@@ -276,7 +291,7 @@ public final class Worker implements AutoCloseable {
   private Map<String, Object> adminProperties() {
     Map<String, Object> props = new HashMap<>();
     for (Map.Entry<String, Object> e : common().entrySet()) {
-      if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(e.getKey())) {
+      if (AdminClientConfig.configNames().contains(e.getKey())) {
         props.put(e.getKey(), e.getValue());
       }
     }
@@ -347,7 +362,7 @@ public final class Worker implements AutoCloseable {
     return props;
   }
 
-  private Map<String, Object> only(java.util.Set<String> names) {
+  private Map<String, Object> only(Set<String> names) {
     Map<String, Object> props = new HashMap<>();
     for (Map.Entry<String, Object> e : common().entrySet()) {
       if (names.contains(e.getKey())) {

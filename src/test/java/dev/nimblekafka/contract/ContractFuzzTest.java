@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.FailureInputs;
 import dev.nimblekafka.publish.OutcomeRecords;
+import dev.nimblekafka.publish.RequestRecord;
 import dev.nimblekafka.request.ParseResult;
 import dev.nimblekafka.request.RequestInputs;
 import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.testkit.RequestMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,6 +82,7 @@ class ContractFuzzTest {
     Failure failure =
         new Failure(
             "req-1",
+            false,
             "t-1",
             "task",
             "TASK_FAILED",
@@ -87,10 +90,14 @@ class ContractFuzzTest {
             null,
             JSON.createObjectNode().put("task_state", "error").put("error_type", "timeout_error"),
             3,
-            "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_8),
-            "nimble.requests",
-            0,
-            5,
+            RequestMetadata.of(
+                "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_8)),
+            new RequestRecord(
+                "nimble.requests",
+                0,
+                5,
+                null,
+                "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_8)),
             "dev.nimblekafka.nimble.NimbleException");
     assertMatchesSchema(failure, 1_048_588);
   }

@@ -9,12 +9,14 @@ import com.networknt.schema.Error;
 import dev.nimblekafka.publish.Completion;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.OutcomeRecords;
+import dev.nimblekafka.publish.RequestRecord;
 import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.request.ParseResult;
 import dev.nimblekafka.request.RequestError;
 import dev.nimblekafka.request.RequestParser;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.testkit.RequestMetadata;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -370,7 +372,8 @@ class ContractSchemaTest {
             REQUESTS,
             OFFSET,
             VALID_REQUEST.getBytes(StandardCharsets.UTF_8),
-            true);
+            true,
+            null);
     byte[] value = codec.encode(task);
 
     JsonNode state = assertValid("state", value);
@@ -394,7 +397,8 @@ class ContractSchemaTest {
             REQUESTS,
             OFFSET,
             VALID_REQUEST.getBytes(),
-            false);
+            false,
+            null);
     ObjectNode value = (ObjectNode) json.readTree(new StateCodec(json).encode(task));
     assertThat(Contracts.errors("state", value)).isEmpty();
     value.remove("task_id");
@@ -429,6 +433,7 @@ class ContractSchemaTest {
     return outcomes.failure(
         new Failure(
             error.requestId(),
+            false,
             null,
             error.stage(),
             error.code(),
@@ -436,10 +441,8 @@ class ContractSchemaTest {
             null,
             validationDetails(error),
             0,
-            value,
-            REQUESTS,
-            PARTITION,
-            OFFSET,
+            RequestMetadata.of(value),
+            new RequestRecord(REQUESTS, PARTITION, OFFSET, null, value),
             "dev.nimblekafka.request.RequestError"),
         NOW);
   }
@@ -469,6 +472,7 @@ class ContractSchemaTest {
     String id = request.contains("\"request_id\":\"pdp-1\"") ? "pdp-1" : "order-42";
     return new Failure(
         id,
+        false,
         taskId,
         stage,
         code,
@@ -476,10 +480,9 @@ class ContractSchemaTest {
         status,
         details,
         attempts,
-        request.getBytes(StandardCharsets.UTF_8),
-        REQUESTS,
-        PARTITION,
-        OFFSET,
+        RequestMetadata.of(request.getBytes(StandardCharsets.UTF_8)),
+        new RequestRecord(
+            REQUESTS, PARTITION, OFFSET, null, request.getBytes(StandardCharsets.UTF_8)),
         "dev.nimblekafka.nimble.NimbleException");
   }
 
@@ -493,7 +496,7 @@ class ContractSchemaTest {
         attempts,
         completed - 4_363,
         completed,
-        request.getBytes(StandardCharsets.UTF_8),
+        RequestMetadata.of(request.getBytes(StandardCharsets.UTF_8)),
         result,
         location,
         storageType);

@@ -7,6 +7,7 @@ import dev.nimblekafka.request.ParseResult;
 import dev.nimblekafka.request.RequestError;
 import dev.nimblekafka.request.RequestInputs;
 import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.testkit.RequestMetadata;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -42,6 +43,7 @@ public final class FailureInputs {
     }
     return new Failure(
         error.requestId(),
+        error.requestId().equals(RequestParser.derivedId(TOPIC, 0, offset)),
         null,
         error.stage(),
         error.code(),
@@ -49,10 +51,8 @@ public final class FailureInputs {
         null,
         details,
         0,
-        value,
-        TOPIC,
-        0,
-        offset,
+        error.metadata(),
+        new RequestRecord(TOPIC, 0, offset, null, value),
         RequestError.class.getName());
   }
 
@@ -171,6 +171,7 @@ public final class FailureInputs {
       byte[] request) {
     return new Failure(
         "req-1",
+        false,
         taskId,
         stage,
         code,
@@ -178,10 +179,8 @@ public final class FailureInputs {
         status,
         details,
         attempts,
-        request,
-        TOPIC,
-        1,
-        77,
+        RequestMetadata.of(request),
+        new RequestRecord(TOPIC, 1, 77, null, request),
         "dev.nimblekafka.nimble.NimbleException");
   }
 

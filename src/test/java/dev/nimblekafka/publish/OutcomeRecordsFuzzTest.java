@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.request.RequestInputs;
+import dev.nimblekafka.testkit.RequestMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -81,7 +82,8 @@ class OutcomeRecordsFuzzTest {
     byte[] result = ("{\"data\":\"" + "r".repeat(resultSize) + "\"}").getBytes();
     OutcomeRecords records = new OutcomeRecords(JSON, "results", "failures", limit);
     Completion completion =
-        new Completion("req-1", "t-1", "extract", 1, 0, 1, request, result, null, null);
+        new Completion(
+            "req-1", "t-1", "extract", 1, 0, 1, RequestMetadata.of(request), result, null, null);
     records
         .result(completion)
         .ifPresent(r -> assertThat(FailureInputs.sizeInBatch(r)).isLessThanOrEqualTo(limit));

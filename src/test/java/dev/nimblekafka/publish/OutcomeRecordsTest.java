@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.testkit.RequestMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ class OutcomeRecordsTest {
   private Failure failure(String request) {
     return new Failure(
         "r-1",
+        false,
         "t-1",
         "task",
         "TASK_FAILED",
@@ -22,10 +24,8 @@ class OutcomeRecordsTest {
         null,
         null,
         3,
-        request.getBytes(StandardCharsets.UTF_8),
-        "requests",
-        2,
-        40,
+        RequestMetadata.of(request.getBytes(StandardCharsets.UTF_8)),
+        new RequestRecord("requests", 2, 40, null, request.getBytes(StandardCharsets.UTF_8)),
         "x");
   }
 
@@ -59,7 +59,19 @@ class OutcomeRecordsTest {
     byte[] utf16 = "{\"a\":1}".getBytes(StandardCharsets.UTF_16LE);
     assertThat(records.isJson(utf16)).isFalse();
     Failure f =
-        new Failure("r", null, "parse", "INVALID_JSON", "m", null, null, 0, utf16, "t", 0, 0, "x");
+        new Failure(
+            "r",
+            false,
+            null,
+            "parse",
+            "INVALID_JSON",
+            "m",
+            null,
+            null,
+            0,
+            RequestMetadata.of(utf16),
+            new RequestRecord("t", 0, 0, null, utf16),
+            "x");
     JsonNode value = json.readTree(records.failure(f, Instant.EPOCH).value());
     assertThat(value.has("request_base64")).isTrue();
   }

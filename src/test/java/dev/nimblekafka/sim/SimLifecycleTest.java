@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ class SimLifecycleTest {
 
   @Test
   void retentionFollowsTheInjectedClock() throws Exception {
-    MutableClock clock = new MutableClock();
+    ManualClock clock = new ManualClock();
     try (NimbleSimulator sim =
         NimbleSimulator.start(
             SimConfig.builder().taskDuration(Duration.ZERO).clock(clock).build())) {

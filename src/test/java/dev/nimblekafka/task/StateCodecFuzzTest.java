@@ -30,7 +30,8 @@ class StateCodecFuzzTest {
     Assume.that(result instanceof ParseResult.Valid);
     var kind = ((ParseResult.Valid) result).request().kind();
     StoredTask stored =
-        new StoredTask("r-1", "t-1", kind, 1, 10L, 10L, "nimble.requests", 1L, request, false);
+        new StoredTask(
+            "r-1", "t-1", kind, 1, 10L, 10L, "nimble.requests", 1L, request, false, null);
 
     StoredTask back = codec.decode(codec.encode(stored));
 

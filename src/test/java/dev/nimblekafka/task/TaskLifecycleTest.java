@@ -4,29 +4,97 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.Kind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TaskLifecycleTest {
 
   @Test
   void aTaskMovesThroughItsLifeAndRejectsIllegalMoves() {
-    PendingTask task = PendingTask.consumed("r1", 0, 5, Kind.EXTRACT, "{}".getBytes());
+    TaskBook book = new TaskBook();
+    book.assign(0, 1);
+    PendingTask task = consumed("r1", 5);
+    book.admit(task, 0);
     assertThat(task.phase()).isEqualTo(TaskPhase.QUEUED);
-    assertThatThrownBy(() -> task.moveTo(TaskPhase.CHECKING))
+    assertThatThrownBy(() -> book.checking(task))
         .isInstanceOf(TaskPhase.IllegalTransitionException.class)
         .hasMessage("illegal task transition queued -> checking");
-    task.moveTo(TaskPhase.SUBMITTING);
-    task.submitted("t1", 1_000);
+    book.submitting(task, false);
+    book.created(task, "t1", 1_000, 2_000);
     assertThat(task.phase()).isEqualTo(TaskPhase.WAITING);
     assertThat(task.attempts()).isEqualTo(1);
-    task.moveTo(TaskPhase.CHECKING);
-    task.moveTo(TaskPhase.FETCHING);
-    task.moveTo(TaskPhase.DONE);
-    assertThatThrownBy(() -> task.moveTo(TaskPhase.QUEUED))
+    book.checking(task);
+    book.fetching(task, 1_500);
+    book.finish(task);
+    assertThatThrownBy(() -> book.requeue(task, false, 0))
         .isInstanceOf(TaskPhase.IllegalTransitionException.class);
+  }
+
+  @Test
+  void theBookMovesEveryIndexWithThePhase() {
+    TaskBook book = new TaskBook();
+    book.assign(0, 1);
+    PendingTask a = consumed("a", 0);
+    PendingTask b = consumed("b", 1);
+    book.admit(a, 0);
+    book.admit(b, 0);
+    book.settled(0, 1);
+    assertThat(book.queuedHead(10)).containsExactly(a, b);
+    assertThat(book.committable(p -> 0L)).containsEntry(0, 2L);
+
+    book.submitting(a, false);
+    assertThat(book.queuedHead(10)).containsExactly(b);
+    assertThat(book.slotsUsed()).isEqualTo(1);
+    assertThat(book.submittingIn(0)).isEqualTo(1);
+    book.created(a, "t-a", 100, 500);
+    assertThat(book.byTaskId(0, "t-a")).isSameAs(a);
+    assertThat(book.due(499, 10)).isEmpty();
+    assertThat(book.due(500, 10)).containsExactly(a);
+
+    book.checking(a);
+    book.requeue(a, false, 600); // Nimble failed the task: another attempt
+    assertThat(book.byTaskId(0, "t-a")).as("the failed task is forgotten").isNull();
+    assertThat(book.queuedHead(10)).as("a retry goes first").containsExactly(a, b);
+    assertThat(book.slotsUsed()).isZero();
+    assertThat(a.alone()).as("a retry is never batched").isTrue();
+
+    book.submitting(a, false);
+    book.created(a, "t-a2", 700, 800);
+    assertThat(book.byTaskId(0, "t-a2")).isSameAs(a);
+    assertThat(a.attempts()).isEqualTo(2);
+    book.drop(0);
+    assertThat(a.phase()).isEqualTo(TaskPhase.DONE);
+    assertThat(book.slotsUsed()).isZero();
+    assertThat(book.queued()).isZero();
+    assertThat(book.current(a, 1)).isFalse();
+  }
+
+  @Test
+  void aRestoredPartitionWatchesItsTasksAndQueuesItsRequestsWithoutOne() {
+    TaskBook book = new TaskBook();
+    book.assign(3, 7);
+    byte[] request = "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_8);
+    StoredTask created =
+        new StoredTask("r1", "t1", Kind.EXTRACT, 1, 10, 10, "requests", 4, request, false, null);
+    StoredTask recorded =
+        new StoredTask("r2", null, Kind.EXTRACT, 0, 0, 0, "requests", 5, request, false, null);
+    assertThat(book.restore(3, 6, List.of(created), s -> facts(s.requestId()), 0, t -> 0))
+        .as("a restore from an earlier ownership is ignored")
+        .isFalse();
+    assertThat(
+            book.restore(
+                3, 7, List.of(created, recorded), s -> facts(s.requestId()), 0, t -> 1_000))
+        .isTrue();
+    assertThat(book.restored(3)).isTrue();
+    assertThat(book.slotsUsed()).isEqualTo(1);
+    assertThat(book.byTaskId(3, "t1").phase()).isEqualTo(TaskPhase.WAITING);
+    assertThat(book.queuedHead(10)).extracting(PendingTask::requestId).containsExactly("r2");
+    assertThat(book.due(1_000, 10)).extracting(PendingTask::requestId).containsExactly("r1");
   }
 
   @Test
@@ -45,7 +113,7 @@ class TaskLifecycleTest {
         "{\"request_id\":\"r1\",\"extract\":{\"url\":\"https://a.io\"},\"metadata\":[1,\"\\u00e9\"]}"
             .getBytes(StandardCharsets.UTF_8);
     StoredTask stored =
-        new StoredTask("r1", "t1", Kind.AGENT, 2, 1_000, 500, "requests", 77, request, true);
+        new StoredTask("r1", "t1", Kind.AGENT, 2, 1_000, 500, "requests", 77, request, true, null);
     StoredTask back = codec.decode(codec.encode(stored));
     assertThat(back.requestId()).isEqualTo("r1");
     assertThat(back.taskId()).isEqualTo("t1");
@@ -63,11 +131,9 @@ class TaskLifecycleTest {
   @Test
   void theFirstCheckLandsNearTheLearnedDurationAndLaterOnesBackOff() {
     DurationEstimator estimator = new DurationEstimator(5_000);
-    PollSchedule schedule =
-        new PollSchedule(estimator, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> 0.5);
+    PollPolicy schedule = policy(estimator, 0.5);
     assertThat(schedule.nextDelay(0, 0)).isBetween(5_000L, 5_400L);
-    PollSchedule earliest =
-        new PollSchedule(estimator, Duration.ofSeconds(1), Duration.ofSeconds(30), () -> 0.0);
+    PollPolicy earliest = policy(estimator, 0.0);
     assertThat(earliest.nextDelay(0, 0))
         .as("never before the expected duration")
         .isGreaterThan(5_000L);
@@ -98,9 +164,31 @@ class TaskLifecycleTest {
   }
 
   private static PendingTask waiting(String id) {
-    PendingTask task = PendingTask.consumed(id, 0, 1, Kind.EXTRACT, "{}".getBytes());
-    task.moveTo(TaskPhase.SUBMITTING);
-    task.submitted("t-" + id, 0);
+    TaskBook book = new TaskBook();
+    book.assign(0, 1);
+    PendingTask task = consumed(id, 1);
+    book.admit(task, 0);
+    book.submitting(task, false);
+    book.created(task, "t-" + id, 0, 0);
     return task;
+  }
+
+  private static PollPolicy policy(DurationEstimator estimator, double random) {
+    return new PollPolicy(
+        estimator,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(5),
+        83,
+        () -> random);
+  }
+
+  private static ExtractionRequest facts(String id) {
+    ObjectNode body = new ObjectMapper().createObjectNode().put("url", "https://a.io");
+    return new ExtractionRequest(id, Kind.EXTRACT, body, null, null);
+  }
+
+  static PendingTask consumed(String id, long offset) {
+    return PendingTask.consumed(0, offset, null, "{}".getBytes(), facts(id));
   }
 }

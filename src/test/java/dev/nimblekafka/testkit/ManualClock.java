@@ -1,4 +1,4 @@
-package dev.nimblekafka.sim;
+package dev.nimblekafka.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand; it starts at the real time. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand (it never moves by itself); it starts at the real time. */
+public final class ManualClock extends Clock {
   private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     millis.addAndGet(by.toMillis());
   }
 

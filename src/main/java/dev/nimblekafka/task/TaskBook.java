@@ -1,0 +1,351 @@
+package dev.nimblekafka.task;
+
+import dev.nimblekafka.request.ExtractionRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.IntToLongFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * The one owner of every request this worker holds. Each lifecycle transition is one method here:
+ * it moves the task's {@link TaskPhase} (checked against the table) and, with it, every index that
+ * follows from the phase: the partition's tasks by request id and by task id, the submission queue,
+ * the check timers, the count of the plan's slots in use, and the partition's committable offset.
+ * Used by the consume loop's thread only.
+ */
+public final class TaskBook {
+  private final Map<Integer, Partition> partitions = new TreeMap<>();
+  private final Deque<PendingTask> queue = new ArrayDeque<>();
+  private final TaskTimers timers = new TaskTimers();
+  private int slotsUsed;
+
+  /** What the worker holds for one owned requests partition. */
+  private static final class Partition {
+    final long epoch;
+    final Map<String, PendingTask> tasks = new HashMap<>();
+    final Map<String, PendingTask> byTaskId = new HashMap<>();
+    boolean restored;
+    long next = -1;
+    long lastCommitted = -1;
+
+    Partition(long epoch) {
+      this.epoch = epoch;
+    }
+  }
+
+  // ---- partitions -------------------------------------------------------------------------
+
+  /** Takes a partition on, under a new ownership epoch; its tasks arrive with {@link #restore}. */
+  public void assign(int partition, long epoch) {
+    partitions.put(partition, new Partition(epoch));
+  }
+
+  /** Forgets a partition: its tasks belong to the next owner now; late answers are ignored. */
+  public void drop(int partition) {
+    Partition state = partitions.remove(partition);
+    if (state == null) {
+      return;
+    }
+    for (PendingTask task : state.tasks.values()) {
+      move(task, TaskPhase.DONE);
+    }
+    queue.removeIf(task -> task.partition() == partition);
+  }
+
+  public Set<Integer> partitions() {
+    return partitions.keySet();
+  }
+
+  public boolean owns(int partition) {
+    return partitions.containsKey(partition);
+  }
+
+  /** Whether {@code epoch} is the partition's current ownership. */
+  public boolean current(int partition, long epoch) {
+    Partition state = partitions.get(partition);
+    return state != null && state.epoch == epoch;
+  }
+
+  /** Whether an answer about this task still matters: same ownership, same task. */
+  public boolean current(PendingTask task, long epoch) {
+    Partition state = partitions.get(task.partition());
+    return state != null && state.epoch == epoch && state.tasks.get(task.requestId()) == task;
+  }
+
+  /** The current ownership epoch of the task's partition (it must be owned). */
+  public long epoch(PendingTask task) {
+    return partitions.get(task.partition()).epoch;
+  }
+
+  public boolean restored(int partition) {
+    Partition state = partitions.get(partition);
+    return state != null && state.restored;
+  }
+
+  /** Partitions still waiting for their state to be read back. */
+  public int restoring() {
+    int count = 0;
+    for (Partition state : partitions.values()) {
+      count += state.restored ? 0 : 1;
+    }
+    return count;
+  }
+
+  /** Requests held for a partition, in every phase. */
+  public int pendingIn(int partition) {
+    Partition state = partitions.get(partition);
+    return state == null ? 0 : state.tasks.size();
+  }
+
+  /** Submissions still in flight for a partition (waited for before it is given away). */
+  public int submittingIn(int partition) {
+    Partition state = partitions.get(partition);
+    if (state == null) {
+      return 0;
+    }
+    int count = 0;
+    for (PendingTask task : state.tasks.values()) {
+      count += task.phase() == TaskPhase.SUBMITTING ? 1 : 0;
+    }
+    return count;
+  }
+
+  // ---- offsets ----------------------------------------------------------------------------
+
+  /** A record of the partition was consumed and settled (recorded, refused or a duplicate). */
+  public void settled(int partition, long offset) {
+    Partition state = partitions.get(partition);
+    state.next = Math.max(state.next, offset + 1);
+  }
+
+  /**
+   * The offset to commit per owned partition: the next record to read. A partition that consumed
+   * nothing in this ownership yet commits where its consumer stands.
+   */
+  public Map<Integer, Long> committable(IntToLongFunction position) {
+    Map<Integer, Long> offsets = new TreeMap<>();
+    for (Map.Entry<Integer, Partition> e : partitions.entrySet()) {
+      Partition state = e.getValue();
+      if (state.next < 0) {
+        state.next = position.applyAsLong(e.getKey());
+      }
+      offsets.put(e.getKey(), state.next);
+    }
+    return offsets;
+  }
+
+  /** Whether any of these offsets differs from what was last committed. */
+  public boolean advanced(Map<Integer, Long> offsets) {
+    for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+      Partition state = partitions.get(e.getKey());
+      if (state != null && state.lastCommitted != e.getValue()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public void committed(Map<Integer, Long> offsets) {
+    offsets.forEach(
+        (partition, offset) -> {
+          Partition state = partitions.get(partition);
+          if (state != null) {
+            state.lastCommitted = offset;
+          }
+        });
+  }
+
+  // ---- finding tasks ----------------------------------------------------------------------
+
+  public PendingTask byRequestId(int partition, String requestId) {
+    Partition state = partitions.get(partition);
+    return state == null ? null : state.tasks.get(requestId);
+  }
+
+  public PendingTask byTaskId(int partition, String taskId) {
+    Partition state = partitions.get(partition);
+    return state == null ? null : state.byTaskId.get(taskId);
+  }
+
+  /** Up to {@code max} queued requests from the head of the queue, in order (none removed). */
+  public List<PendingTask> queuedHead(int max) {
+    List<PendingTask> head = new ArrayList<>(Math.min(max, queue.size()));
+    Iterator<PendingTask> it = queue.iterator();
+    while (head.size() < max && it.hasNext()) {
+      head.add(it.next());
+    }
+    return head;
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  public int slotsUsed() {
+    return slotsUsed;
+  }
+
+  /** Removes and returns up to {@code max} waiting tasks whose next check is due at {@code now}. */
+  public List<PendingTask> due(long now, int max) {
+    return timers.due(now, max);
+  }
+
+  /** Drops timer entries of tasks no longer waiting, so the timers do not grow unbounded. */
+  public void compactTimers() {
+    timers.compact();
+  }
+
+  // ---- transitions ------------------------------------------------------------------------
+
+  /** A valid request consumed and recorded: it joins the end of the submission queue. */
+  public void admit(PendingTask task, long now) {
+    Partition state = partitions.get(task.partition());
+    if (task.phase() != TaskPhase.QUEUED || state.tasks.containsKey(task.requestId())) {
+      throw new IllegalStateException("cannot admit " + task);
+    }
+    state.tasks.put(task.requestId(), task);
+    task.queuedAt(now);
+    queue.addLast(task);
+  }
+
+  /**
+   * Reads back a partition's pending requests (unless its ownership changed meanwhile): those with
+   * a task are watched, their first check at {@code firstCheckAt}; those without one are queued.
+   *
+   * @param facts the request each stored record carries, as parsed when it was consumed
+   * @return whether they were taken
+   */
+  public boolean restore(
+      int partition,
+      long epoch,
+      Collection<StoredTask> stored,
+      Function<StoredTask, ExtractionRequest> facts,
+      long now,
+      ToLongFunction<PendingTask> firstCheckAt) {
+    if (!current(partition, epoch)) {
+      return false;
+    }
+    Partition state = partitions.get(partition);
+    for (StoredTask item : stored) {
+      PendingTask task = PendingTask.restored(item, partition, facts.apply(item));
+      if (task.taskId() == null) {
+        admit(task, now); // recorded, never created at Nimble: submit it
+        continue;
+      }
+      state.tasks.put(task.requestId(), task);
+      state.byTaskId.put(task.taskId(), task);
+      slotsUsed++;
+      timers.schedule(task, firstCheckAt.applyAsLong(task));
+    }
+    state.restored = true;
+    return true;
+  }
+
+  /** The create call goes out: the request leaves the queue and takes one of the plan's slots. */
+  public void submitting(PendingTask task, boolean callback) {
+    if (!queue.remove(task)) {
+      throw new IllegalStateException(task + " is not queued");
+    }
+    move(task, TaskPhase.SUBMITTING);
+    task.callback(callback);
+  }
+
+  /** Nimble created the task: it is known by its id and checked first at {@code firstCheckAt}. */
+  public void created(PendingTask task, String taskId, long now, long firstCheckAt) {
+    move(task, TaskPhase.WAITING);
+    Partition state = partitions.get(task.partition());
+    if (task.taskId() != null) {
+      state.byTaskId.remove(task.taskId());
+    }
+    task.created(taskId, now);
+    state.byTaskId.put(taskId, task);
+    timers.schedule(task, task.takeHint(taskId) ? now : firstCheckAt);
+  }
+
+  /** A status check goes out. */
+  public void checking(PendingTask task) {
+    move(task, TaskPhase.CHECKING);
+    task.countCheck();
+  }
+
+  /**
+   * The task is still running, or a check or fetch failed in a way worth trying again: it waits
+   * until {@code dueAt}. A waiting task is moved to the new time.
+   */
+  public void waitUntil(PendingTask task, long dueAt) {
+    if (task.phase() != TaskPhase.WAITING) {
+      move(task, TaskPhase.WAITING);
+    }
+    timers.schedule(task, dueAt);
+  }
+
+  /** Nimble finished the task at {@code completedAt}; its result is being downloaded. */
+  public void fetching(PendingTask task, long completedAt) {
+    succeeded(task, completedAt);
+    move(task, TaskPhase.FETCHING);
+  }
+
+  /** Nimble finished the task at {@code completedAt} (its result went to the request's storage). */
+  public void succeeded(PendingTask task, long completedAt) {
+    task.completedAt(completedAt);
+  }
+
+  /**
+   * Back to the head of the queue: a create call that may be tried again, or a task Nimble failed
+   * that gets another attempt. {@code alone} keeps it out of batches.
+   */
+  public void requeue(PendingTask task, boolean alone, long now) {
+    Partition state = partitions.get(task.partition());
+    if (task.taskId() != null && task.phase() != TaskPhase.SUBMITTING) {
+      state.byTaskId.remove(task.taskId()); // that task is over; a new one will be created
+    }
+    move(task, TaskPhase.QUEUED);
+    if (alone) {
+      task.alone(true);
+    }
+    task.queuedAt(now);
+    queue.addFirst(task);
+  }
+
+  /** The request's outcome is written: it is forgotten. */
+  public void finish(PendingTask task) {
+    Partition state = partitions.get(task.partition());
+    move(task, TaskPhase.DONE);
+    queue.remove(task);
+    state.tasks.remove(task.requestId());
+    if (task.taskId() != null) {
+      state.byTaskId.remove(task.taskId());
+    }
+  }
+
+  /**
+   * A callback named {@code taskId} while the task could not act on it (being created or checked):
+   * the next step checks at once.
+   */
+  public void hinted(PendingTask task, String taskId) {
+    task.hinted(taskId);
+  }
+
+  /** Takes a pending callback hint for the task's current id, if there is one. */
+  public boolean takeHint(PendingTask task) {
+    return task.takeHint(task.taskId());
+  }
+
+  private void move(PendingTask task, TaskPhase next) {
+    boolean before = task.phase().occupiesSlot();
+    task.moveTo(next);
+    boolean after = next.occupiesSlot();
+    if (before != after) {
+      slotsUsed += after ? 1 : -1;
+    }
+  }
+}

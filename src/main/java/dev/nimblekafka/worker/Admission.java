@@ -1,0 +1,132 @@
+package dev.nimblekafka.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.publish.Failure;
+import dev.nimblekafka.publish.RequestRecord;
+import dev.nimblekafka.request.ExtractionRequest;
+import dev.nimblekafka.request.ParseResult;
+import dev.nimblekafka.request.RequestError;
+import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.task.PendingTask;
+import dev.nimblekafka.task.TaskBook;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Takes consumed records in: each is parsed once; a valid request is recorded in the state topic at
+ * once (so its offset may commit with it, and a replay never meets a request already settled) and
+ * joins the submission queue; anything else becomes a failure naming the field and the limit.
+ */
+final class Admission {
+  private static final Logger log = LoggerFactory.getLogger(Admission.class);
+
+  /** Room a state record needs besides the request it carries (ids, times, envelope). */
+  static final int STATE_RECORD_ALLOWANCE = 2_048;
+
+  private final TaskContext context;
+  private final RequestParser parser;
+  private final ObjectMapper json;
+  private final int maxRequestBytes;
+
+  /**
+   * @param maxRequestBytes the largest request value whose state record fits the state topic
+   */
+  Admission(TaskContext context, ObjectMapper json, int maxRequestBytes) {
+    this.context = context;
+    this.parser = new RequestParser(json);
+    this.json = json;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  void admit(ConsumerRecord<byte[], byte[]> record) {
+    context.metrics().consumed();
+    TaskBook book = context.book();
+    if (!book.owns(record.partition())) {
+      return;
+    }
+    try (MdcScope mdc = MdcScope.of(record)) {
+      ParseResult parsed =
+          parser.parse(record.topic(), record.partition(), record.offset(), record.value());
+      book.settled(record.partition(), record.offset());
+      if (parsed instanceof ParseResult.Valid valid && record.value().length > maxRequestBytes) {
+        parsed = tooLarge(valid.request(), record.value().length);
+      }
+      if (parsed instanceof ParseResult.Invalid invalid) {
+        refuse(record, invalid.error());
+        return;
+      }
+      ExtractionRequest request = ((ParseResult.Valid) parsed).request();
+      MDC.put("request_id", request.requestId());
+      if (book.byRequestId(record.partition(), request.requestId()) != null) {
+        context.metrics().duplicate();
+        log.debug("Request {} is already pending; not submitted again", request.requestId());
+        return;
+      }
+      PendingTask task =
+          PendingTask.consumed(
+              record.partition(), record.offset(), record.key(), record.value(), request);
+      context.writer().record(task);
+      book.admit(task, context.clock().millis());
+    }
+  }
+
+  private ParseResult tooLarge(ExtractionRequest request, int size) {
+    return new ParseResult.Invalid(
+        new RequestError(
+            request.requestId(),
+            Stage.VALIDATE.code(),
+            "LIMIT_EXCEEDED",
+            "the request must be at most "
+                + maxRequestBytes
+                + " bytes to fit the state topic but has "
+                + size,
+            "request",
+            maxRequestBytes,
+            request.metadata()));
+  }
+
+  private void refuse(ConsumerRecord<byte[], byte[]> record, RequestError error) {
+    log.debug("Rejected request {}: {}", error.requestId(), error.message());
+    boolean derived =
+        error
+            .requestId()
+            .equals(RequestParser.derivedId(record.topic(), record.partition(), record.offset()));
+    context
+        .writer()
+        .publishFailure(
+            new Failure(
+                error.requestId(),
+                derived,
+                null,
+                error.stage(),
+                error.code(),
+                error.message(),
+                null,
+                details(error),
+                0,
+                error.metadata(),
+                new RequestRecord(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.key(),
+                    record.value()),
+                RequestError.class.getName()));
+  }
+
+  private JsonNode details(RequestError error) {
+    if (error.field() == null) {
+      return null;
+    }
+    ObjectNode details = json.createObjectNode();
+    details.put("field", error.field());
+    if (error.limit() != null) {
+      details.putPOJO("limit", error.limit());
+    }
+    return details;
+  }
+}

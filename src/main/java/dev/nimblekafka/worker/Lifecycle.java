@@ -1,0 +1,189 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.request.ExtractionRequest;
+import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.task.TaskBook;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request lifecycle as the consume loop sees it: records in, one turn of work, and every event
+ * handled here, in one place. Admitting requests, creating tasks and watching them are done by
+ * {@link Admission}, {@link Submitter} and {@link Checker}; what a request is and where it stands
+ * is kept by the {@link TaskBook} alone. Nothing here blocks.
+ */
+final class Lifecycle implements LoopEvent.Handler {
+  private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+
+  private final TaskContext context;
+  private final Admission admission;
+  private final Submitter submitter;
+  private final Checker checker;
+  private final Restorer restorer;
+  private final RequestParser parser;
+  private final WorkerStatus status;
+  private final RestoreRetries restoreRetries = new RestoreRetries();
+
+  Lifecycle(
+      TaskContext context,
+      Admission admission,
+      Submitter submitter,
+      Checker checker,
+      Restorer restorer,
+      RequestParser parser,
+      WorkerStatus status) {
+    this.context = context;
+    this.admission = admission;
+    this.submitter = submitter;
+    this.checker = checker;
+    this.restorer = restorer;
+    this.parser = parser;
+    this.status = status;
+  }
+
+  /** Starts reading state back (on its own thread). */
+  void start() {
+    restorer.start();
+  }
+
+  void close() {
+    restorer.close();
+  }
+
+  TaskBook book() {
+    return context.book();
+  }
+
+  void admit(ConsumerRecord<byte[], byte[]> record) {
+    admission.admit(record);
+  }
+
+  /** Starts what may start now: submissions (unless draining), due checks, due restore retries. */
+  void dispatch(boolean draining) {
+    long now = context.clock().millis();
+    if (!draining) {
+      submitter.dispatch(now);
+    }
+    checker.dispatch(now);
+    for (RestoreRetries.Retry retry : restoreRetries.due(now)) {
+      if (context.book().current(retry.partition(), retry.epoch())) {
+        restorer.restore(retry.partition(), retry.epoch());
+      }
+    }
+  }
+
+  /** Takes a partition on; it stays paused until its state is read back. */
+  void assign(int partition, long epoch) {
+    context.book().assign(partition, epoch);
+    context.metrics().partitionSeen(partition);
+    restorer.restore(partition, epoch);
+  }
+
+  /** Forgets a partition: its tasks belong to the next owner now. */
+  void drop(int partition) {
+    context.book().drop(partition);
+    restoreRetries.forget(partition);
+  }
+
+  /** The unit of work committed. */
+  void committed() {
+    submitter.committed();
+    context.writer().committed();
+  }
+
+  /** The unit of work was thrown away. */
+  void aborted() {
+    context.writer().aborted();
+  }
+
+  Submitter submitter() {
+    return submitter;
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  @Override
+  public void submitted(LoopEvent.Submitted event) {
+    submitter.submitted(event);
+  }
+
+  @Override
+  public void submitFailed(LoopEvent.SubmitFailed event) {
+    submitter.submitFailed(event);
+  }
+
+  @Override
+  public void batchSubmitted(LoopEvent.BatchSubmitted event) {
+    submitter.batchSubmitted(event);
+  }
+
+  @Override
+  public void batchFailed(LoopEvent.BatchFailed event) {
+    submitter.batchFailed(event);
+  }
+
+  @Override
+  public void checked(LoopEvent.Checked event) {
+    checker.checked(event);
+  }
+
+  @Override
+  public void checkFailed(LoopEvent.CheckFailed event) {
+    checker.checkFailed(event);
+  }
+
+  @Override
+  public void fetched(LoopEvent.Fetched event) {
+    checker.fetched(event);
+  }
+
+  @Override
+  public void fetchFailed(LoopEvent.FetchFailed event) {
+    checker.fetchFailed(event);
+  }
+
+  /** Puts a partition's restored requests back under watch; none with a task is created again. */
+  @Override
+  public void restored(LoopEvent.Restored event) {
+    long now = context.clock().millis();
+    boolean taken =
+        context
+            .book()
+            .restore(
+                event.partition(),
+                event.epoch(),
+                event.tasks(),
+                this::facts,
+                now,
+                task -> context.policy().restoredCheckAt(task, now));
+    if (taken) {
+      restoreRetries.forget(event.partition());
+      status.restored(event.tasks().size());
+    }
+  }
+
+  @Override
+  public void restoreFailed(LoopEvent.RestoreFailed event) {
+    if (!context.book().current(event.partition(), event.epoch())) {
+      return;
+    }
+    long now = context.clock().millis();
+    long next = restoreRetries.failed(event.partition(), event.epoch(), now);
+    log.warn(
+        "Reading the state of partition {} failed ({}); trying again in {} ms",
+        event.partition(),
+        event.error().toString(),
+        next - now);
+  }
+
+  @Override
+  public void hint(LoopEvent.Hint event) {
+    checker.hint(event.hint());
+  }
+
+  private ExtractionRequest facts(StoredTask stored) {
+    return parser.recorded(stored.requestId(), stored.kind(), stored.request());
+  }
+}

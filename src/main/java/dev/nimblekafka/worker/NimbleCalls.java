@@ -1,0 +1,66 @@
+package dev.nimblekafka.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.nimble.BatchSubmission;
+import dev.nimblekafka.nimble.NimbleGateway;
+import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskResults;
+import dev.nimblekafka.request.Kind;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Nimble calls the lifecycle makes, and nothing else: the seam between the request lifecycle
+ * and the resilient HTTP client. Futures complete on other threads; failures carry a {@link
+ * dev.nimblekafka.nimble.NimbleException}.
+ */
+interface NimbleCalls {
+  CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body);
+
+  CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body);
+
+  CompletableFuture<TaskInfo> task(String taskId);
+
+  CompletableFuture<TaskResults> results(String taskId, long maxBytes);
+
+  /** True while no new work should start (the circuit breaker is open). */
+  boolean circuitOpen();
+
+  /** Where a task's results can be downloaded (for a result too large to publish). */
+  String resultsUrl(String taskId);
+
+  static NimbleCalls of(NimbleGateway gateway) {
+    return new NimbleCalls() {
+      @Override
+      public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body) {
+        return kind == Kind.EXTRACT ? gateway.submitExtract(body) : gateway.submitAgent(body);
+      }
+
+      @Override
+      public CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body) {
+        return kind == Kind.EXTRACT
+            ? gateway.submitExtractBatch(body)
+            : gateway.submitAgentBatch(body);
+      }
+
+      @Override
+      public CompletableFuture<TaskInfo> task(String taskId) {
+        return gateway.task(taskId);
+      }
+
+      @Override
+      public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
+        return gateway.results(taskId, maxBytes);
+      }
+
+      @Override
+      public boolean circuitOpen() {
+        return gateway.circuitOpen();
+      }
+
+      @Override
+      public String resultsUrl(String taskId) {
+        return gateway.client().resultsUrl(taskId);
+      }
+    };
+  }
+}

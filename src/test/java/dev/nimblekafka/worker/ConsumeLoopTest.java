@@ -1,0 +1,120 @@
+package dev.nimblekafka.worker;
+
+import static dev.nimblekafka.worker.LifecycleRig.FAILURES;
+import static dev.nimblekafka.worker.LifecycleRig.REQUESTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nimblekafka.publish.OutputException;
+import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.worker.FakeNimble.Op;
+import dev.nimblekafka.worker.FakeRestorer.Ask;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The consume loop on Kafka's mock consumer and the lifecycle's fakes, one turn at a time on the
+ * test's thread: pausing until a partition is restored, and replaying after a failed commit.
+ */
+@Timeout(10)
+class ConsumeLoopTest {
+  private static final TopicPartition P0 = new TopicPartition(REQUESTS, 0);
+
+  private final LifecycleRig rig = new LifecycleRig();
+  private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+  private final ConsumeLoop loop =
+      new ConsumeLoop(
+          consumer,
+          rig.lifecycle,
+          new CurrentOutput(() -> rig.output),
+          rig.events,
+          rig.status,
+          rig.clock,
+          new ConsumeLoop.Settings(
+              REQUESTS, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000, false),
+          new ConsumeLoop.HintFeed(null, "callbacks"),
+          ConcurrentHashMap.newKeySet());
+
+  private Ask assignPartitionZero() {
+    consumer.updateBeginningOffsets(Map.of(P0, 0L));
+    loop.begin();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    loop.runOnce();
+    return rig.restorer.asked.get(rig.restorer.asked.size() - 1);
+  }
+
+  private void restored(Ask ask, StoredTask... tasks) {
+    rig.events.add(new LoopEvent.Restored(ask.partition(), ask.epoch(), List.of(tasks), 0));
+  }
+
+  private void record(long offset, String value) {
+    consumer.addRecord(
+        new ConsumerRecord<>(REQUESTS, 0, offset, null, value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void notReadyAndPausedUntilThePartitionsStateIsRestored() {
+    Ask ask = assignPartitionZero();
+    assertThat(rig.status.assignedPartitions()).isEqualTo(1);
+    loop.runOnce();
+    assertThat(consumer.paused()).containsExactly(P0);
+    assertThat(rig.status.restoringPartitions()).isEqualTo(1);
+    assertThat(rig.status.ready()).as("ready while restoring").isFalse();
+
+    long now = rig.clock.millis();
+    restored(
+        ask,
+        new StoredTask(
+            "r-1",
+            "task-1",
+            dev.nimblekafka.request.Kind.EXTRACT,
+            1,
+            now,
+            now,
+            REQUESTS,
+            0,
+            "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_8),
+            false,
+            null));
+    loop.runOnce();
+    assertThat(consumer.paused()).isEmpty();
+    assertThat(rig.status.ready()).isTrue();
+    assertThat(rig.status.slotsUsed()).as("the restored task is watched").isEqualTo(1);
+    assertThat(rig.nimble.count(Op.SUBMIT)).as("not created again").isZero();
+  }
+
+  @Test
+  void aFailedCommitReplaysFromTheLastCommitAndCountsEachOutcomeOnce() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, "not json");
+    loop.runOnce();
+    assertThat(rig.output.open()).hasSize(1);
+
+    rig.output.failNextCommit(new OutputException("generation id is not valid", null, false));
+    rig.clock.advance(Duration.ofMillis(200));
+    loop.runOnce();
+    assertThat(rig.output.committed()).isEmpty();
+    assertThat(rig.restorer.asked).as("the partition is read back anew").hasSize(2);
+    assertThat(rig.outcomes("failures", "INVALID_JSON")).isZero();
+
+    restored(rig.restorer.asked.get(1));
+    loop.runOnce();
+    record(0, "not json"); // the replay from the committed offset
+    loop.runOnce();
+    rig.clock.advance(Duration.ofMillis(200));
+    loop.runOnce();
+    assertThat(rig.output.committed(FAILURES)).hasSize(1);
+    assertThat(rig.output.commits())
+        .last()
+        .satisfies(c -> assertThat(c.get(P0).offset()).isEqualTo(1));
+    assertThat(rig.outcomes("failures", "INVALID_JSON")).isEqualTo(1);
+  }
+}

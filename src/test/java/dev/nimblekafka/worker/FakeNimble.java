@@ -1,0 +1,168 @@
+package dev.nimblekafka.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.nimble.BatchSubmission;
+import dev.nimblekafka.nimble.NimbleException;
+import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskResults;
+import dev.nimblekafka.nimble.TaskState;
+import dev.nimblekafka.request.Kind;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Nimble in memory, for the fast tier: every call is kept, unanswered, until the test answers it,
+ * so a test decides what Nimble says and when. Used by the test's thread only.
+ */
+final class FakeNimble implements NimbleCalls {
+
+  enum Op {
+    SUBMIT,
+    BATCH,
+    STATUS,
+    RESULTS
+  }
+
+  /** One call the worker made: the body it sent (or the task id it asked about) and its answer. */
+  static final class Call {
+    final Op op;
+    final Kind kind;
+    final JsonNode body;
+    final String taskId;
+    private final CompletableFuture<Object> answer = new CompletableFuture<>();
+
+    Call(Op op, Kind kind, JsonNode body, String taskId) {
+      this.op = op;
+      this.kind = kind;
+      this.body = body;
+      this.taskId = taskId;
+    }
+
+    boolean answered() {
+      return answer.isDone();
+    }
+
+    /** Answers a create or status call with a task in this state. */
+    void task(String id, TaskState state) {
+      answer.complete(info(id, state));
+    }
+
+    /** Answers a batch call with one created task per id, in order. */
+    void batch(String... ids) {
+      List<TaskInfo> tasks = new ArrayList<>();
+      for (String id : ids) {
+        tasks.add(info(id, TaskState.PENDING));
+      }
+      answer.complete(new BatchSubmission("batch-1", tasks));
+    }
+
+    /** Answers a results call with this JSON body. */
+    void results(String json) {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      answer.complete(new TaskResults(body, body.length, "http://nimble/results/" + taskId));
+    }
+
+    void fail(NimbleException error) {
+      answer.completeExceptionally(error);
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> future() {
+      return (CompletableFuture<T>) (CompletableFuture<?>) answer;
+    }
+
+    @Override
+    public String toString() {
+      return op + (taskId != null ? " " + taskId : "") + (answered() ? " (answered)" : "");
+    }
+  }
+
+  static TaskInfo info(String id, TaskState state) {
+    String wire = state.name().toLowerCase(Locale.ROOT);
+    return new TaskInfo(id, state, wire, null, null, null, null, null);
+  }
+
+  static NimbleException.Unavailable unavailable(int status, Duration retryAfter) {
+    return new NimbleException.Unavailable(
+        status, "UNAVAILABLE", "status " + status, retryAfter, null);
+  }
+
+  static NimbleException.Rejected rejected(int status) {
+    return new NimbleException.Rejected(status, "NOT_FOUND", "status " + status, null);
+  }
+
+  static NimbleException.AccessDenied denied(int status) {
+    return new NimbleException.AccessDenied(status, "PAYMENT_REQUIRED", "status " + status);
+  }
+
+  private final List<Call> calls = new ArrayList<>();
+  boolean circuitOpen;
+
+  List<Call> calls() {
+    return calls;
+  }
+
+  /** The calls of this kind not answered yet, oldest first. */
+  List<Call> open(Op op) {
+    List<Call> open = new ArrayList<>();
+    for (Call call : calls) {
+      if (call.op == op && !call.answered()) {
+        open.add(call);
+      }
+    }
+    return open;
+  }
+
+  /** The only open call of this kind (fails when there is not exactly one). */
+  Call only(Op op) {
+    List<Call> open = open(op);
+    if (open.size() != 1) {
+      throw new AssertionError(
+          "expected one open " + op + " call but found " + open + " in " + calls);
+    }
+    return open.get(0);
+  }
+
+  long count(Op op) {
+    return calls.stream().filter(call -> call.op == op).count();
+  }
+
+  @Override
+  public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body) {
+    return add(new Call(Op.SUBMIT, kind, body, null));
+  }
+
+  @Override
+  public CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body) {
+    return add(new Call(Op.BATCH, kind, body, null));
+  }
+
+  @Override
+  public CompletableFuture<TaskInfo> task(String taskId) {
+    return add(new Call(Op.STATUS, null, null, taskId));
+  }
+
+  @Override
+  public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
+    return add(new Call(Op.RESULTS, null, null, taskId));
+  }
+
+  @Override
+  public boolean circuitOpen() {
+    return circuitOpen;
+  }
+
+  @Override
+  public String resultsUrl(String taskId) {
+    return "http://nimble/v1/tasks/" + taskId + "/results";
+  }
+
+  private <T> CompletableFuture<T> add(Call call) {
+    calls.add(call);
+    return call.future();
+  }
+}

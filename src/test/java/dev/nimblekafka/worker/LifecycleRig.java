@@ -1,0 +1,204 @@
+package dev.nimblekafka.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.config.ConfigLoader;
+import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.publish.OutcomeRecords;
+import dev.nimblekafka.publish.OutputException;
+import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.task.DurationEstimator;
+import dev.nimblekafka.task.PollPolicy;
+import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.testkit.ManualClock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The request lifecycle wired to fakes for the fast tier: Nimble in memory ({@link FakeNimble}), an
+ * output in memory, a restorer the test answers, and a clock that moves only when told. Everything
+ * runs on the test's thread; one {@link #turn()} is one turn of the consume loop.
+ */
+final class LifecycleRig {
+  static final String REQUESTS = "requests";
+  static final String STATE = "state";
+  static final String RESULTS = "results";
+  static final String FAILURES = "failures";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final ManualClock clock = new ManualClock();
+  final FakeNimble nimble = new FakeNimble();
+  final RecordingOutput output = new RecordingOutput();
+  final FakeRestorer restorer = new FakeRestorer();
+  final LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
+  final WorkerStatus status = new WorkerStatus();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final WorkerMetrics metrics = new WorkerMetrics(registry, status);
+  final TaskBook book = new TaskBook();
+  final WorkerConfig config;
+  final Lifecycle lifecycle;
+  private final Map<Integer, Long> nextOffset = new HashMap<>();
+  private long epochs;
+
+  /** A rig with the worker's defaults, batching off, and these settings on top. */
+  LifecycleRig(String... settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("NIMBLE_API_KEY", "test-key");
+    env.put("NIMBLE_BASE_URL", "http://127.0.0.1:9");
+    env.put("REQUESTS_TOPIC", REQUESTS);
+    env.put("STATE_TOPIC", STATE);
+    env.put("RESULTS_TOPIC", RESULTS);
+    env.put("FAILURES_TOPIC", FAILURES);
+    env.put("BATCH_SUBMIT", "false");
+    env.put("TASK_EXPECTED_DURATION", "10s");
+    for (int i = 0; i + 1 < settings.length; i += 2) {
+      env.put(settings[i], settings[i + 1]);
+    }
+    config = ConfigLoader.load(env, Optional.empty());
+    PollPolicy policy =
+        new PollPolicy(
+            new DurationEstimator(config.tasks().expectedDuration().toMillis()),
+            config.tasks().pollMinInterval(),
+            config.tasks().pollMaxInterval(),
+            config.callbacks().safetyInterval(),
+            config.resilience().callsPerSecond(),
+            () -> 0.5);
+    OutcomeWriter writer =
+        new OutcomeWriter(
+            book,
+            new OutcomeWriter.Target(
+                config.topics(),
+                new OutcomeRecords(JSON, RESULTS, FAILURES, 1_000_000),
+                config.tasks().maxResultBytes(),
+                nimble::resultsUrl,
+                () -> output),
+            JSON,
+            clock,
+            metrics);
+    TaskContext context = new TaskContext(book, nimble, writer, policy, clock, metrics, events);
+    lifecycle =
+        new Lifecycle(
+            context,
+            new Admission(context, JSON, 100_000),
+            new Submitter(context, config.tasks(), config.batch(), config.callbacks()),
+            new Checker(context, config.tasks(), JSON),
+            restorer,
+            new RequestParser(JSON),
+            status);
+  }
+
+  /** Takes a partition on and reads back this state for it; returns the ownership epoch. */
+  long assign(int partition, StoredTask... stored) {
+    long epoch = ++epochs;
+    lifecycle.assign(partition, epoch);
+    events.add(new LoopEvent.Restored(partition, epoch, List.of(stored), 0));
+    turn();
+    return epoch;
+  }
+
+  /** A request record arrives on the partition; returns its offset. */
+  long consume(int partition, String key, String value) {
+    return consume(partition, key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  long consume(int partition, String key, byte[] value) {
+    long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+    lifecycle.admit(
+        new ConsumerRecord<>(
+            REQUESTS,
+            partition,
+            offset,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+            value));
+    return offset;
+  }
+
+  /** One turn of the loop: every answer that came back is handled, then what is due starts. */
+  void turn() {
+    LoopEvent event;
+    while ((event = events.poll()) != null) {
+      event.dispatchTo(lifecycle);
+    }
+    lifecycle.dispatch(false);
+  }
+
+  /** Takes a turn (answers given so far are handled now), moves the clock, takes another. */
+  void advance(Duration by) {
+    turn();
+    clock.advance(by);
+    turn();
+  }
+
+  /** Commits the unit of work as the loop does: the output first, then the book and the meters. */
+  void commit() {
+    Map<Integer, Long> offsets = book.committable(partition -> 0L);
+    Map<TopicPartition, OffsetAndMetadata> kafka = new HashMap<>();
+    offsets.forEach((p, o) -> kafka.put(new TopicPartition(REQUESTS, p), new OffsetAndMetadata(o)));
+    try {
+      output.commit(kafka, null);
+    } catch (OutputException e) {
+      lifecycle.aborted();
+      throw e;
+    }
+    book.committed(offsets);
+    lifecycle.committed();
+  }
+
+  /** Committed records of a topic, values as JSON (a tombstone as null). */
+  List<JsonNode> committed(String topic) {
+    List<JsonNode> values = new ArrayList<>();
+    for (ProducerRecord<byte[], byte[]> record : output.committed(topic)) {
+      values.add(record.value() == null ? null : json(record.value()));
+    }
+    return values;
+  }
+
+  /** Records of a topic sent since the last commit, values as JSON (a tombstone as null). */
+  List<JsonNode> open(String topic) {
+    List<JsonNode> values = new ArrayList<>();
+    for (ProducerRecord<byte[], byte[]> record : output.open()) {
+      if (record.topic().equals(topic)) {
+        values.add(record.value() == null ? null : json(record.value()));
+      }
+    }
+    return values;
+  }
+
+  double outcomes(String topic, String code) {
+    Counter counter =
+        registry.find("nimble_worker_outcomes").tag("topic", topic).tag("code", code).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  double counter(String name) {
+    Counter counter = registry.find(name).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  static String extract(String id, String url) {
+    return "{\"request_id\":\"" + id + "\",\"extract\":{\"url\":\"" + url + "\"}}";
+  }
+
+  static JsonNode json(byte[] value) {
+    try {
+      return JSON.readTree(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.publish.Output;
+import dev.nimblekafka.publish.OutputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * An output in memory, with transactions: records sent go into the open unit of work, which a
+ * commit makes visible (or a failed commit, scripted by the test, throws away).
+ */
+final class RecordingOutput implements Output {
+  private final List<ProducerRecord<byte[], byte[]>> open = new ArrayList<>();
+  private final List<ProducerRecord<byte[], byte[]>> committed = new ArrayList<>();
+  private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+  private OutputException nextCommitFails;
+
+  /** The next commit throws this, and its unit of work is lost. */
+  void failNextCommit(OutputException error) {
+    nextCommitFails = error;
+  }
+
+  /** Records of committed units, in order. */
+  List<ProducerRecord<byte[], byte[]>> committed() {
+    return committed;
+  }
+
+  /** Committed records on one topic. */
+  List<ProducerRecord<byte[], byte[]>> committed(String topic) {
+    return committed.stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  /** Records sent since the last commit. */
+  List<ProducerRecord<byte[], byte[]>> open() {
+    return open;
+  }
+
+  /** The offsets of each commit that succeeded, in order. */
+  List<Map<TopicPartition, OffsetAndMetadata>> commits() {
+    return commits;
+  }
+
+  @Override
+  public void send(ProducerRecord<byte[], byte[]> record) {
+    open.add(record);
+  }
+
+  @Override
+  public boolean dirty() {
+    return !open.isEmpty();
+  }
+
+  @Override
+  public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    if (nextCommitFails != null) {
+      OutputException error = nextCommitFails;
+      nextCommitFails = null;
+      open.clear();
+      throw error;
+    }
+    committed.addAll(open);
+    open.clear();
+    commits.add(Map.copyOf(offsets));
+  }
+
+  @Override
+  public void abort() {
+    open.clear();
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public void halt() {}
+}
