@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the topics exist and fit together before the worker consumes: the state topic is
  * compacted and has exactly as many partitions as the requests topic (state for requests partition
- * p lives in state partition p). Learns the largest record the outcome topics accept.
+ * p lives in state partition p). Creates the missing ones, or with {@code CREATE_TOPICS=false}
+ * creates none and names them all. Learns the largest record the outcome topics accept.
  */
 final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
@@ -55,11 +56,6 @@ final class TopicSetup {
             new NewTopic(topics.callbacks(), Optional.of(partitions), Optional.empty())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000")));
       }
-      if (!kafka.createTopics() && !missing.isEmpty()) {
-        throw new IllegalStateException(
-            "topics missing and CREATE_TOPICS=false: "
-                + missing.stream().map(NewTopic::name).toList());
-      }
       TopicDescription state = existing.get(topics.state());
       if (state == null) {
         missing.add(
@@ -80,6 +76,14 @@ final class TopicSetup {
                 + partitions
                 + ") but has "
                 + state.partitions().size());
+      }
+      // only now is the list complete: with CREATE_TOPICS=false nothing may be created, the state
+      // topic included
+      if (!kafka.createTopics() && !missing.isEmpty()) {
+        throw new IllegalStateException(
+            "topics missing and CREATE_TOPICS=false: "
+                + missing.stream().map(NewTopic::name).toList()
+                + "; create them, or set CREATE_TOPICS=true");
       }
       create(admin, missing);
       String policy = config(admin, topics.state(), TopicConfig.CLEANUP_POLICY_CONFIG);

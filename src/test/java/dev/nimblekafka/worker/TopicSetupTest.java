@@ -1,0 +1,130 @@
+package dev.nimblekafka.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nimblekafka.config.KafkaConfig;
+import dev.nimblekafka.config.ProcessingGuarantee;
+import dev.nimblekafka.config.Topics;
+import dev.nimblekafka.testkit.KafkaBroker;
+import dev.nimblekafka.testkit.RealKafka;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@RealKafka
+@Timeout(120)
+class TopicSetupTest {
+
+  private static final int PARTITIONS = 2;
+
+  @Test
+  void createTopicsFalseNeverCreatesTheStateTopic(KafkaBroker broker) throws Exception {
+    Topics topics = allButState(broker);
+
+    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("CREATE_TOPICS=false")
+        .hasMessageContaining(topics.state());
+    assertThat(topicNames(broker)).doesNotContain(topics.state());
+  }
+
+  @Test
+  void createTopicsFalseNamesEveryMissingTopicAndCreatesNone(KafkaBroker broker) throws Exception {
+    Topics topics =
+        new Topics(
+            broker.uniqueName("requests"),
+            broker.uniqueName("results"),
+            broker.uniqueName("failures"),
+            broker.uniqueName("state"),
+            broker.uniqueName("callbacks"));
+
+    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("CREATE_TOPICS=false")
+        .hasMessageContaining(topics.requests())
+        .hasMessageContaining(topics.results())
+        .hasMessageContaining(topics.failures())
+        .hasMessageContaining(topics.state())
+        .hasMessageContaining(topics.callbacks());
+    assertThat(topicNames(broker))
+        .doesNotContain(
+            topics.requests(),
+            topics.results(),
+            topics.failures(),
+            topics.state(),
+            topics.callbacks());
+  }
+
+  @Test
+  void createTopicsFalseAcceptsTopicsThatAllExist(KafkaBroker broker) {
+    Topics topics = allButState(broker);
+    broker.createTopic(topics.state(), PARTITIONS, KafkaBroker.COMPACTED);
+
+    TopicSetup.Layout layout = TopicSetup.ensure(broker.admin(), kafka(broker, false), topics);
+
+    assertThat(layout.partitions()).isEqualTo(PARTITIONS);
+  }
+
+  @Test
+  void createTopicsTrueCreatesACompactedStateTopicMatchingTheRequests(KafkaBroker broker)
+      throws Exception {
+    Topics topics = allButState(broker);
+
+    TopicSetup.Layout layout = TopicSetup.ensure(broker.admin(), kafka(broker, true), topics);
+
+    assertThat(layout.partitions()).isEqualTo(PARTITIONS);
+    assertThat(
+            broker
+                .admin()
+                .describeTopics(List.of(topics.state()))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topics.state())
+                .partitions())
+        .hasSize(PARTITIONS);
+    ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, topics.state());
+    assertThat(
+            broker
+                .admin()
+                .describeConfigs(List.of(state))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(state)
+                .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                .value())
+        .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+  }
+
+  /** Every topic exists except the state topic, whose name is free. */
+  private static Topics allButState(KafkaBroker broker) {
+    return new Topics(
+        broker.uniqueTopic("requests", PARTITIONS),
+        broker.uniqueTopic("results", PARTITIONS),
+        broker.uniqueTopic("failures", PARTITIONS),
+        broker.uniqueName("state"),
+        broker.uniqueTopic("callbacks", PARTITIONS));
+  }
+
+  private static KafkaConfig kafka(KafkaBroker broker, boolean createTopics) {
+    return new KafkaConfig(
+        broker.bootstrapServers(),
+        broker.uniqueName("group"),
+        "topic-setup-test",
+        Map.of(),
+        ProcessingGuarantee.EXACTLY_ONCE,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(10),
+        createTopics,
+        PARTITIONS);
+  }
+
+  private static java.util.Set<String> topicNames(KafkaBroker broker) throws Exception {
+    return broker.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+  }
+}
