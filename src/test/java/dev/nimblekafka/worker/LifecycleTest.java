@@ -361,4 +361,37 @@ class LifecycleTest {
     assertThat(rig.counter("nimble_worker_requests_duplicate")).isEqualTo(1);
     assertThat(rig.book.committable(p -> 0L)).containsEntry(0, 2L);
   }
+
+  @Test
+  void aFailedRestoreIsTriedAgainAfterABackOffNotOnEveryTurn() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.lifecycle.assign(0, 1);
+    assertThat(rig.restorer.asked).hasSize(1);
+    rig.events.add(new LoopEvent.RestoreFailed(0, 1, new IllegalStateException("ACL")));
+    for (int i = 0; i < 50; i++) {
+      rig.turn();
+    }
+    assertThat(rig.restorer.asked).as("not again at once").hasSize(1);
+    rig.advance(Duration.ofMillis(500));
+    assertThat(rig.restorer.asked).hasSize(2);
+    rig.events.add(new LoopEvent.RestoreFailed(0, 1, new IllegalStateException("ACL")));
+    rig.advance(Duration.ofMillis(999));
+    assertThat(rig.restorer.asked).as("twice as long the second time").hasSize(2);
+    rig.advance(Duration.ofMillis(1));
+    assertThat(rig.restorer.asked).hasSize(3);
+    rig.events.add(new LoopEvent.Restored(0, 1, List.of(), 0));
+    rig.turn();
+    assertThat(rig.book.restored(0)).isTrue();
+  }
+
+  @Test
+  void aRestoreFailureFromAnEarlierOwnershipIsNotRetried() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.lifecycle.assign(0, 1);
+    rig.lifecycle.drop(0);
+    rig.lifecycle.assign(0, 2);
+    rig.events.add(new LoopEvent.RestoreFailed(0, 1, new IllegalStateException("old")));
+    rig.advance(Duration.ofMinutes(1));
+    assertThat(rig.restorer.asked).extracting(FakeRestorer.Ask::epoch).containsExactly(1L, 2L);
+  }
 }
