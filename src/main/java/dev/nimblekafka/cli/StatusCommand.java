@@ -80,7 +80,8 @@ final class StatusCommand implements Callable<Integer> {
       if (!missing.isEmpty()) {
         throw new CliFailure(
             String.join(" and ", missing)
-                + " do not exist yet (the worker creates missing topics at start)");
+                + (missing.size() == 1 ? " does" : " do")
+                + " not exist yet (the worker creates missing topics at start)");
       }
       List<TopicPartition> parts = new ArrayList<>();
       consumer
