@@ -2,6 +2,12 @@ package dev.nimblekafka.cli;
 
 import dev.nimblekafka.config.ConfigException;
 import dev.nimblekafka.sim.SimCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,13 +41,46 @@ public final class Main {
         .execute(args);
   }
 
-  /** A bad setting is a message and exit code 2, not a stack trace. */
+  /**
+   * An expected condition is a message, not a stack trace: a bad setting or argument exits 2; Kafka
+   * not answering, a missing topic or an unreadable file exits 1. Anything else is a bug and keeps
+   * its stack trace.
+   */
   private static int handle(Exception e, CommandLine command, CommandLine.ParseResult parsed)
       throws Exception {
-    if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
-      command.getErr().println(e.getMessage());
+    PrintWriter err = command.getErr();
+    String name = command.getCommandName();
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof ConfigException || cause instanceof IllegalArgumentException) {
+      err.println(cause.getMessage());
       return 2;
     }
+    if (cause instanceof NoSuchFileException missing) {
+      err.println(name + ": no such file: " + missing.getFile());
+      return 2;
+    }
+    if (cause instanceof CliFailure) {
+      err.println(name + ": " + cause.getMessage());
+      return 1;
+    }
+    if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+        || cause instanceof TimeoutException) {
+      err.println(
+          name
+              + ": Kafka did not answer in time (check KAFKA_BOOTSTRAP_SERVERS and the KAFKA_*"
+              + " security settings): "
+              + oneLine(cause));
+      return 1;
+    }
+    if (cause instanceof KafkaException || cause instanceof IOException) {
+      err.println(name + ": " + oneLine(cause));
+      return 1;
+    }
     throw e;
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 }

@@ -4,26 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.ClientSettings;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads outcomes (results and failures, read_committed) from the offsets the topics had when it was
- * made, so a command sees only outcomes of what it submitted afterwards.
+ * made, so a command sees only outcomes of what it submitted afterwards. A topic that does not
+ * exist yet is waited for, and read from its beginning once it does: all of it is newer than this
+ * reader.
  */
 final class OutcomeReader implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final long RECHECK_NANOS = Duration.ofMillis(500).toNanos();
 
   /** One outcome as read. */
   record Outcome(String topic, String requestId, String json, JsonNode value) {
@@ -36,48 +41,62 @@ final class OutcomeReader implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String resultsTopic;
+  private final PrintStream notices;
+  private final List<String> missing = new ArrayList<>();
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private boolean announced;
+  private long lastCheck;
 
-  private OutcomeReader(KafkaConsumer<byte[], byte[]> consumer, String resultsTopic) {
-    this.consumer = consumer;
-    this.resultsTopic = resultsTopic;
-  }
-
-  static OutcomeReader fromNow(ClientSettings settings) {
-    return at(settings, false);
-  }
-
-  static OutcomeReader fromBeginning(ClientSettings settings) {
-    return at(settings, true);
-  }
-
-  private static OutcomeReader at(ClientSettings settings, boolean beginning) {
-    Map<String, Object> props = settings.properties(ConsumerConfig.configNames());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(settings.topics().results(), settings.topics().failures())) {
-      consumer
-          .partitionsFor(topic, Duration.ofSeconds(30))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+  private OutcomeReader(ClientSettings settings, boolean beginning, PrintStream notices) {
+    this.consumer = Clients.consumer(settings, Map.of());
+    this.resultsTopic = settings.topics().results();
+    this.notices = notices;
+    try {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : List.of(resultsTopic, settings.topics().failures())) {
+        var found = consumer.partitionsFor(topic);
+        if (found.isEmpty()) {
+          missing.add(topic);
+        }
+        found.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      Map<TopicPartition, Long> start =
+          beginning ? consumer.beginningOffsets(partitions) : consumer.endOffsets(partitions);
+      positions.putAll(start); // fixed now, before anything is submitted
+      assign();
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
     }
-    consumer.assign(partitions);
-    if (beginning) {
-      consumer.seekToBeginning(partitions);
-    } else {
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position); // fix the start now, before anything is submitted
-    }
-    return new OutcomeReader(consumer, settings.topics().results());
   }
 
-  /** Hands every outcome to {@code sink} until {@code stop} says so; returns how many were read. */
-  void follow(Consumer<Outcome> sink, java.util.function.BooleanSupplier stop) {
+  static OutcomeReader fromNow(ClientSettings settings, PrintStream notices) {
+    return new OutcomeReader(settings, false, notices);
+  }
+
+  static OutcomeReader fromBeginning(ClientSettings settings, PrintStream notices) {
+    return new OutcomeReader(settings, true, notices);
+  }
+
+  /** Topics that did not exist at the last look. */
+  List<String> missingTopics() {
+    return List.copyOf(missing);
+  }
+
+  /** Hands every outcome to {@code sink} until {@code stop} says so (checked before each one). */
+  void follow(Consumer<Outcome> sink, BooleanSupplier stop) throws InterruptedException {
     while (!stop.getAsBoolean()) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+      if (!missing.isEmpty()) {
+        lookForMissing();
+      }
+      if (positions.isEmpty()) {
+        Thread.sleep(POLL.toMillis()); // nothing to read until a topic exists
+        continue;
+      }
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+        if (stop.getAsBoolean()) {
+          return;
+        }
         Outcome outcome = parse(record);
         if (outcome != null) {
           sink.accept(outcome);
@@ -87,7 +106,8 @@ final class OutcomeReader implements AutoCloseable {
   }
 
   /** Reads until every id in {@code ids} has an outcome, or the timeout passes. */
-  Summary collect(Set<String> ids, Duration timeout, Consumer<Outcome> sink) {
+  Summary collect(Set<String> ids, Duration timeout, Consumer<Outcome> sink)
+      throws InterruptedException {
     Set<String> waiting = new HashSet<>(ids);
     int[] counts = new int[2];
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -100,6 +120,38 @@ final class OutcomeReader implements AutoCloseable {
         },
         () -> waiting.isEmpty() || System.nanoTime() > deadline);
     return new Summary(counts[0], counts[1]);
+  }
+
+  private void lookForMissing() {
+    if (!announced) {
+      announced = true;
+      notices.printf(
+          "waiting for %s to be created (the worker creates missing topics at start)%n",
+          String.join(" and ", missing));
+    }
+    if (System.nanoTime() - lastCheck < RECHECK_NANOS) {
+      return;
+    }
+    lastCheck = System.nanoTime();
+    List<TopicPartition> found = new ArrayList<>();
+    for (String topic : List.copyOf(missing)) {
+      var partitions = consumer.partitionsFor(topic);
+      if (!partitions.isEmpty()) {
+        missing.remove(topic);
+        partitions.forEach(p -> found.add(new TopicPartition(topic, p.partition())));
+        notices.printf("%s exists now; reading it from the beginning%n", topic);
+      }
+    }
+    if (!found.isEmpty()) {
+      positions.replaceAll((partition, offset) -> consumer.position(partition));
+      positions.putAll(consumer.beginningOffsets(found));
+      assign();
+    }
+  }
+
+  private void assign() {
+    consumer.assign(positions.keySet());
+    positions.forEach(consumer::seek);
   }
 
   private static Outcome parse(ConsumerRecord<byte[], byte[]> record) {

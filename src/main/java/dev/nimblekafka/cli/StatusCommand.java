@@ -25,8 +25,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
     description = {
       "Show what the workers hold: pending tasks per partition (read from the state topic), their"
           + " ages, the oldest few, and the consumer lag of the requests topic.",
-      "Settings come from the same variables as the worker (KAFKA_BOOTSTRAP_SERVERS, KAFKA_*,"
-          + " REQUESTS_TOPIC, STATE_TOPIC, WORKER_GROUP_ID).",
+      "Settings come from the same variables (and properties file, --config) as the worker"
+          + " (KAFKA_BOOTSTRAP_SERVERS, KAFKA_*, REQUESTS_TOPIC, STATE_TOPIC, WORKER_GROUP_ID).",
       ""
     },
     footer = {"", "Example:", "  nimble-kafka-worker status --oldest 10"})
@@ -51,12 +51,14 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of tables.")
   boolean json;
 
+  @Mixin ConfigOption configOption;
+
   private record Pending(String requestId, String taskId, int partition, long age, int attempts) {}
 
   @Override
   public Integer call() throws Exception {
-    ClientSettings settings = ConfigLoader.loadClient(System.getenv());
-    String group = System.getenv().getOrDefault("WORKER_GROUP_ID", "nimble-worker");
+    ClientSettings settings = ConfigLoader.loadClient(configOption.source(true));
+    String group = settings.groupId();
     List<Pending> pending = readState(settings);
     Map<Integer, Long> lag = lag(settings, group);
     if (json) {
@@ -68,18 +70,22 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private List<Pending> readState(ClientSettings settings) {
-    Map<String, Object> props = settings.properties(ConsumerConfig.configNames());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     Map<String, Pending> live = new HashMap<>();
     long now = System.currentTimeMillis();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Clients.consumer(settings, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000))) {
+      List<String> missing =
+          Clients.missing(
+              consumer, List.of(settings.topics().requests(), settings.topics().state()));
+      if (!missing.isEmpty()) {
+        throw new CliFailure(
+            String.join(" and ", missing)
+                + (missing.size() == 1 ? " does" : " do")
+                + " not exist yet (the worker creates missing topics at start)");
+      }
       List<TopicPartition> parts = new ArrayList<>();
       consumer
-          .partitionsFor(settings.topics().state(), Duration.ofSeconds(30))
+          .partitionsFor(settings.topics().state())
           .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);

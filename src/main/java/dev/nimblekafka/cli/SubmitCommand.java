@@ -18,16 +18,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,7 +48,9 @@ import picocli.CommandLine.Parameters;
           + " summary at the end. Ctrl-C stops waiting; what was submitted is still processed.",
       "",
       "Kafka settings come from KAFKA_BOOTSTRAP_SERVERS and KAFKA_*; topic names from"
-          + " REQUESTS_TOPIC, RESULTS_TOPIC and FAILURES_TOPIC.",
+          + " REQUESTS_TOPIC, RESULTS_TOPIC and FAILURES_TOPIC; in the environment or the"
+          + " properties file (--config), as for the worker. Topics that do not exist yet (the"
+          + " worker creates them at start) are waited for, up to --timeout.",
       ""
     },
     footer = {
@@ -67,7 +72,9 @@ final class SubmitCommand implements Callable<Integer> {
       names = "--timeout",
       paramLabel = "DURATION",
       defaultValue = "10m",
-      description = "Give up waiting after this long (default ${DEFAULT-VALUE}).")
+      description =
+          "Give up waiting (for the topics and the outcomes) after this long (default"
+              + " ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(
@@ -79,13 +86,17 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress line on stderr.")
   boolean noProgress;
 
+  @Mixin ConfigOption configOption;
+
   @Override
   public Integer call() throws Exception {
-    ClientSettings settings = ConfigLoader.loadClient(System.getenv());
+    long deadline = System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
+    ClientSettings settings = ConfigLoader.loadClient(configOption.source(true));
     List<String> lines = readLines();
     String run = UUID.randomUUID().toString().substring(0, 8);
+    awaitRequestsTopic(settings, deadline);
     OutcomeReader reader =
-        waitForOutcomes ? OutcomeReader.fromNow(settings) : null; // before producing
+        waitForOutcomes ? OutcomeReader.fromNow(settings, System.err) : null; // before producing
     Set<String> ids = new LinkedHashSet<>();
     try (KafkaProducer<byte[], byte[]> producer = producer(settings)) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -139,19 +150,44 @@ final class SubmitCommand implements Callable<Integer> {
       OutcomeReader.Summary summary =
           reader.collect(
               ids,
-              Durations.parse("--timeout", timeout),
+              Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
               outcome -> {
                 out.println(outcome.json());
                 progress.update(outcome.failed());
               });
       finished.set(true);
       progress.finish();
+      if (!reader.missingTopics().isEmpty()) {
+        System.err.printf(
+            "gave up waiting for %s to be created%n", String.join(" and ", reader.missingTopics()));
+      }
       System.err.printf(
           "%d results, %d failures, %d still pending%n",
           summary.results(),
           summary.failures(),
           ids.size() - summary.results() - summary.failures());
       return summary.results() + summary.failures() == ids.size() ? 0 : 3;
+    }
+  }
+
+  /** The producer would block and fail on a topic that does not exist: wait for it instead. */
+  private static void awaitRequestsTopic(ClientSettings settings, long deadline)
+      throws InterruptedException {
+    List<String> topic = List.of(settings.topics().requests());
+    try (KafkaConsumer<byte[], byte[]> probe = Clients.consumer(settings, Map.of())) {
+      if (Clients.missing(probe, topic).isEmpty()) {
+        return;
+      }
+      System.err.printf(
+          "waiting for %s to be created (the worker creates missing topics at start)%n",
+          topic.get(0));
+      while (!Clients.missing(probe, topic).isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new CliFailure(
+              topic.get(0) + " does not exist; start the worker (CREATE_TOPICS) or create it");
+        }
+        Thread.sleep(500);
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Print outcomes as they arrive (results and failures, read_committed), one line each.",
-      "Settings come from KAFKA_BOOTSTRAP_SERVERS, KAFKA_*, RESULTS_TOPIC and FAILURES_TOPIC.",
+      "Settings come from KAFKA_BOOTSTRAP_SERVERS, KAFKA_*, RESULTS_TOPIC and FAILURES_TOPIC, in"
+          + " the environment or the properties file (--config), as for the worker. A topic that"
+          + " does not exist yet is waited for.",
       ""
     },
     footer = {
@@ -37,22 +40,27 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--max", paramLabel = "N", description = "Stop after N outcomes.")
   Integer max;
 
+  @Mixin ConfigOption configOption;
+
   @Override
-  public Integer call() {
-    ClientSettings settings = ConfigLoader.loadClient(System.getenv());
+  public Integer call() throws InterruptedException {
+    if (max != null && max < 0) {
+      throw new IllegalArgumentException("--max must be 0 or more but was " + max);
+    }
+    ClientSettings settings = ConfigLoader.loadClient(configOption.source(true));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger seen = new AtomicInteger();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "tail-stop"));
     try (OutcomeReader reader =
-        fromBeginning ? OutcomeReader.fromBeginning(settings) : OutcomeReader.fromNow(settings)) {
+        fromBeginning
+            ? OutcomeReader.fromBeginning(settings, System.err)
+            : OutcomeReader.fromNow(settings, System.err)) {
       reader.follow(
           outcome -> {
             System.out.println(json ? outcome.json() : line(outcome.value(), outcome.failed()));
-            if (max != null && seen.incrementAndGet() >= max) {
-              stop.set(true);
-            }
+            seen.incrementAndGet();
           },
-          stop::get);
+          () -> stop.get() || (max != null && seen.get() >= max));
     }
     return 0;
   }

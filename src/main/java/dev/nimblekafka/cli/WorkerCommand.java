@@ -6,14 +6,12 @@ import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.worker.Worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "worker",
@@ -34,15 +32,11 @@ import picocli.CommandLine.Option;
     })
 final class WorkerCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file with the same names as the environment variables.")
-  Path configFile;
+  @Mixin ConfigOption configOption;
 
   @Override
   public Integer call() throws Exception {
-    WorkerConfig config = ConfigLoader.load(System.getenv(), Optional.ofNullable(configFile));
+    WorkerConfig config = ConfigLoader.load(configOption.source(false));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Worker worker;
     try {

@@ -3,49 +3,78 @@ package dev.nimblekafka.config;
 import dev.nimblekafka.nimble.ApiKey;
 import dev.nimblekafka.nimble.NimbleClientSettings;
 import dev.nimblekafka.nimble.ResilienceSettings;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 
 /**
- * Loads {@link WorkerConfig} from environment variables over an optional properties file (same
- * names), checks every value, and fails with one message that names each bad setting.
+ * Loads {@link WorkerConfig} from a {@link ConfigSource} (environment variables over an optional
+ * properties file, same names), checks every value, and fails with one message that names each bad
+ * setting. Unknown settings are warned about, with the closest known name.
  */
 public final class ConfigLoader {
   /** The properties file may also be named by this variable. */
-  public static final String CONFIG_FILE = "WORKER_CONFIG_FILE";
+  public static final String CONFIG_FILE = ConfigSource.CONFIG_FILE;
 
   private ConfigLoader() {}
 
   public static WorkerConfig load(Map<String, String> environment, Optional<Path> file) {
-    Map<String, String> values = new HashMap<>();
-    Optional<Path> source =
-        file.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE)).map(Path::of));
-    source.ifPresent(path -> values.putAll(readProperties(path)));
-    values.putAll(environment);
-    return load(new Settings(values));
+    return load(ConfigSource.of(environment, file));
   }
 
-  /** The Kafka side only, for the command-line tools. */
-  public static ClientSettings loadClient(Map<String, String> environment) {
-    Settings s = new Settings(environment);
+  public static WorkerConfig load(ConfigSource source) {
+    UnknownSettings.warn(source);
+    return load(new Settings(source.values()));
+  }
+
+  /** The Kafka side only, for the command-line tools: the same sources as the worker. */
+  public static ClientSettings loadClient(ConfigSource source) {
+    UnknownSettings.warn(source);
+    Settings s = new Settings(source.values());
     Topics topics = topics(s);
     ClientSettings settings =
         new ClientSettings(
             s.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
             KafkaProperties.passthrough(s),
-            topics);
+            topics,
+            s.string("WORKER_GROUP_ID", "nimble-worker"));
+    finish(s);
+    return settings;
+  }
+
+  /** {@code LOG_LEVEL} and {@code LOG_FORMAT}, checked. */
+  public static LogSettings logging(ConfigSource source) {
+    Settings s = new Settings(source.values());
+    LogSettings logging = logging(s);
+    finish(s);
+    return logging;
+  }
+
+  private static LogSettings logging(Settings s) {
+    String format = s.string("LOG_FORMAT", "plain").toLowerCase(Locale.ROOT);
+    if (!format.equals("plain") && !format.equals("json")) {
+      s.problem("LOG_FORMAT must be plain or json but was " + format);
+    }
+    String level = s.string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(level)) {
+      s.problem("LOG_LEVEL must be one of " + LOG_LEVELS + " but was " + level);
+    }
+    return new LogSettings(level, format);
+  }
+
+  private static final List<String> LOG_LEVELS =
+      List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  private static void finish(Settings s) {
+    assert SettingNames.KNOWN.containsAll(s.asked()) : "not in SettingNames: " + s.asked();
     if (!s.problems().isEmpty()) {
       throw new ConfigException(s.problems());
     }
-    return settings;
   }
 
   private static Topics topics(Settings s) {
@@ -135,16 +164,11 @@ public final class ConfigLoader {
             s.bool("BATCH_SUBMIT", true),
             s.integer("BATCH_MAX_SIZE", 100, 1, 1_000),
             s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO));
-    String logFormat = s.string("LOG_FORMAT", "plain");
-    if (!logFormat.equals("plain") && !logFormat.equals("json")) {
-      s.problem("LOG_FORMAT must be plain or json but was " + logFormat);
-    }
+    logging(s);
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
     Duration grace = s.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Duration.ZERO);
 
-    if (!s.problems().isEmpty()) {
-      throw new ConfigException(s.problems());
-    }
+    finish(s);
     return new WorkerConfig(
         kafka, topics, nimble, resilience, tasks, callbacks, batch, httpPort, grace);
   }
@@ -173,21 +197,5 @@ public final class ConfigLoader {
     String host = System.getenv("HOSTNAME");
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     return (host == null || host.isBlank() ? "worker" : host) + "-" + suffix;
-  }
-
-  private static Map<String, String> readProperties(Path path) {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(path)) {
-      properties.load(reader);
-    } catch (IOException e) {
-      throw new ConfigException(
-          java.util.List.of(
-              CONFIG_FILE + " cannot be read: " + path + " (" + e.getMessage() + ")"));
-    }
-    Map<String, String> values = new HashMap<>();
-    properties
-        .stringPropertyNames()
-        .forEach(name -> values.put(name, properties.getProperty(name)));
-    return values;
   }
 }

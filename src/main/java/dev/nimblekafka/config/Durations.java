@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 /** Durations as people write them in settings and on the command line. */
 public final class Durations {
+  private static final Pattern ZERO = Pattern.compile("0+(\\.0+)?");
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)");
 
   private Durations() {}
@@ -22,10 +23,14 @@ public final class Durations {
   }
 
   /**
-   * Reads {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT5S}).
+   * Reads {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d}, ISO-8601 ({@code PT5S}),
+   * or a bare {@code 0} (zero needs no unit).
    */
   public static Duration parse(String text) {
     String trimmed = text.strip().toLowerCase(Locale.ROOT);
+    if (ZERO.matcher(trimmed).matches()) {
+      return Duration.ZERO;
+    }
     if (trimmed.startsWith("pt") || trimmed.startsWith("p")) {
       return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
     }

@@ -5,20 +5,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code KAFKA_<NAME>} variables become Kafka client properties ({@code KAFKA_SECURITY_PROTOCOL} →
- * {@code security.protocol}). Names no Kafka client knows are ignored with a warning, because other
- * software (Kubernetes service links, Kafka's own scripts) sets such variables too.
+ * {@code security.protocol}). Names no Kafka client knows are ignored ({@link UnknownSettings}
+ * warns about them, except Kubernetes service links), because other software sets such variables
+ * too.
  */
 final class KafkaProperties {
-  private static final Logger log = LoggerFactory.getLogger(KafkaProperties.class);
-
   /** Set by the worker itself; overriding them would break its guarantees. */
   static final Set<String> MANAGED =
       Set.of(
@@ -33,27 +31,55 @@ final class KafkaProperties {
           "partition.assignment.strategy",
           "group.protocol");
 
+  private static final Set<String> KNOWN = knownProperties();
+
   private KafkaProperties() {}
 
-  static Map<String, String> passthrough(Settings settings) {
+  private static Set<String> knownProperties() {
     Set<String> known = new HashSet<>();
     known.addAll(ConsumerConfig.configNames());
     known.addAll(ProducerConfig.configNames());
     known.addAll(AdminClientConfig.configNames());
+    return Set.copyOf(known);
+  }
+
+  /** {@code KAFKA_SASL_JAAS_CONFIG} → {@code sasl.jaas.config}. */
+  static String property(String variable) {
+    return variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** Whether this variable names a Kafka client setting (passed through, or managed). */
+  static boolean isClientVariable(String name) {
+    if (!name.startsWith("KAFKA_")) {
+      return false;
+    }
+    String property = property(name);
+    return KNOWN.contains(property) || MANAGED.contains(property);
+  }
+
+  /** The variable of every Kafka client setting that may be passed through. */
+  static Set<String> clientVariables() {
+    Set<String> names = new TreeSet<>();
+    for (String property : KNOWN) {
+      if (!MANAGED.contains(property)) {
+        names.add("KAFKA_" + property.toUpperCase(Locale.ROOT).replace('.', '_'));
+      }
+    }
+    return names;
+  }
+
+  static Map<String, String> passthrough(Settings settings) {
     Map<String, String> properties = new TreeMap<>();
     for (Map.Entry<String, String> entry : new TreeMap<>(settings.all()).entrySet()) {
       String name = entry.getKey();
       if (!name.startsWith("KAFKA_") || name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
         continue;
       }
-      String property =
-          name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+      String property = property(name);
       if (MANAGED.contains(property)) {
         settings.problem(name + " cannot be set: the worker manages " + property + " itself");
-      } else if (known.contains(property)) {
+      } else if (KNOWN.contains(property)) {
         properties.put(property, entry.getValue());
-      } else {
-        log.warn("Ignoring {}: no Kafka client setting is named {}", name, property);
       }
     }
     try {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -17,12 +19,14 @@ final class Settings {
 
   private final Map<String, String> values;
   private final List<String> problems = new ArrayList<>();
+  private final Set<String> asked = new TreeSet<>();
 
   Settings(Map<String, String> values) {
     this.values = values;
   }
 
   Optional<String> optional(String name) {
+    asked.add(name);
     String value = values.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
@@ -118,6 +122,11 @@ final class Settings {
 
   List<String> problems() {
     return List.copyOf(problems);
+  }
+
+  /** Every name read so far. */
+  Set<String> asked() {
+    return Set.copyOf(asked);
   }
 
   Map<String, String> all() {

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,9 +65,10 @@ class CommandLineEndToEndTest {
                 + "{\"request_id\":\"bad-1\",\"extract\":{\"url\":\"ftp://nope\"}}\n");
         Path out = dir.resolve("outcomes.jsonl");
 
-        Run submit = run(env, dir, "submit", input.toString(), "--wait", "-o", out.toString());
-        assertThat(submit.exit).as(submit.err).isZero();
-        assertThat(submit.err).contains("submitted 4 requests").contains("3 results, 1 failures");
+        CliProcess.Run submit =
+            CliProcess.run(env, dir, "submit", input.toString(), "--wait", "-o", out.toString());
+        assertThat(submit.exit()).as(submit.err()).isZero();
+        assertThat(submit.err()).contains("submitted 4 requests").contains("3 results, 1 failures");
         List<JsonNode> outcomes = lines(Files.readString(out));
         assertThat(outcomes).hasSize(4);
         assertThat(outcomes)
@@ -80,46 +80,23 @@ class CommandLineEndToEndTest {
                     assertThat(o.path("result").path("url").asText())
                         .isEqualTo("https://www.example.com/b"));
 
-        Run status = run(env, dir, "status", "--json");
-        assertThat(status.exit).as(status.err).isZero();
-        JsonNode report = JSON.readTree(status.out);
+        CliProcess.Run status = CliProcess.run(env, dir, "status", "--json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        JsonNode report = JSON.readTree(status.out());
         assertThat(report.path("pending").asInt()).isZero();
         assertThat(report.path("partitions").size()).isEqualTo(2);
 
-        Run tail = run(env, dir, "tail", "--from-beginning", "--max", "4");
-        assertThat(tail.exit).as(tail.err).isZero();
-        assertThat(tail.out.lines()).hasSize(4);
-        assertThat(tail.out)
+        CliProcess.Run tail = CliProcess.run(env, dir, "tail", "--from-beginning", "--max", "4");
+        assertThat(tail.exit()).as(tail.err()).isZero();
+        assertThat(tail.out().lines()).hasSize(4);
+        assertThat(tail.out())
             .contains("FAILED  bad-1  validate/INVALID_FIELD")
             .contains("OK      json-1");
 
-        Run help = run(env, dir, "submit", "--help");
-        assertThat(help.out).contains("Example").contains("--wait");
+        CliProcess.Run help = CliProcess.run(env, dir, "submit", "--help");
+        assertThat(help.out()).contains("Example").contains("--wait");
       }
     }
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(Map<String, String> env, Path dir, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.nimblekafka.cli.Main");
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(
-          "timed out: " + String.join(" ", args) + "\n" + Files.readString(err));
-    }
-    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   private static List<JsonNode> lines(String text) throws Exception {

@@ -101,4 +101,20 @@ class ConfigLoaderTest {
     assertThat(config.kafka().commitInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.tasks().maxPending()).isEqualTo(9);
   }
+
+  @Test
+  void zeroIsAcceptedForADurationWhoseMinimumIsZero() {
+    for (String zero : new String[] {"0", "0s", "0ms"}) {
+      WorkerConfig config =
+          ConfigLoader.load(
+              env("SHUTDOWN_GRACE_PERIOD", zero, "BATCH_LINGER", zero), Optional.empty());
+      assertThat(config.shutdownGrace()).as(zero).isEqualTo(Duration.ZERO);
+      assertThat(config.batch().linger()).as(zero).isEqualTo(Duration.ZERO);
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(env("COMMIT_INTERVAL", "0"), Optional.empty()))
+        .hasMessageContaining("COMMIT_INTERVAL must be >= 10ms but was 0ms");
+    assertThatThrownBy(() -> ConfigLoader.load(env("BATCH_LINGER", "-1s"), Optional.empty()))
+        .hasMessageContaining("BATCH_LINGER must be a duration")
+        .hasMessageContaining("but was -1s");
+  }
 }

@@ -1,0 +1,90 @@
+package dev.nimblekafka.config;
+
+import java.util.List;
+import java.util.Set;
+
+/** The name of every setting the worker and the tools read, and the prefixes they share. */
+final class SettingNames {
+
+  /** Every setting read by {@link ConfigLoader}, by Logback and by the tools. */
+  static final Set<String> KNOWN =
+      Set.of(
+          ConfigSource.CONFIG_FILE,
+          "KAFKA_BOOTSTRAP_SERVERS",
+          "WORKER_GROUP_ID",
+          "WORKER_INSTANCE_ID",
+          "PROCESSING_GUARANTEE",
+          "COMMIT_INTERVAL",
+          "TRANSACTION_TIMEOUT",
+          "CREATE_TOPICS",
+          "TOPIC_PARTITIONS",
+          "REQUESTS_TOPIC",
+          "RESULTS_TOPIC",
+          "FAILURES_TOPIC",
+          "STATE_TOPIC",
+          "CALLBACKS_TOPIC",
+          "NIMBLE_API_KEY",
+          "NIMBLE_BASE_URL",
+          "NIMBLE_CONNECT_TIMEOUT",
+          "NIMBLE_REQUEST_TIMEOUT",
+          "NIMBLE_QPS",
+          "NIMBLE_MAX_ATTEMPTS",
+          "NIMBLE_BACKOFF_INITIAL",
+          "NIMBLE_BACKOFF_MAX",
+          "CIRCUIT_FAILURE_RATE",
+          "CIRCUIT_WINDOW",
+          "CIRCUIT_OPEN_WAIT",
+          "MAX_PENDING_TASKS",
+          "TASK_MAX_ATTEMPTS",
+          "TASK_EXPECTED_DURATION",
+          "POLL_MIN_INTERVAL",
+          "POLL_MAX_INTERVAL",
+          "TASK_RETENTION",
+          "MAX_RESULT_BYTES",
+          "ACCESS_RECHECK_INTERVAL",
+          "CALLBACK_BASE_URL",
+          "CALLBACK_SECRET",
+          "CALLBACK_SAFETY_INTERVAL",
+          "CALLBACK_MAX_BODY_BYTES",
+          "BATCH_SUBMIT",
+          "BATCH_MAX_SIZE",
+          "BATCH_LINGER",
+          "LOG_FORMAT",
+          "LOG_LEVEL",
+          "HTTP_PORT",
+          "SHUTDOWN_GRACE_PERIOD");
+
+  /**
+   * The prefixes two or more settings share (and {@code KAFKA_}, the client passthrough). An
+   * environment variable with one of them is meant for this program; others (PATH, HTTP_PROXY, ...)
+   * belong to other software and are not checked.
+   */
+  static final List<String> PREFIXES =
+      List.of(
+          "KAFKA_",
+          "NIMBLE_",
+          "WORKER_",
+          "TASK_",
+          "POLL_",
+          "CIRCUIT_",
+          "CALLBACK_",
+          "BATCH_",
+          "MAX_",
+          "LOG_");
+
+  private SettingNames() {}
+
+  static boolean prefixed(String name) {
+    return PREFIXES.stream().anyMatch(name::startsWith);
+  }
+
+  /**
+   * A variable Kubernetes injects for each Service in the namespace ({@code <SVC>_SERVICE_HOST},
+   * {@code <SVC>_PORT=tcp://...}, {@code <SVC>_PORT_8080_TCP_ADDR}, ...).
+   */
+  static boolean serviceLink(String name, String value) {
+    return name.matches(".+_SERVICE_(HOST|PORT(_[A-Z0-9_]+)?)")
+        || name.matches(".+_PORT_\\d+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?")
+        || (name.endsWith("_PORT") && value != null && value.matches("(tcp|udp|sctp)://.*"));
+  }
+}
