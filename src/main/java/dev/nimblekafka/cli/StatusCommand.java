@@ -105,7 +105,7 @@ final class StatusCommand implements Callable<Integer> {
                     id,
                     node.path("task_id").isTextual() ? node.path("task_id").asText() : "(queued)",
                     record.partition(),
-                    now - node.path("submitted_at").asLong(now),
+                    age(node, record.timestamp(), now),
                     node.path("attempts").asInt()));
           } catch (IOException unreadable) {
             live.remove(id);
@@ -226,6 +226,15 @@ final class StatusCommand implements Callable<Integer> {
       counts[bucket]++;
     }
     return counts;
+  }
+
+  /**
+   * How long a state record's request has been pending: since its task was created, or, for a
+   * request recorded before its task exists ({@code submitted_at} 0), since it was recorded.
+   */
+  static long age(JsonNode state, long recordedAt, long now) {
+    long since = state.path("submitted_at").asLong(0);
+    return now - (since > 0 ? since : recordedAt);
   }
 
   private static String age(long millis) {

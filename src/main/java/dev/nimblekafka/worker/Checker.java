@@ -89,43 +89,21 @@ final class Checker {
     book.checking(task);
     readsInFlight++;
     long epoch = book.epoch(task);
-    long started = System.nanoTime();
-    context
-        .nimble()
-        .task(task.taskId())
-        .whenComplete(
-            (info, failure) -> {
-              context
-                  .metrics()
-                  .call("status", WorkerMetrics.outcomeOf(failure), System.nanoTime() - started);
-              context
-                  .events()
-                  .add(
-                      failure == null
-                          ? new LoopEvent.Checked(task, epoch, info)
-                          : new LoopEvent.CheckFailed(task, epoch, NimbleException.of(failure)));
-            });
+    context.answer(
+        "status",
+        context.nimble().task(task.taskId()),
+        info -> new LoopEvent.Checked(task, epoch, info),
+        error -> new LoopEvent.CheckFailed(task, epoch, error));
   }
 
   private void fetch(PendingTask task) {
     readsInFlight++;
     long epoch = book.epoch(task);
-    long started = System.nanoTime();
-    context
-        .nimble()
-        .results(task.taskId(), context.writer().resultLimit())
-        .whenComplete(
-            (results, failure) -> {
-              context
-                  .metrics()
-                  .call("results", WorkerMetrics.outcomeOf(failure), System.nanoTime() - started);
-              context
-                  .events()
-                  .add(
-                      failure == null
-                          ? new LoopEvent.Fetched(task, epoch, results)
-                          : new LoopEvent.FetchFailed(task, epoch, NimbleException.of(failure)));
-            });
+    context.answer(
+        "results",
+        context.nimble().results(task.taskId(), context.writer().resultLimit()),
+        results -> new LoopEvent.Fetched(task, epoch, results),
+        error -> new LoopEvent.FetchFailed(task, epoch, error));
   }
 
   // ---- answers ----------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 package dev.nimblekafka.worker;
 
-import dev.nimblekafka.callback.CallbackHint;
-import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.OutputException;
 import dev.nimblekafka.task.TaskBook;
@@ -49,12 +47,6 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       int queueLimit,
       boolean resetToLatest) {}
 
-  /**
-   * Callback hints other pods forward to this pod's partitions; {@code consumer} is null when
-   * callbacks are off.
-   */
-  record HintFeed(Consumer<byte[], byte[]> consumer, String topic) {}
-
   private final Consumer<byte[], byte[]> consumer;
   private final Lifecycle lifecycle;
   private final TaskBook book;
@@ -63,7 +55,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private final WorkerStatus status;
   private final Clock clock;
   private final Settings settings;
-  private final HintFeed hints;
+  private final HintFollower hints;
+  private final Pauses pauses;
   private final Set<Integer> owned;
   private final Duration revokeDrain;
   private final AtomicLong epochs = new AtomicLong();
@@ -73,6 +66,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private long lastHousekeeping;
 
   /**
+   * @param hints the callback hints forwarded to this pod
    * @param owned the partitions owned, kept current here for the callback endpoint's threads
    */
   ConsumeLoop(
@@ -83,7 +77,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       WorkerStatus status,
       Clock clock,
       Settings settings,
-      HintFeed hints,
+      HintFollower hints,
       Set<Integer> owned) {
     this.consumer = consumer;
     this.lifecycle = lifecycle;
@@ -94,6 +88,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     this.clock = clock;
     this.settings = settings;
     this.hints = hints;
+    this.pauses = new Pauses(consumer, lifecycle, status, this::partition, settings.queueLimit());
     this.owned = owned;
     this.revokeDrain =
         settings.shutdownGrace().compareTo(MAX_REVOKE_DRAIN) < 0
@@ -156,18 +151,16 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
       lifecycle.admit(record);
     }
-    pollHints();
+    hints.poll();
     drainEvents();
     lifecycle.dispatch(draining);
-    updatePauses();
+    pauses.update(draining);
     maybeCommit(false);
     housekeeping();
   }
 
   private void shutdown() {
-    if (hints.consumer() != null) {
-      hints.consumer().close(Duration.ofSeconds(1));
-    }
+    hints.close();
     if (halted) {
       output.get().halt();
       consumer.close(Duration.ZERO);
@@ -187,36 +180,6 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   // ---- events and commits ---------------------------------------------------------------
-
-  private void pollHints() {
-    Consumer<byte[], byte[]> hintConsumer = hints.consumer();
-    if (hintConsumer == null || hintConsumer.assignment().isEmpty()) {
-      return;
-    }
-    for (ConsumerRecord<byte[], byte[]> record : hintConsumer.poll(Duration.ZERO)) {
-      CallbackHint hint = CallbackRouter.decode(record.partition(), record.value());
-      if (hint != null) {
-        new LoopEvent.Hint(hint).dispatchTo(lifecycle);
-      }
-    }
-  }
-
-  private void followHints() {
-    Consumer<byte[], byte[]> hintConsumer = hints.consumer();
-    if (hintConsumer == null) {
-      return;
-    }
-    Set<TopicPartition> wanted = new HashSet<>();
-    for (Integer partition : owned) {
-      wanted.add(new TopicPartition(hints.topic(), partition));
-    }
-    Set<TopicPartition> added = new HashSet<>(wanted);
-    added.removeAll(hintConsumer.assignment());
-    hintConsumer.assign(wanted);
-    if (!added.isEmpty()) {
-      hintConsumer.seekToEnd(added); // older hints are covered by the restore's first checks
-    }
-  }
 
   private void drainEvents() {
     LoopEvent event;
@@ -250,60 +213,6 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         output.replace();
       }
       rewind(partitionsOwned());
-    }
-  }
-
-  // ---- pausing ----------------------------------------------------------------------------
-
-  private void updatePauses() {
-    Submitter submitter = lifecycle.submitter();
-    PauseReason reason = null;
-    String detail = null;
-    if (draining) {
-      reason = PauseReason.DRAINING;
-    } else if (submitter.submitBlock() != null) {
-      reason = submitter.submitBlock();
-      detail = submitter.accessDetail();
-    } else if (book.queued() >= settings.queueLimit()) {
-      reason = PauseReason.CAPACITY;
-    }
-    Set<TopicPartition> paused = consumer.paused();
-    Set<TopicPartition> toPause = new HashSet<>();
-    Set<TopicPartition> toResume = new HashSet<>();
-    for (int p : book.partitions()) {
-      TopicPartition tp = partition(p);
-      boolean hold = reason != null || !book.restored(p);
-      if (hold && !paused.contains(tp)) {
-        toPause.add(tp);
-      } else if (!hold && paused.contains(tp)) {
-        toResume.add(tp);
-      }
-    }
-    if (!toPause.isEmpty()) {
-      consumer.pause(toPause);
-    }
-    if (!toResume.isEmpty()) {
-      consumer.resume(toResume);
-    }
-    status.pausedPartitions(paused.size() + toPause.size() - toResume.size());
-    logPauseChange(reason, detail);
-    status.pause(reason, detail);
-    status.load(book.queued(), book.slotsUsed(), submitter.atRisk());
-    status.partitions(book.partitions().size(), book.restoring());
-  }
-
-  private void logPauseChange(PauseReason reason, String detail) {
-    PauseReason before = status.pauseReason();
-    if (reason == before) {
-      return;
-    }
-    if (reason != null && reason != PauseReason.CAPACITY) {
-      log.info(
-          "Paused fetching requests: {}{}",
-          reason.code(),
-          detail == null ? "" : " (" + detail + ")");
-    } else if (reason == null && before != PauseReason.CAPACITY) {
-      log.info("Resumed fetching requests");
     }
   }
 
@@ -373,7 +282,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       lifecycle.assign(tp.partition(), epochs.incrementAndGet());
       owned.add(tp.partition());
     }
-    followHints();
+    hints.follow();
   }
 
   private int submittingIn(Collection<TopicPartition> partitions) {
@@ -390,7 +299,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       owned.remove(tp.partition());
       status.forget(tp.partition());
     }
-    followHints();
+    hints.follow();
   }
 
   /**

@@ -1,9 +1,19 @@
 package dev.nimblekafka.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.publish.OutcomeRecords;
+import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.task.DurationEstimator;
+import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
+import java.time.Clock;
+import java.util.Queue;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +35,65 @@ final class Lifecycle implements LoopEvent.Handler {
   private final RequestParser parser;
   private final WorkerStatus status;
   private final RestoreRetries restoreRetries = new RestoreRetries();
+
+  /**
+   * What a lifecycle is built from besides the settings.
+   *
+   * @param outcomes how result and failure records are made
+   * @param output where they go (the loop's current output)
+   * @param random uniform in [0, 1), for the polling policy's jitter
+   */
+  record Parts(
+      NimbleCalls nimble,
+      OutcomeRecords outcomes,
+      Supplier<Output> output,
+      Restorer restorer,
+      Clock clock,
+      WorkerMetrics metrics,
+      WorkerStatus status,
+      Queue<LoopEvent> events,
+      DoubleSupplier random) {}
+
+  /**
+   * Wires a lifecycle for these settings.
+   *
+   * @param maxRequestBytes the largest request whose state record fits the state topic
+   */
+  static Lifecycle create(
+      WorkerConfig config, Parts parts, ObjectMapper json, int maxRequestBytes) {
+    TaskBook book = new TaskBook();
+    PollPolicy policy =
+        new PollPolicy(
+            new DurationEstimator(config.tasks().expectedDuration().toMillis()),
+            config.tasks().pollMinInterval(),
+            config.tasks().pollMaxInterval(),
+            config.callbacks().safetyInterval(),
+            config.resilience().callsPerSecond(),
+            parts.random());
+    OutcomeWriter writer =
+        new OutcomeWriter(
+            book,
+            new OutcomeWriter.Target(
+                config.topics(),
+                parts.outcomes(),
+                config.tasks().maxResultBytes(),
+                parts.nimble()::resultsUrl,
+                parts.output()),
+            json,
+            parts.clock(),
+            parts.metrics());
+    TaskContext context =
+        new TaskContext(
+            book, parts.nimble(), writer, policy, parts.clock(), parts.metrics(), parts.events());
+    return new Lifecycle(
+        context,
+        new Admission(context, json, maxRequestBytes),
+        new Submitter(context, config.tasks(), config.batch(), config.callbacks()),
+        new Checker(context, config.tasks(), json),
+        parts.restorer(),
+        new RequestParser(json),
+        parts.status());
+  }
 
   Lifecycle(
       TaskContext context,

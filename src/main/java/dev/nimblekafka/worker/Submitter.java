@@ -121,22 +121,11 @@ final class Submitter {
     }
     submissionsInFlight += tasks.size();
     callsInFlight++;
-    long started = System.nanoTime();
-    context
-        .nimble()
-        .submitBatch(group.kind(), planner.batchBody(group))
-        .whenComplete(
-            (submission, failure) -> {
-              context
-                  .metrics()
-                  .call("batch", WorkerMetrics.outcomeOf(failure), System.nanoTime() - started);
-              context
-                  .events()
-                  .add(
-                      failure == null
-                          ? new LoopEvent.BatchSubmitted(tasks, epochs, submission)
-                          : new LoopEvent.BatchFailed(tasks, epochs, NimbleException.of(failure)));
-            });
+    context.answer(
+        "batch",
+        context.nimble().submitBatch(group.kind(), planner.batchBody(group)),
+        submission -> new LoopEvent.BatchSubmitted(tasks, epochs, submission),
+        error -> new LoopEvent.BatchFailed(tasks, epochs, error));
   }
 
   private void submit(PendingTask task, ObjectNode body) {
@@ -145,22 +134,11 @@ final class Submitter {
     submissionsInFlight++;
     callsInFlight++;
     long epoch = book.epoch(task);
-    long started = System.nanoTime();
-    context
-        .nimble()
-        .submit(task.kind(), body)
-        .whenComplete(
-            (info, failure) -> {
-              context
-                  .metrics()
-                  .call("submit", WorkerMetrics.outcomeOf(failure), System.nanoTime() - started);
-              context
-                  .events()
-                  .add(
-                      failure == null
-                          ? new LoopEvent.Submitted(task, epoch, info)
-                          : new LoopEvent.SubmitFailed(task, epoch, NimbleException.of(failure)));
-            });
+    context.answer(
+        "submit",
+        context.nimble().submit(task.kind(), body),
+        info -> new LoopEvent.Submitted(task, epoch, info),
+        error -> new LoopEvent.SubmitFailed(task, epoch, error));
   }
 
   /** A copy of the request's Nimble body, to be completed and sent. */

@@ -1,9 +1,12 @@
 package dev.nimblekafka.worker;
 
+import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * What every step of the request lifecycle works with, on the consume loop's thread.
@@ -21,4 +24,23 @@ record TaskContext(
     PollPolicy policy,
     Clock clock,
     WorkerMetrics metrics,
-    Queue<LoopEvent> events) {}
+    Queue<LoopEvent> events) {
+
+  /**
+   * Hands a call's answer back to the loop: times it under {@code operation}, then queues the event
+   * made from the answer or from the classified failure. Runs on the HTTP client's thread.
+   */
+  <T> void answer(
+      String operation,
+      CompletableFuture<T> call,
+      Function<T, LoopEvent> answered,
+      Function<NimbleException, LoopEvent> failed) {
+    long started = System.nanoTime();
+    call.whenComplete(
+        (value, failure) -> {
+          metrics.call(operation, WorkerMetrics.outcomeOf(failure), System.nanoTime() - started);
+          events.add(
+              failure == null ? answered.apply(value) : failed.apply(NimbleException.of(failure)));
+        });
+  }
+}

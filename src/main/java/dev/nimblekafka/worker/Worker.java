@@ -13,11 +13,7 @@ import dev.nimblekafka.publish.AtLeastOnceOutput;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.TransactionalOutput;
-import dev.nimblekafka.request.RequestParser;
-import dev.nimblekafka.task.DurationEstimator;
-import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StateCodec;
-import dev.nimblekafka.task.TaskBook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -102,15 +98,6 @@ public final class Worker implements AutoCloseable {
     OutcomeRecords outcomes =
         new OutcomeRecords(
             json, config.topics().results(), config.topics().failures(), maxRecordBytes);
-    PollPolicy policy =
-        new PollPolicy(
-            new DurationEstimator(config.tasks().expectedDuration().toMillis()),
-            config.tasks().pollMinInterval(),
-            config.tasks().pollMaxInterval(),
-            config.callbacks().safetyInterval(),
-            config.resilience().callsPerSecond(),
-            () -> ThreadLocalRandom.current().nextDouble());
-
     this.consumer = new KafkaConsumer<>(consumerProperties());
     new KafkaClientMetrics(consumer).bindTo(registry);
     LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
@@ -151,30 +138,21 @@ public final class Worker implements AutoCloseable {
         "latest"
             .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
     CurrentOutput output = new CurrentOutput(() -> newOutput(producerProps));
-    NimbleCalls nimble = NimbleCalls.of(gateway);
-    TaskBook book = new TaskBook();
-    OutcomeWriter writer =
-        new OutcomeWriter(
-            book,
-            new OutcomeWriter.Target(
-                config.topics(),
-                outcomes,
-                config.tasks().maxResultBytes(),
-                nimble::resultsUrl,
-                output),
-            json,
-            clock,
-            metrics);
-    TaskContext context = new TaskContext(book, nimble, writer, policy, clock, metrics, events);
     Lifecycle lifecycle =
-        new Lifecycle(
-            context,
-            new Admission(context, json, maxRequestBytes),
-            new Submitter(context, config.tasks(), config.batch(), config.callbacks()),
-            new Checker(context, config.tasks(), json),
-            restorer,
-            new RequestParser(json),
-            status);
+        Lifecycle.create(
+            config,
+            new Lifecycle.Parts(
+                NimbleCalls.of(gateway),
+                outcomes,
+                output,
+                restorer,
+                clock,
+                metrics,
+                status,
+                events,
+                () -> ThreadLocalRandom.current().nextDouble()),
+            json,
+            maxRequestBytes);
     this.loop =
         new ConsumeLoop(
             consumer,
@@ -189,7 +167,7 @@ public final class Worker implements AutoCloseable {
                 config.shutdownGrace(),
                 config.tasks().maxPending(),
                 latest),
-            new ConsumeLoop.HintFeed(hintConsumer, config.topics().callbacks()),
+            new HintFollower(hintConsumer, config.topics().callbacks(), owned, lifecycle),
             owned);
     this.thread = new Thread(this::runLoop, "consume-loop");
   }

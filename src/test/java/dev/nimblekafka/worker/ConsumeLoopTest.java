@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -39,7 +40,7 @@ class ConsumeLoopTest {
           rig.clock,
           new ConsumeLoop.Settings(
               REQUESTS, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000, false),
-          new ConsumeLoop.HintFeed(null, "callbacks"),
+          new HintFollower(null, "callbacks", Set.of(), rig.lifecycle),
           ConcurrentHashMap.newKeySet());
 
   private Ask assignPartitionZero() {

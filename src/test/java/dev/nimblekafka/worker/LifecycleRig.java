@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.ConfigLoader;
 import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.OutputException;
-import dev.nimblekafka.request.RequestParser;
-import dev.nimblekafka.task.DurationEstimator;
-import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.testkit.ManualClock;
@@ -49,7 +47,7 @@ final class LifecycleRig {
   final WorkerStatus status = new WorkerStatus();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final WorkerMetrics metrics = new WorkerMetrics(registry, status);
-  final TaskBook book = new TaskBook();
+  final TaskBook book;
   final WorkerConfig config;
   final Lifecycle lifecycle;
   private final Map<Integer, Long> nextOffset = new HashMap<>();
@@ -70,36 +68,22 @@ final class LifecycleRig {
       env.put(settings[i], settings[i + 1]);
     }
     config = ConfigLoader.load(env, Optional.empty());
-    PollPolicy policy =
-        new PollPolicy(
-            new DurationEstimator(config.tasks().expectedDuration().toMillis()),
-            config.tasks().pollMinInterval(),
-            config.tasks().pollMaxInterval(),
-            config.callbacks().safetyInterval(),
-            config.resilience().callsPerSecond(),
-            () -> 0.5);
-    OutcomeWriter writer =
-        new OutcomeWriter(
-            book,
-            new OutcomeWriter.Target(
-                config.topics(),
-                new OutcomeRecords(JSON, RESULTS, FAILURES, 1_000_000),
-                config.tasks().maxResultBytes(),
-                nimble::resultsUrl,
-                () -> output),
-            JSON,
-            clock,
-            metrics);
-    TaskContext context = new TaskContext(book, nimble, writer, policy, clock, metrics, events);
     lifecycle =
-        new Lifecycle(
-            context,
-            new Admission(context, JSON, 100_000),
-            new Submitter(context, config.tasks(), config.batch(), config.callbacks()),
-            new Checker(context, config.tasks(), JSON),
-            restorer,
-            new RequestParser(JSON),
-            status);
+        Lifecycle.create(
+            config,
+            new Lifecycle.Parts(
+                nimble,
+                new OutcomeRecords(JSON, RESULTS, FAILURES, 1_000_000),
+                () -> output,
+                restorer,
+                clock,
+                metrics,
+                status,
+                events,
+                () -> 0.5),
+            JSON,
+            100_000);
+    book = lifecycle.book();
   }
 
   /** Takes a partition on and reads back this state for it; returns the ownership epoch. */
@@ -126,6 +110,14 @@ final class LifecycleRig {
             key == null ? null : key.getBytes(StandardCharsets.UTF_8),
             value));
     return offset;
+  }
+
+  /** A request for https://a.io arrives, is submitted, and Nimble creates {@code taskId}. */
+  void created(int partition, String requestId, String taskId) {
+    consume(partition, null, extract(requestId, "https://a.io"));
+    turn();
+    nimble.only(FakeNimble.Op.SUBMIT).task(taskId, TaskState.PENDING);
+    turn();
   }
 
   /** One turn of the loop: every answer that came back is handled, then what is due starts. */

@@ -78,9 +78,7 @@ class LifecycleTest {
   void aTaskNimbleFailedIsSubmittedAgainUntilTheAttemptsRunOut() {
     LifecycleRig rig = new LifecycleRig("TASK_MAX_ATTEMPTS", "2");
     rig.assign(0);
-    rig.consume(0, null, extract("r1", "https://a.io"));
-    rig.turn();
-    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.created(0, "r1", "t1");
     rig.advance(Duration.ofSeconds(11));
     rig.nimble.only(Op.STATUS).task("t1", TaskState.FAILED);
     rig.turn();
@@ -105,9 +103,7 @@ class LifecycleTest {
   void aTaskOlderThanTheRetentionExpires() {
     LifecycleRig rig = new LifecycleRig("TASK_RETENTION", "1m");
     rig.assign(0);
-    rig.consume(0, null, extract("r1", "https://a.io"));
-    rig.turn();
-    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.created(0, "r1", "t1");
     rig.advance(Duration.ofMinutes(2));
     rig.nimble.only(Op.STATUS).task("t1", TaskState.RUNNING);
     rig.turn();
@@ -121,9 +117,7 @@ class LifecycleTest {
   void aTaskNimbleNoLongerKnowsExpiresWithItsStatus() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
-    rig.consume(0, null, extract("r1", "https://a.io"));
-    rig.turn();
-    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.created(0, "r1", "t1");
     rig.advance(Duration.ofSeconds(11));
     rig.nimble.only(Op.STATUS).fail(FakeNimble.rejected(404));
     rig.turn();
@@ -137,9 +131,7 @@ class LifecycleTest {
   void aStatusCheckThatFailsIsTriedAgainNoSoonerThanRetryAfter() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
-    rig.consume(0, null, extract("r1", "https://a.io"));
-    rig.turn();
-    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.created(0, "r1", "t1");
     rig.advance(Duration.ofSeconds(11));
     rig.nimble.only(Op.STATUS).fail(FakeNimble.unavailable(429, Duration.ofSeconds(20)));
     rig.advance(Duration.ofSeconds(19));
@@ -152,9 +144,7 @@ class LifecycleTest {
   void aResultDownloadThatFailsIsCheckedAndDownloadedAgain() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
-    rig.consume(0, null, extract("r1", "https://a.io"));
-    rig.turn();
-    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.created(0, "r1", "t1");
     rig.advance(Duration.ofSeconds(11));
     rig.nimble.only(Op.STATUS).task("t1", TaskState.SUCCEEDED);
     rig.turn();
@@ -292,9 +282,7 @@ class LifecycleTest {
   void aPartitionRevokedWhileACheckIsInFlightIgnoresTheLateAnswer() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
-    rig.consume(0, null, extract("r1", "https://a.io"));
-    rig.turn();
-    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.created(0, "r1", "t1");
     rig.advance(Duration.ofSeconds(11));
     Call check = rig.nimble.only(Op.STATUS);
     rig.commit();

@@ -1,0 +1,91 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.task.TaskBook;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which request partitions fetch: none while draining, while Nimble refuses submissions or the
+ * circuit is open, or while the queue is full; and none that is still being restored. Shows the
+ * reason and the load on the status. Backpressure is {@code pause()}, never a sleep.
+ */
+final class Pauses {
+  private static final Logger log = LoggerFactory.getLogger(Pauses.class);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final TaskBook book;
+  private final Submitter submitter;
+  private final WorkerStatus status;
+  private final IntFunction<TopicPartition> partition;
+  private final int queueLimit;
+
+  Pauses(
+      Consumer<byte[], byte[]> consumer,
+      Lifecycle lifecycle,
+      WorkerStatus status,
+      IntFunction<TopicPartition> partition,
+      int queueLimit) {
+    this.consumer = consumer;
+    this.book = lifecycle.book();
+    this.submitter = lifecycle.submitter();
+    this.status = status;
+    this.partition = partition;
+    this.queueLimit = queueLimit;
+  }
+
+  void update(boolean draining) {
+    PauseReason reason = null;
+    String detail = null;
+    if (draining) {
+      reason = PauseReason.DRAINING;
+    } else if (submitter.submitBlock() != null) {
+      reason = submitter.submitBlock();
+      detail = submitter.accessDetail();
+    } else if (book.queued() >= queueLimit) {
+      reason = PauseReason.CAPACITY;
+    }
+    Set<TopicPartition> paused = consumer.paused();
+    Set<TopicPartition> toPause = new HashSet<>();
+    Set<TopicPartition> toResume = new HashSet<>();
+    for (int p : book.partitions()) {
+      TopicPartition tp = partition.apply(p);
+      boolean hold = reason != null || !book.restored(p);
+      if (hold && !paused.contains(tp)) {
+        toPause.add(tp);
+      } else if (!hold && paused.contains(tp)) {
+        toResume.add(tp);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      consumer.pause(toPause);
+    }
+    if (!toResume.isEmpty()) {
+      consumer.resume(toResume);
+    }
+    status.pausedPartitions(paused.size() + toPause.size() - toResume.size());
+    logChange(reason, detail);
+    status.pause(reason, detail);
+    status.load(book.queued(), book.slotsUsed(), submitter.atRisk());
+    status.partitions(book.partitions().size(), book.restoring());
+  }
+
+  private void logChange(PauseReason reason, String detail) {
+    PauseReason before = status.pauseReason();
+    if (reason == before) {
+      return;
+    }
+    if (reason != null && reason != PauseReason.CAPACITY) {
+      log.info(
+          "Paused fetching requests: {}{}",
+          reason.code(),
+          detail == null ? "" : " (" + detail + ")");
+    } else if (reason == null && before != PauseReason.CAPACITY) {
+      log.info("Resumed fetching requests");
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.nimblekafka.worker;
+
+import static dev.nimblekafka.worker.LifecycleRig.FAILURES;
+import static dev.nimblekafka.worker.LifecycleRig.RESULTS;
+import static dev.nimblekafka.worker.LifecycleRig.extract;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.callback.CallbackHint;
+import dev.nimblekafka.nimble.TaskState;
+import dev.nimblekafka.worker.FakeNimble.Call;
+import dev.nimblekafka.worker.FakeNimble.Op;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How results come back: callbacks, batches, the request's own storage, results too large. */
+@Timeout(10)
+class LifecycleDeliveryTest {
+  private static final String[] CALLBACKS = {
+    "CALLBACK_BASE_URL", "http://worker.local:8080", "CALLBACK_SECRET", "0123456789abcdef0123"
+  };
+
+  @Test
+  void withCallbacksATaskIsCheckedAtTheHintNotOnASchedule() {
+    LifecycleRig rig = new LifecycleRig(CALLBACKS);
+    rig.assign(0);
+    rig.consume(0, null, extract("r1", "https://a.io"));
+    rig.turn();
+    Call create = rig.nimble.only(Op.SUBMIT);
+    assertThat(create.body.get("callback_url").asText()).startsWith("http://worker.local:8080/");
+    create.task("t1", TaskState.PENDING);
+    rig.advance(Duration.ofSeconds(30));
+    assertThat(rig.nimble.open(Op.STATUS)).as("only the safety net polls").isEmpty();
+
+    rig.events.add(new LoopEvent.Hint(new CallbackHint(0, "r1", "t1")));
+    rig.turn();
+    rig.nimble.only(Op.STATUS).task("t1", TaskState.SUCCEEDED);
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results("{}");
+    rig.turn();
+    rig.commit();
+    assertThat(rig.committed(RESULTS)).hasSize(1);
+  }
+
+  @Test
+  void aHintThatOvertakesTheCreateAnswerChecksAsSoonAsTheTaskIsKnown() {
+    LifecycleRig rig = new LifecycleRig(CALLBACKS);
+    rig.assign(0);
+    rig.consume(0, null, extract("r1", "https://a.io"));
+    rig.turn();
+    rig.events.add(new LoopEvent.Hint(new CallbackHint(0, "r1", "t1")));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.turn();
+    rig.turn();
+    assertThat(rig.nimble.open(Op.STATUS)).hasSize(1);
+  }
+
+  @Test
+  void aHintForATaskThisPodDoesNotHoldChangesNothing() {
+    LifecycleRig rig = new LifecycleRig(CALLBACKS);
+    rig.assign(0);
+    rig.events.add(new LoopEvent.Hint(new CallbackHint(0, "nobody", "t9")));
+    rig.events.add(new LoopEvent.Hint(new CallbackHint(5, "nobody", "t9")));
+    rig.turn();
+    assertThat(rig.nimble.calls()).isEmpty();
+  }
+
+  @Test
+  void queuedRequestsGoInOneBatchAndEachGetsItsOwnTask() {
+    LifecycleRig rig = new LifecycleRig("BATCH_SUBMIT", "true", "BATCH_LINGER", "200ms");
+    rig.assign(0);
+    for (int i = 0; i < 3; i++) {
+      rig.consume(0, null, extract("r" + i, "https://a.io/" + i));
+    }
+    rig.turn();
+    assertThat(rig.nimble.calls()).as("waits for the linger").isEmpty();
+    rig.advance(Duration.ofMillis(200));
+    Call batch = rig.nimble.only(Op.BATCH);
+    assertThat(batch.body.get("inputs")).hasSize(3);
+    batch.batch("t0", "t1", "t2");
+    rig.turn();
+    for (int i = 0; i < 3; i++) {
+      assertThat(rig.book.byTaskId(0, "t" + i).requestId()).isEqualTo("r" + i);
+    }
+    assertThat(rig.book.slotsUsed()).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchRefusedAsAWholeIsSubmittedOneByOne() {
+    LifecycleRig rig = new LifecycleRig("BATCH_SUBMIT", "true", "BATCH_LINGER", "0");
+    rig.assign(0);
+    rig.consume(0, null, extract("r0", "https://a.io/0"));
+    rig.consume(0, null, extract("r1", "https://a.io/1"));
+    rig.turn();
+    rig.nimble.only(Op.BATCH).fail(FakeNimble.rejected(400));
+    rig.turn();
+    List<Call> singles = rig.nimble.open(Op.SUBMIT);
+    assertThat(singles)
+        .extracting(c -> c.body.get("url").asText())
+        .containsExactly("https://a.io/0", "https://a.io/1");
+  }
+
+  @Test
+  void aResultInTheRequestsOwnStorageIsPublishedWithoutADownload() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(
+        0,
+        null,
+        "{\"request_id\":\"r1\",\"extract\":{\"url\":\"https://a.io\",\"storage_type\":\"s3\","
+            + "\"storage_url\":\"s3://bucket/out/\"}}");
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.advance(Duration.ofSeconds(11));
+    rig.nimble.only(Op.STATUS).task("t1", TaskState.SUCCEEDED);
+    rig.turn();
+    rig.commit();
+    assertThat(rig.nimble.count(Op.RESULTS)).isZero();
+    JsonNode result = rig.committed(RESULTS).get(0);
+    assertThat(result.get("result_location").get("url").asText())
+        .isEqualTo("s3://bucket/out/t1.json");
+  }
+
+  @Test
+  void aResultTooLargeForTheTopicFailsWithWhereToDownloadIt() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.created(0, "r1", "t1");
+    rig.advance(Duration.ofSeconds(11));
+    rig.nimble.only(Op.STATUS).task("t1", TaskState.SUCCEEDED);
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results("{\"blob\":\"" + "x".repeat(1_100_000) + "\"}");
+    rig.turn();
+    rig.commit();
+    JsonNode failure = rig.committed(FAILURES).get(0);
+    assertThat(failure.get("error").get("code").asText()).isEqualTo("RESULT_TOO_LARGE");
+    assertThat(failure.get("error").get("details").get("results_url").asText())
+        .isEqualTo("http://nimble/v1/tasks/t1/results");
+  }
+
+  @Test
+  void nothingStartsWhileTheCircuitIsOpen() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.nimble.circuitOpen = true;
+    rig.consume(0, null, extract("r1", "https://a.io"));
+    rig.advance(Duration.ofMinutes(1));
+    assertThat(rig.nimble.calls()).isEmpty();
+    assertThat(rig.lifecycle.submitter().submitBlock()).isEqualTo(PauseReason.CIRCUIT_OPEN);
+    rig.nimble.circuitOpen = false;
+    rig.turn();
+    assertThat(rig.nimble.open(Op.SUBMIT)).hasSize(1);
+  }
+}
