@@ -3,13 +3,18 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/nimble-kafka-worker.jar
 
-.PHONY: build test run format clean image compose-config k8s-render bench
+.PHONY: build test test-fast run format clean image compose-config k8s-render bench
 
 build: ## build the executable jar
 	$(MVN) -q -DskipTests package
 
 test: ## run the whole test suite (a real Kafka broker is started in-process)
 	$(MVN) verify
+
+# The tests that need no broker: the lifecycle on fakes with a manual clock, the task book, parsing,
+# contracts and property tests, the client and the simulator over real HTTP.
+test-fast: ## the tests that need no Kafka broker (a fraction of make test's time)
+	$(MVN) verify -Dtest.excludedGroups=long,kafka
 
 run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
 	@deploy/local/run.sh

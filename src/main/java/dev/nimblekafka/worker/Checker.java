@@ -109,8 +109,7 @@ final class Checker {
   // ---- answers ----------------------------------------------------------------------------
 
   void checked(LoopEvent.Checked e) {
-    readsInFlight--;
-    if (!book.current(e.task(), e.epoch())) {
+    if (!answered(e.task(), e.epoch())) {
       return;
     }
     PendingTask task = e.task();
@@ -131,8 +130,7 @@ final class Checker {
   }
 
   void checkFailed(LoopEvent.CheckFailed e) {
-    readsInFlight--;
-    if (!book.current(e.task(), e.epoch())) {
+    if (!answered(e.task(), e.epoch())) {
       return;
     }
     PendingTask task = e.task();
@@ -153,8 +151,7 @@ final class Checker {
   }
 
   void fetched(LoopEvent.Fetched e) {
-    readsInFlight--;
-    if (!book.current(e.task(), e.epoch())) {
+    if (!answered(e.task(), e.epoch())) {
       return;
     }
     try (MdcScope mdc = MdcScope.of(e.task())) {
@@ -167,8 +164,7 @@ final class Checker {
   }
 
   void fetchFailed(LoopEvent.FetchFailed e) {
-    readsInFlight--;
-    if (!book.current(e.task(), e.epoch())) {
+    if (!answered(e.task(), e.epoch())) {
       return;
     }
     PendingTask task = e.task();
@@ -180,6 +176,12 @@ final class Checker {
       log.debug("Fetching results of {} failed: {}", task.taskId(), e.error().getMessage());
       book.waitUntil(task, context.policy().retryFetchAt(context.clock().millis()));
     }
+  }
+
+  /** A check or download answered: whether the answer still matters. */
+  private boolean answered(PendingTask task, long epoch) {
+    readsInFlight--;
+    return book.current(task, epoch);
   }
 
   private void succeeded(PendingTask task, TaskInfo info, long now) {

@@ -162,7 +162,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private void shutdown() {
     hints.close();
     if (halted) {
-      output.get().halt();
+      output.halt();
       consumer.close(Duration.ZERO);
       lifecycle.close();
       status.stopped();
@@ -173,7 +173,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     } catch (RuntimeException e) {
       log.warn("Closing the consumer failed: {}", e.toString());
     }
-    output.get().close();
+    output.close();
     lifecycle.close();
     status.stopped();
     log.info("Worker stopped");

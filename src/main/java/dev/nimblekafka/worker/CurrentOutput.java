@@ -26,6 +26,20 @@ final class CurrentOutput implements Supplier<Output> {
     output = factory.get();
   }
 
+  /** Closes the output, if one was opened. */
+  void close() {
+    if (output != null) {
+      output.close();
+    }
+  }
+
+  /** Closes the output without finishing anything, as a crash would, if one was opened. */
+  void halt() {
+    if (output != null) {
+      output.halt();
+    }
+  }
+
   @Override
   public Output get() {
     if (output == null) {

@@ -177,6 +177,7 @@ final class Submitter {
     submissionsInFlight--;
     callsInFlight--;
     gate.answered(e.task());
+    gate.accepted(); // a task was created: the account is open, whoever asked
     if (book.current(e.task(), e.epoch())) {
       created(e.task(), e.info());
     } else {
