@@ -1,6 +1,5 @@
 package dev.nimblekafka.worker;
 
-import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.OutputException;
 import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
@@ -34,23 +33,29 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private static final long HOUSEKEEPING_MS = 5_000;
   private static final Duration MAX_REVOKE_DRAIN = Duration.ofSeconds(5);
 
+  /** Commits tried before revoked partitions are handed over without their last work. */
+  private static final int HAND_OVER_COMMITS = 3;
+
   /**
    * How the loop runs.
    *
    * @param queueLimit requests queued at most before fetching pauses
-   * @param resetToLatest where a partition without a committed offset starts after a rewind
+   * @param resetToLatest where a partition without a committed offset starts after a replay
+   * @param replayAfter how long commits may keep failing before the partitions are replayed from
+   *     the last commit instead of their work being written again
    */
   record Settings(
       String requestsTopic,
       Duration commitInterval,
       Duration shutdownGrace,
       int queueLimit,
-      boolean resetToLatest) {}
+      boolean resetToLatest,
+      Duration replayAfter) {}
 
   private final Consumer<byte[], byte[]> consumer;
   private final Lifecycle lifecycle;
   private final TaskBook book;
-  private final CurrentOutput output;
+  private final UnitOfWork unit;
   private final BlockingQueue<LoopEvent> events;
   private final WorkerStatus status;
   private final Clock clock;
@@ -64,6 +69,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private volatile boolean halted;
   private long lastCommit;
   private long lastHousekeeping;
+  private long failingSince = -1;
 
   /**
    * @param hints the callback hints forwarded to this pod
@@ -72,7 +78,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   ConsumeLoop(
       Consumer<byte[], byte[]> consumer,
       Lifecycle lifecycle,
-      CurrentOutput output,
+      UnitOfWork unit,
       BlockingQueue<LoopEvent> events,
       WorkerStatus status,
       Clock clock,
@@ -82,7 +88,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     this.consumer = consumer;
     this.lifecycle = lifecycle;
     this.book = lifecycle.book();
-    this.output = output;
+    this.unit = unit;
     this.events = events;
     this.status = status;
     this.clock = clock;
@@ -140,7 +146,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   /** Opens the output, subscribes, and starts reading state back. */
   void begin() {
-    output.open();
+    unit.open();
     consumer.subscribe(List.of(settings.requestsTopic()), this);
     lifecycle.start();
     status.started();
@@ -162,7 +168,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private void shutdown() {
     hints.close();
     if (halted) {
-      output.halt();
+      unit.halt();
       consumer.close(Duration.ZERO);
       lifecycle.close();
       status.stopped();
@@ -173,7 +179,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     } catch (RuntimeException e) {
       log.warn("Closing the consumer failed: {}", e.toString());
     }
-    output.close();
+    unit.close();
     lifecycle.close();
     status.stopped();
     log.info("Worker stopped");
@@ -188,32 +194,57 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
   }
 
-  private void maybeCommit(boolean force) {
+  /** Commits when the interval has passed (or when forced); returns false when a commit failed. */
+  private boolean maybeCommit(boolean force) {
     long now = clock.millis();
     if (!force && now - lastCommit < settings.commitInterval().toMillis()) {
-      return;
+      return true;
     }
     lastCommit = now;
     Map<Integer, Long> committable =
         book.committable(partition -> consumer.position(partition(partition)));
-    Output out = output.get();
-    if (!out.dirty() && !book.advanced(committable)) {
-      return;
+    if (!unit.dirty() && !book.advanced(committable)) {
+      return true;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     committable.forEach((p, offset) -> offsets.put(partition(p), new OffsetAndMetadata(offset)));
     try {
-      out.commit(offsets, consumer.groupMetadata());
+      unit.commit(offsets, consumer.groupMetadata());
       book.committed(committable);
       lifecycle.committed();
+      failingSince = -1;
+      return true;
     } catch (OutputException e) {
-      log.warn("Commit failed ({}); replaying from the last commit", e.getMessage());
-      lifecycle.aborted();
-      if (e.fatal()) {
-        output.replace();
-      }
-      rewind(partitionsOwned());
+      commitFailed(e, now);
+      return false;
     }
+  }
+
+  /**
+   * A commit failed (a rebalance moved the group's generation, the broker restarted, ...): what the
+   * unit holds is still true, so it is written again into the next transaction, and nothing is
+   * replayed. Only a failure that lasts is answered with a replay from the last commit.
+   */
+  private void commitFailed(OutputException e, long now) {
+    unit.abort(e.fatal());
+    if (failingSince < 0) {
+      failingSince = now;
+    }
+    if (now - failingSince < settings.replayAfter().toMillis()) {
+      log.warn(
+          "Commit failed ({}); its {} records go into the next transaction",
+          e.getMessage(),
+          unit.size());
+      unit.resend();
+      return;
+    }
+    log.warn(
+        "Commits have failed for {} ms ({}); replaying from the last commit",
+        now - failingSince,
+        e.getMessage());
+    failingSince = -1;
+    unit.discard();
+    rewind(partitionsOwned());
   }
 
   private void housekeeping() {
@@ -259,20 +290,18 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       }
     }
     drainEvents();
-    maybeCommit(true);
+    for (int attempt = 1; !maybeCommit(true) && attempt < HAND_OVER_COMMITS; attempt++) {
+      log.info("Committing {} before handing them over (attempt {})", partitions, attempt + 1);
+    }
     forget(partitions);
   }
 
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
-    log.warn("Lost {} without a clean hand-over; dropping uncommitted work", partitions);
-    output.get().abort();
-    lifecycle.aborted();
-    forget(partitions);
-    Set<TopicPartition> kept = partitionsOwned();
-    if (!kept.isEmpty()) {
-      rewind(kept);
-    }
+    log.warn(
+        "Lost {} without a clean hand-over; their uncommitted work is left to the next owner",
+        partitions);
+    forget(partitions); // the other partitions' work stays in the unit
   }
 
   /** Pauses the partitions and has their state read back; they resume once it is. */
@@ -295,6 +324,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   private void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
+      unit.forget(tp.partition());
       lifecycle.drop(tp.partition());
       owned.remove(tp.partition());
       status.forget(tp.partition());

@@ -3,7 +3,6 @@ package dev.nimblekafka.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.publish.OutcomeRecords;
-import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.RequestParser;
 import dev.nimblekafka.task.DurationEstimator;
@@ -13,7 +12,6 @@ import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
 import java.util.Queue;
 import java.util.function.DoubleSupplier;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +38,13 @@ final class Lifecycle implements LoopEvent.Handler {
    * What a lifecycle is built from besides the settings.
    *
    * @param outcomes how result and failure records are made
-   * @param output where they go (the loop's current output)
+   * @param unit where they go: the loop's unit of work
    * @param random uniform in [0, 1), for the polling policy's jitter
    */
   record Parts(
       NimbleCalls nimble,
       OutcomeRecords outcomes,
-      Supplier<Output> output,
+      UnitOfWork unit,
       Restorer restorer,
       Clock clock,
       WorkerMetrics metrics,
@@ -78,7 +76,7 @@ final class Lifecycle implements LoopEvent.Handler {
                 parts.outcomes(),
                 config.tasks().maxResultBytes(),
                 parts.nimble()::resultsUrl,
-                parts.output()),
+                parts.unit()),
             json,
             parts.clock(),
             parts.metrics());
@@ -159,12 +157,6 @@ final class Lifecycle implements LoopEvent.Handler {
   /** The unit of work committed. */
   void committed() {
     submitter.committed();
-    context.writer().committed();
-  }
-
-  /** The unit of work was thrown away. */
-  void aborted() {
-    context.writer().aborted();
   }
 
   Submitter submitter() {

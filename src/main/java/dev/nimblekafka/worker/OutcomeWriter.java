@@ -7,18 +7,14 @@ import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.publish.Completion;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.OutcomeRecords;
-import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.RequestRecord;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ends a request: its result or failure goes to the output with the tombstone of its state record,
  * and the book forgets it, all in the unit of work the next commit makes durable together. Writes
- * the state record of a request recorded or created. Outcome meters move when the unit commits, so
- * a unit aborted and replayed is counted once.
+ * the state record of a request recorded or created. Outcome meters move when their record commits,
+ * so a unit written twice is counted once.
  */
 final class OutcomeWriter {
   private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
@@ -43,7 +39,7 @@ final class OutcomeWriter {
       OutcomeRecords outcomes,
       long maxResultBytes,
       Function<String, String> resultsUrl,
-      Supplier<Output> output) {}
+      UnitOfWork unit) {}
 
   private final TaskBook book;
   private final Target target;
@@ -51,7 +47,6 @@ final class OutcomeWriter {
   private final ObjectMapper json;
   private final Clock clock;
   private final WorkerMetrics metrics;
-  private final List<Runnable> uncommittedMeters = new ArrayList<>();
 
   OutcomeWriter(
       TaskBook book, Target target, ObjectMapper json, Clock clock, WorkerMetrics metrics) {
@@ -94,9 +89,10 @@ final class OutcomeWriter {
       tooLarge(task, body == null ? 0 : body.length, target.resultsUrl().apply(task.taskId()));
       return;
     }
-    send(record.get());
     long latency = now - task.completedAt();
-    uncommittedMeters.add(
+    send(
+        task.partition(),
+        record.get(),
         () -> {
           metrics.outcome("results", "OK");
           metrics.completionToResult(Duration.ofMillis(latency));
@@ -167,30 +163,23 @@ final class OutcomeWriter {
 
   /** Publishes a failure; for a request the worker holds, {@link #fail} also forgets it. */
   void publishFailure(Failure failure) {
-    send(target.outcomes().failure(failure, clock.instant()));
-    uncommittedMeters.add(() -> metrics.outcome("failures", failure.code()));
+    send(
+        failure.source().partition(),
+        target.outcomes().failure(failure, clock.instant()),
+        () -> metrics.outcome("failures", failure.code()));
   }
 
   /** Writes (or rewrites) the request's state record: recorded, or with its current task. */
   void record(PendingTask task) {
     Topics topics = target.topics();
     send(
+        task.partition(),
         OutcomeRecords.state(
             topics.state(),
             task.partition(),
             task.requestId(),
-            codec.encode(task.toStored(topics.requests()))));
-  }
-
-  /** The unit of work with these outcomes committed: they count now. */
-  void committed() {
-    uncommittedMeters.forEach(Runnable::run);
-    uncommittedMeters.clear();
-  }
-
-  /** The unit of work was thrown away: its outcomes will be written, and counted, again. */
-  void aborted() {
-    uncommittedMeters.clear();
+            codec.encode(task.toStored(topics.requests()))),
+        null);
   }
 
   private RequestRecord source(PendingTask task) {
@@ -203,11 +192,15 @@ final class OutcomeWriter {
   }
 
   private void finish(PendingTask task) {
-    send(OutcomeRecords.tombstone(target.topics().state(), task.partition(), task.requestId()));
+    send(
+        task.partition(),
+        OutcomeRecords.tombstone(target.topics().state(), task.partition(), task.requestId()),
+        null);
     book.finish(task);
   }
 
-  private void send(ProducerRecord<byte[], byte[]> record) {
-    target.output().get().send(record);
+  /** Adds a record to the unit of work; {@code onCommit} moves the meters once it commits. */
+  private void send(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {
+    target.unit().send(partition, record, onCommit);
   }
 }

@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
+  /**
+   * How long commits may keep failing (a rebalance waits at most for a session timeout, a broker
+   * restart for its election) before the partitions are replayed from the last commit.
+   */
+  private static final Duration REPLAY_AFTER = Duration.ofMinutes(2);
+
   private final WorkerConfig config;
   private final WorkerStatus status = new WorkerStatus();
   private final WorkerMetrics metrics;
@@ -137,14 +143,14 @@ public final class Worker implements AutoCloseable {
     boolean latest =
         "latest"
             .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
-    CurrentOutput output = new CurrentOutput(() -> newOutput(producerProps));
+    UnitOfWork unit = new UnitOfWork(() -> newOutput(producerProps));
     Lifecycle lifecycle =
         Lifecycle.create(
             config,
             new Lifecycle.Parts(
                 NimbleCalls.of(gateway),
                 outcomes,
-                output,
+                unit,
                 restorer,
                 clock,
                 metrics,
@@ -157,7 +163,7 @@ public final class Worker implements AutoCloseable {
         new ConsumeLoop(
             consumer,
             lifecycle,
-            output,
+            unit,
             events,
             status,
             clock,
@@ -166,7 +172,8 @@ public final class Worker implements AutoCloseable {
                 config.kafka().commitInterval(),
                 config.shutdownGrace(),
                 config.tasks().maxPending(),
-                latest),
+                latest,
+                REPLAY_AFTER),
             new HintFollower(hintConsumer, config.topics().callbacks(), owned, lifecycle),
             owned);
     this.thread = new Thread(this::runLoop, "consume-loop");

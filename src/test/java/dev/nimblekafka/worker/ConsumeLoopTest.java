@@ -2,8 +2,10 @@ package dev.nimblekafka.worker;
 
 import static dev.nimblekafka.worker.LifecycleRig.FAILURES;
 import static dev.nimblekafka.worker.LifecycleRig.REQUESTS;
+import static dev.nimblekafka.worker.LifecycleRig.STATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.publish.OutputException;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.worker.FakeNimble.Op;
@@ -34,12 +36,17 @@ class ConsumeLoopTest {
       new ConsumeLoop(
           consumer,
           rig.lifecycle,
-          new CurrentOutput(() -> rig.output),
+          rig.unit,
           rig.events,
           rig.status,
           rig.clock,
           new ConsumeLoop.Settings(
-              REQUESTS, Duration.ofMillis(100), Duration.ofSeconds(5), 1_000, false),
+              REQUESTS,
+              Duration.ofMillis(100),
+              Duration.ofSeconds(5),
+              1_000,
+              false,
+              Duration.ofMinutes(2)),
           new HintFollower(null, "callbacks", Set.of(), rig.lifecycle),
           ConcurrentHashMap.newKeySet());
 
@@ -92,30 +99,73 @@ class ConsumeLoopTest {
   }
 
   @Test
-  void aFailedCommitReplaysFromTheLastCommitAndCountsEachOutcomeOnce() {
+  void aFailedCommitWritesItsWorkAgainAndNothingIsCreatedTwice() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, LifecycleRig.extract("r1", "https://a.io"));
+    record(1, "not json");
+    loop.runOnce();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    loop.runOnce();
+
+    rig.output.failCommits(1, new OutputException("generation id is not valid", null, false));
+    commitInterval();
+    assertThat(rig.output.committed()).isEmpty();
+    assertThat(rig.restorer.asked).as("nothing is read back or replayed").hasSize(1);
+    assertThat(rig.outcomes("failures", "INVALID_JSON")).isZero();
+
+    commitInterval();
+    assertThat(rig.output.committed(STATE))
+        .last()
+        .satisfies(
+            r -> assertThat(LifecycleRig.json(r.value()).get("task_id").asText()).isEqualTo("t1"));
+    assertThat(rig.output.committed(FAILURES)).hasSize(1);
+    assertThat(rig.output.commits())
+        .last()
+        .satisfies(c -> assertThat(c.get(P0).offset()).isEqualTo(2));
+    assertThat(rig.outcomes("failures", "INVALID_JSON")).isEqualTo(1);
+    assertThat(rig.nimble.count(Op.SUBMIT)).isEqualTo(1);
+  }
+
+  @Test
+  void commitsThatKeepFailingAreAnsweredWithAReplayFromTheLastCommit() {
     restored(assignPartitionZero());
     loop.runOnce();
     record(0, "not json");
     loop.runOnce();
-    assertThat(rig.output.open()).hasSize(1);
+    rig.output.failCommits(1_000, new OutputException("coordinator unavailable", null, false));
+    commitInterval();
+    rig.clock.advance(Duration.ofMinutes(3));
+    loop.runOnce();
+    assertThat(rig.restorer.asked).as("read back anew for the replay").hasSize(2);
+    assertThat(rig.unit.size()).isZero();
+  }
 
-    rig.output.failNextCommit(new OutputException("generation id is not valid", null, false));
+  @Test
+  void aLostPartitionsWorkLeavesTheTransactionAndTheOthersStays() {
+    TopicPartition p1 = new TopicPartition(REQUESTS, 1);
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, p1, 0L));
+    loop.begin();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0, p1)));
+    loop.runOnce();
+    for (Ask ask : List.copyOf(rig.restorer.asked)) {
+      restored(ask);
+    }
+    loop.runOnce();
+    consumer.addRecord(new ConsumerRecord<>(REQUESTS, 0, 0, null, "zero".getBytes()));
+    consumer.addRecord(new ConsumerRecord<>(REQUESTS, 1, 0, null, "one".getBytes()));
+    loop.runOnce();
+    assertThat(rig.output.open()).hasSize(2);
+
+    loop.onPartitionsLost(List.of(p1));
+    commitInterval();
+    assertThat(rig.output.committed(FAILURES))
+        .extracting(r -> LifecycleRig.json(r.value()).get("request_id").asText())
+        .containsExactly("requests-0-0");
+  }
+
+  private void commitInterval() {
     rig.clock.advance(Duration.ofMillis(200));
     loop.runOnce();
-    assertThat(rig.output.committed()).isEmpty();
-    assertThat(rig.restorer.asked).as("the partition is read back anew").hasSize(2);
-    assertThat(rig.outcomes("failures", "INVALID_JSON")).isZero();
-
-    restored(rig.restorer.asked.get(1));
-    loop.runOnce();
-    record(0, "not json"); // the replay from the committed offset
-    loop.runOnce();
-    rig.clock.advance(Duration.ofMillis(200));
-    loop.runOnce();
-    assertThat(rig.output.committed(FAILURES)).hasSize(1);
-    assertThat(rig.output.commits())
-        .last()
-        .satisfies(c -> assertThat(c.get(P0).offset()).isEqualTo(1));
-    assertThat(rig.outcomes("failures", "INVALID_JSON")).isEqualTo(1);
   }
 }

@@ -42,6 +42,7 @@ final class LifecycleRig {
   final ManualClock clock = new ManualClock();
   final FakeNimble nimble = new FakeNimble();
   final RecordingOutput output = new RecordingOutput();
+  final UnitOfWork unit = new UnitOfWork(() -> output);
   final FakeRestorer restorer = new FakeRestorer();
   final LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
   final WorkerStatus status = new WorkerStatus();
@@ -68,13 +69,14 @@ final class LifecycleRig {
       env.put(settings[i], settings[i + 1]);
     }
     config = ConfigLoader.load(env, Optional.empty());
+    unit.open();
     lifecycle =
         Lifecycle.create(
             config,
             new Lifecycle.Parts(
                 nimble,
                 new OutcomeRecords(JSON, RESULTS, FAILURES, 1_000_000),
-                () -> output,
+                unit,
                 restorer,
                 clock,
                 metrics,
@@ -142,9 +144,10 @@ final class LifecycleRig {
     Map<TopicPartition, OffsetAndMetadata> kafka = new HashMap<>();
     offsets.forEach((p, o) -> kafka.put(new TopicPartition(REQUESTS, p), new OffsetAndMetadata(o)));
     try {
-      output.commit(kafka, null);
+      unit.commit(kafka, null);
     } catch (OutputException e) {
-      lifecycle.aborted();
+      unit.abort(e.fatal());
+      unit.resend(); // as the loop does: the unit's records go into the next transaction
       throw e;
     }
     book.committed(offsets);

@@ -18,11 +18,18 @@ final class RecordingOutput implements Output {
   private final List<ProducerRecord<byte[], byte[]>> open = new ArrayList<>();
   private final List<ProducerRecord<byte[], byte[]>> committed = new ArrayList<>();
   private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
-  private OutputException nextCommitFails;
+  private OutputException commitFails;
+  private int failing;
 
   /** The next commit throws this, and its unit of work is lost. */
   void failNextCommit(OutputException error) {
-    nextCommitFails = error;
+    failCommits(1, error);
+  }
+
+  /** The next {@code count} commits throw this, each losing its unit of work. */
+  void failCommits(int count, OutputException error) {
+    commitFails = error;
+    failing = count;
   }
 
   /** Records of committed units, in order. */
@@ -57,11 +64,10 @@ final class RecordingOutput implements Output {
 
   @Override
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
-    if (nextCommitFails != null) {
-      OutputException error = nextCommitFails;
-      nextCommitFails = null;
+    if (failing > 0) {
+      failing--;
       open.clear();
-      throw error;
+      throw commitFails;
     }
     committed.addAll(open);
     open.clear();

@@ -1,0 +1,132 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.publish.Output;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The records written since the last commit, by the requests partition they belong to, and the
+ * output they go to. A commit that fails loses nothing the worker knows: the records are kept, and
+ * {@link #resend} writes those of the partitions still owned into the next transaction, so a
+ * request whose task was created is never replayed and created again. Outcome meters move when
+ * their record commits. Used by the consume loop's thread only.
+ */
+final class UnitOfWork {
+  /** One record of the unit; {@code onCommit} (may be null) runs once it is committed. */
+  private record Entry(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {}
+
+  private final Supplier<Output> factory;
+  private final List<Entry> entries = new ArrayList<>();
+  private Output output;
+
+  UnitOfWork(Supplier<Output> factory) {
+    this.factory = factory;
+  }
+
+  /** Opens the first output (on the loop's thread: a transactional one initialises there). */
+  void open() {
+    output = factory.get();
+  }
+
+  /** Adds a record of a requests partition's work to the open unit. */
+  void send(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {
+    entries.add(new Entry(partition, record, onCommit));
+    output().send(record);
+  }
+
+  boolean dirty() {
+    return output().dirty();
+  }
+
+  /** Records kept for the open unit. */
+  int size() {
+    return entries.size();
+  }
+
+  /**
+   * Commits the unit with these offsets; on success its meters move.
+   *
+   * @throws dev.nimblekafka.publish.OutputException when it failed; the records are kept
+   */
+  void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    output().commit(offsets, group);
+    for (Entry entry : entries) {
+      if (entry.onCommit() != null) {
+        entry.onCommit().run();
+      }
+    }
+    entries.clear();
+  }
+
+  /**
+   * Throws the open transaction away, keeping its records; {@code replace} closes the output and
+   * opens a new one (after a failure that left it unusable).
+   */
+  void abort(boolean replace) {
+    if (replace) {
+      output.close();
+      output = factory.get();
+    } else {
+      output.abort();
+    }
+  }
+
+  /** Writes the kept records again, into the next transaction. */
+  void resend() {
+    for (Entry entry : entries) {
+      output().send(entry.record());
+    }
+  }
+
+  /**
+   * Forgets the records of a partition given away. Records of it already in the open transaction
+   * must not commit (the next owner now answers for the partition): the transaction is then aborted
+   * and the records of the other partitions are written again.
+   */
+  void forget(int partition) {
+    boolean removed = false;
+    for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
+      if (it.next().partition() == partition) {
+        it.remove();
+        removed = true;
+      }
+    }
+    if (removed) {
+      output().abort();
+      resend();
+    }
+  }
+
+  /** Forgets every kept record (the partitions are replayed from the last commit). */
+  void discard() {
+    entries.clear();
+  }
+
+  /** Closes the output, if one was opened. */
+  void close() {
+    if (output != null) {
+      output.close();
+    }
+  }
+
+  /** Closes the output without finishing anything, as a crash would, if one was opened. */
+  void halt() {
+    if (output != null) {
+      output.halt();
+    }
+  }
+
+  private Output output() {
+    if (output == null) {
+      throw new IllegalStateException("the output is not open yet");
+    }
+    return output;
+  }
+}
