@@ -3,6 +3,8 @@ package dev.nimblekafka.nimble;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +44,17 @@ final class ErrorClassifier {
           status, "RATE_LIMITED", message, retryAfter(headers, parsed).orElse(null), null);
     }
     if (status == 408 || status >= 500) {
+      String taskId =
+          parsed != null && parsed.path("task_id").isTextual()
+              ? parsed.path("task_id").asText()
+              : null;
       return new NimbleException.Unavailable(
-          status, "NIMBLE_UNAVAILABLE", message, retryAfter(headers, parsed).orElse(null), null);
+          status,
+          "NIMBLE_UNAVAILABLE",
+          message,
+          retryAfter(headers, parsed).orElse(null),
+          taskId,
+          null);
     }
     JsonNode details = parsed == null ? null : scrub(parsed.get("details"));
     String code =
@@ -76,6 +87,11 @@ final class ErrorClassifier {
     Throwable cause = unwrap(failure);
     if (cause instanceof NimbleException nimble) {
       return nimble;
+    }
+    if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+      // the request never went out: safe to send again
+      return new NimbleException.Unavailable(
+          0, "CONNECT_FAILED", "cannot connect: " + cause.getClass().getSimpleName(), null, null);
     }
     if (cause instanceof HttpTimeoutException) {
       return new NimbleException.Unavailable(0, "TIMEOUT", "call timed out", null, null);

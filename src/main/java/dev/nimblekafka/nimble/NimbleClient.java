@@ -86,6 +86,12 @@ public final class NimbleClient implements AutoCloseable {
     return get(NimblePaths.task(taskId)).thenApply(TaskInfo::fromEnvelope);
   }
 
+  /** {@code GET /v1/tasks?limit=&cursor=}: a page of the account's tasks, each with its input. */
+  public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
+    String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor);
+    return get(NimblePaths.TASKS + query).thenApply(TaskPage::from);
+  }
+
   /** {@code GET /v1/batches/{id}/progress}. */
   public CompletableFuture<BatchProgress> batchProgress(String batchId) {
     return get(NimblePaths.batchProgress(batchId))

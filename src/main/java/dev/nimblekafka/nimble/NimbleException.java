@@ -3,6 +3,7 @@ package dev.nimblekafka.nimble;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every failure of a Nimble call, classified once, at the HTTP boundary:
@@ -48,6 +49,11 @@ public abstract sealed class NimbleException extends RuntimeException
     return httpStatus;
   }
 
+  /** When Nimble said to try again, if it said so (only {@link Unavailable} carries it). */
+  public Optional<Duration> retryAfter() {
+    return Optional.empty();
+  }
+
   /** A stable, upper-case code for failure records and metrics, e.g. {@code INVALID_REQUEST}. */
   public String code() {
     return code;
@@ -79,22 +85,59 @@ public abstract sealed class NimbleException extends RuntimeException
     }
   }
 
-  /** 429, 5xx, IO error or timeout: try again later. */
+  /**
+   * 429, 5xx, IO error or timeout: try again later. For a call that creates tasks, {@link
+   * #mayHaveCreated()} says whether Nimble may have created them although no answer said so.
+   */
   public static final class Unavailable extends NimbleException {
+    /** Codes of failures where the request surely never reached Nimble, or was refused whole. */
+    private static final Set<String> NOT_CREATED =
+        Set.of("RATE_LIMITED", "CONNECT_FAILED", "THROTTLED", "CIRCUIT_OPEN");
+
     private final Duration retryAfter;
+    private final String taskId;
 
     public Unavailable(
         int httpStatus, String code, String message, Duration retryAfter, Throwable cause) {
-      super(httpStatus, code, message, cause);
-      this.retryAfter = retryAfter;
+      this(httpStatus, code, message, retryAfter, null, cause);
     }
 
+    /**
+     * @param taskId the task id the answer named (Nimble's 500 body carries one), or null
+     */
+    public Unavailable(
+        int httpStatus,
+        String code,
+        String message,
+        Duration retryAfter,
+        String taskId,
+        Throwable cause) {
+      super(httpStatus, code, message, cause);
+      this.retryAfter = retryAfter;
+      this.taskId = taskId;
+    }
+
+    @Override
     public Optional<Duration> retryAfter() {
       return Optional.ofNullable(retryAfter);
     }
 
+    /** The task id the answer named, if it named one. */
+    public Optional<String> taskId() {
+      return Optional.ofNullable(taskId);
+    }
+
     public boolean isRateLimit() {
       return httpStatus() == 429;
+    }
+
+    /**
+     * Whether a create call that failed so may still have created its task: a timeout, a connection
+     * closed after the request went out, a 5xx. Not so for a 429, a refused connection, a local
+     * throttle or an open circuit, which are safe to send again at once.
+     */
+    public boolean mayHaveCreated() {
+      return !NOT_CREATED.contains(code());
     }
   }
 }

@@ -40,6 +40,7 @@ public final class NimbleGateway {
   private final CircuitBreaker breaker;
   private final RateLimiter limiter;
   private final Retry retry;
+  private final Retry createRetry;
   private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
   private final RateLimiterRegistry limiters = RateLimiterRegistry.ofDefaults();
   private final RetryRegistry retries = RetryRegistry.ofDefaults();
@@ -91,6 +92,15 @@ public final class NimbleGateway {
                 .retryOnException(NimbleGateway::retryable)
                 .failAfterMaxAttempts(false)
                 .build());
+    this.createRetry =
+        retries.retry(
+            "nimble-create",
+            RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalBiFunction(interval)
+                .retryOnException(NimbleGateway::safeToCreateAgain)
+                .failAfterMaxAttempts(false)
+                .build());
   }
 
   /** Publishes Resilience4j's own meters (breaker state, limiter permits, retries). */
@@ -104,14 +114,6 @@ public final class NimbleGateway {
     return breaker;
   }
 
-  public RateLimiter rateLimiter() {
-    return limiter;
-  }
-
-  public Retry retry() {
-    return retry;
-  }
-
   public NimbleClient client() {
     return client;
   }
@@ -123,19 +125,19 @@ public final class NimbleGateway {
   }
 
   public CompletableFuture<TaskInfo> submitExtract(JsonNode body) {
-    return retried(() -> client.submitExtract(body));
+    return created(() -> client.submitExtract(body));
   }
 
   public CompletableFuture<TaskInfo> submitAgent(JsonNode body) {
-    return retried(() -> client.submitAgent(body));
+    return created(() -> client.submitAgent(body));
   }
 
   public CompletableFuture<BatchSubmission> submitExtractBatch(JsonNode body) {
-    return retried(() -> client.submitExtractBatch(body));
+    return created(() -> client.submitExtractBatch(body));
   }
 
   public CompletableFuture<BatchSubmission> submitAgentBatch(JsonNode body) {
-    return retried(() -> client.submitAgentBatch(body));
+    return created(() -> client.submitAgentBatch(body));
   }
 
   /** A single status check: throttled and guarded, not retried. */
@@ -145,6 +147,25 @@ public final class NimbleGateway {
 
   public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
     return retried(() -> client.results(taskId, maxBytes));
+  }
+
+  /**
+   * {@code GET /v1/tasks}: one page of the account's tasks, newest first; throttled and guarded,
+   * not retried.
+   */
+  public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
+    return guarded(() -> client.recentTasks(cursor, limit)).toCompletableFuture();
+  }
+
+  /**
+   * A create call: tried again only when Nimble surely created nothing (429, a refused connection,
+   * the local throttle). A timeout, a lost answer or a 5xx comes back to the caller, which looks
+   * the task up before it creates another.
+   */
+  private <T> CompletableFuture<T> created(Supplier<CompletableFuture<T>> call) {
+    return Retry.decorateCompletionStage(createRetry, scheduler, () -> guarded(call))
+        .get()
+        .toCompletableFuture();
   }
 
   private <T> CompletableFuture<T> retried(Supplier<CompletableFuture<T>> call) {
@@ -189,6 +210,13 @@ public final class NimbleGateway {
     Throwable cause = ErrorClassifier.unwrap(failure);
     return !(cause instanceof CallNotPermittedException)
         && NimbleException.of(cause) instanceof NimbleException.Unavailable;
+  }
+
+  /** Retriable, and no task can have been created: safe to send a create call again. */
+  static boolean safeToCreateAgain(Throwable failure) {
+    return retryable(failure)
+        && NimbleException.of(failure) instanceof NimbleException.Unavailable u
+        && !u.mayHaveCreated();
   }
 
   /** IO errors, timeouts and 5xx open the circuit; 4xx (429 included) never do. */

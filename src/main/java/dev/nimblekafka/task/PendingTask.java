@@ -25,6 +25,7 @@ public final class PendingTask {
   private String hintedTaskId;
   private long completedAt;
   private long queuedAt;
+  private long sentAt;
   private boolean alone;
 
   private PendingTask(
@@ -109,6 +110,10 @@ public final class PendingTask {
 
   void queuedAt(long at) {
     queuedAt = at;
+  }
+
+  void sentAt(long at) {
+    sentAt = at;
   }
 
   void alone(boolean value) {
@@ -203,6 +208,11 @@ public final class PendingTask {
   /** When the request last joined the submission queue (epoch ms). */
   public long queuedAt() {
     return queuedAt;
+  }
+
+  /** When the last create call for this request went out (epoch ms). */
+  public long sentAt() {
+    return sentAt;
   }
 
   /** Submit this one on its own (its batch was refused as a whole, or it was created before). */

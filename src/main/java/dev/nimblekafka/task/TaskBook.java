@@ -250,13 +250,17 @@ public final class TaskBook {
     return true;
   }
 
-  /** The create call goes out: the request leaves the queue and takes one of the plan's slots. */
-  public void submitting(PendingTask task, boolean callback) {
+  /**
+   * The create call goes out at {@code now}: the request leaves the queue and takes one of the
+   * plan's slots (until the task is known, or the request is queued again).
+   */
+  public void submitting(PendingTask task, boolean callback, long now) {
     if (!queue.remove(task)) {
       throw new IllegalStateException(task + " is not queued");
     }
     move(task, TaskPhase.SUBMITTING);
     task.callback(callback);
+    task.sentAt(now);
   }
 
   /** Nimble created the task: it is known by its id and checked first at {@code firstCheckAt}. */

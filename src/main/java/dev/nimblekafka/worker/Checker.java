@@ -11,10 +11,8 @@ import dev.nimblekafka.request.StorageDelivery;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.task.TaskPhase;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +144,7 @@ final class Checker {
         return;
       }
       log.debug("Status check of {} failed: {}", task.taskId(), error.getMessage());
-      book.waitUntil(task, context.policy().retryCheckAt(task, now, retryAfter(error)));
+      book.waitUntil(task, context.policy().retryCheckAt(task, now, error.retryAfter()));
     }
   }
 
@@ -236,10 +234,6 @@ final class Checker {
     context
         .writer()
         .expire(task, "the task is older than the retention of " + config.retention(), null);
-  }
-
-  private static Optional<Duration> retryAfter(NimbleException error) {
-    return error instanceof NimbleException.Unavailable u ? u.retryAfter() : Optional.empty();
   }
 
   /** How long Nimble worked on the task by its own clock, else by the worker's. */

@@ -244,6 +244,16 @@ final class Lifecycle implements LoopEvent.Handler {
     checker.hint(event.hint());
   }
 
+  @Override
+  public void scanned(LoopEvent.Scanned event) {
+    submitter.reconciler().scanned(event);
+  }
+
+  @Override
+  public void scanFailed(LoopEvent.ScanFailed event) {
+    submitter.reconciler().scanFailed(event);
+  }
+
   private ExtractionRequest facts(StoredTask stored) {
     return parser.recorded(stored.requestId(), stored.kind(), stored.request());
   }

@@ -4,6 +4,7 @@ import dev.nimblekafka.callback.CallbackHint;
 import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.nimble.TaskResults;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StoredTask;
@@ -42,6 +43,10 @@ sealed interface LoopEvent {
     void restoreFailed(RestoreFailed event);
 
     void hint(Hint event);
+
+    void scanned(Scanned event);
+
+    void scanFailed(ScanFailed event);
   }
 
   record Submitted(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {
@@ -125,6 +130,21 @@ sealed interface LoopEvent {
     @Override
     public void dispatchTo(Handler handler) {
       handler.hint(this);
+    }
+  }
+
+  /** A page of Nimble's recent tasks, read to find the tasks of lost create answers. */
+  record Scanned(long scan, TaskPage page) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.scanned(this);
+    }
+  }
+
+  record ScanFailed(long scan, NimbleException error) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.scanFailed(this);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleGateway;
 import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.nimble.TaskResults;
 import dev.nimblekafka.request.Kind;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,9 @@ interface NimbleCalls {
   CompletableFuture<TaskInfo> task(String taskId);
 
   CompletableFuture<TaskResults> results(String taskId, long maxBytes);
+
+  /** A page of the account's tasks, newest first, each with its input. */
+  CompletableFuture<TaskPage> recentTasks(String cursor, int limit);
 
   /** True while no new work should start (the circuit breaker is open). */
   boolean circuitOpen();
@@ -50,6 +54,11 @@ interface NimbleCalls {
       @Override
       public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
         return gateway.results(taskId, maxBytes);
+      }
+
+      @Override
+      public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
+        return gateway.recentTasks(cursor, limit);
       }
 
       @Override

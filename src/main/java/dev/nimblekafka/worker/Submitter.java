@@ -35,6 +35,7 @@ final class Submitter {
   private final CallbackConfig callbacks;
   private final CallbackTokens tokens;
   private final AccessGate gate;
+  private final Reconciler reconciler;
 
   private int submissionsInFlight;
 
@@ -52,11 +53,43 @@ final class Submitter {
     this.callbacks = callbacks;
     this.tokens = callbacks.enabled() ? new CallbackTokens(callbacks.secret()) : null;
     this.gate = new AccessGate(config.accessRecheckInterval());
+    this.reconciler =
+        new Reconciler(
+            context,
+            new Reconciler.Outcome() {
+              @Override
+              public void found(PendingTask task, long epoch, TaskInfo info) {
+                if (book.current(task, epoch)) {
+                  log.info(
+                      "The lost create of request {} had created task {}; adopted",
+                      task.requestId(),
+                      info.id());
+                  created(task, info);
+                } else {
+                  context.metrics().orphaned();
+                }
+              }
+
+              @Override
+              public void notFound(PendingTask task, long epoch) {
+                if (book.current(task, epoch)) {
+                  book.requeue(task, false, context.clock().millis());
+                }
+              }
+            });
+  }
+
+  Reconciler reconciler() {
+    return reconciler;
   }
 
   /** Starts the create calls that may start now. */
   void dispatch(long now) {
-    if (context.nimble().circuitOpen() || !gate.open(now) || book.queued() == 0) {
+    if (context.nimble().circuitOpen()) {
+      return;
+    }
+    reconciler.dispatch(now);
+    if (!gate.open(now) || book.queued() == 0) {
       return;
     }
     if (gate.denied()) {
@@ -115,8 +148,9 @@ final class Submitter {
       group.shared().put("callback_url", callbackUrl(tasks.get(0).partition(), nonce));
     }
     List<Long> epochs = new ArrayList<>();
+    long now = context.clock().millis();
     for (PendingTask task : tasks) {
-      book.submitting(task, callback);
+      book.submitting(task, callback, now);
       epochs.add(book.epoch(task));
     }
     submissionsInFlight += tasks.size();
@@ -130,7 +164,7 @@ final class Submitter {
 
   private void submit(PendingTask task, ObjectNode body) {
     boolean callback = addCallback(body, task.kind(), task.partition(), task.requestId());
-    book.submitting(task, callback);
+    book.submitting(task, callback, context.clock().millis());
     submissionsInFlight++;
     callsInFlight++;
     long epoch = book.epoch(task);
@@ -141,9 +175,11 @@ final class Submitter {
         error -> new LoopEvent.SubmitFailed(task, epoch, error));
   }
 
-  /** A copy of the request's Nimble body, to be completed and sent. */
+  /** A copy of the request's Nimble body, marked so its task can be recognised, to be sent. */
   private static ObjectNode body(PendingTask task) {
-    return task.request().body().deepCopy();
+    ObjectNode body = task.request().body().deepCopy();
+    SubmissionMark.apply(body, task.kind(), SubmissionMark.of(task.requestId(), task.attempts()));
+    return body;
   }
 
   /**
@@ -273,13 +309,19 @@ final class Submitter {
         return;
       }
       long now = context.clock().millis();
+      if (error instanceof NimbleException.Unavailable u && u.mayHaveCreated()) {
+        log.debug(
+            "The create of {} may have succeeded ({}); looking it up", task.requestId(), u.code());
+        reconciler.lookUp(task, book.epoch(task), task.sentAt());
+        gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
+        return;
+      }
       book.requeue(task, false, now);
       if (error instanceof NimbleException.AccessDenied denied) {
         gate.refused(denied, now);
       } else {
         log.debug("Submission of {} will be tried again: {}", task.requestId(), error.getMessage());
-        NimbleException.Unavailable unavailable = (NimbleException.Unavailable) error;
-        gate.closedUntil(context.policy().submitRetryAt(now, unavailable.retryAfter()));
+        gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
       }
     }
   }
@@ -298,13 +340,14 @@ final class Submitter {
     return gate.detail();
   }
 
+  /** Create calls in flight, and creates whose answer was lost and that are being looked up. */
   int submissionsInFlight() {
-    return submissionsInFlight;
+    return submissionsInFlight + reconciler.pending();
   }
 
   /** Submissions a crash now would lose track of (in flight, or recorded but not committed). */
   int atRisk() {
-    return submissionsInFlight + recordedSinceCommit;
+    return submissionsInFlight() + recordedSinceCommit;
   }
 
   void committed() {

@@ -18,6 +18,7 @@ public final class WorkerMetrics {
   private final Timer commits;
   private final Timer completionToResult;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> reconciliations = new ConcurrentHashMap<>();
   private final Map<String, Timer> calls = new ConcurrentHashMap<>();
   private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> registeredPartitions = new ConcurrentHashMap<>();
@@ -121,6 +122,23 @@ public final class WorkerMetrics {
                     .description("Outcomes published, by topic and error code")
                     .tag("topic", topic)
                     .tag("code", code)
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * A lost create answer looked up in Nimble's recent tasks: {@code found} or {@code not_found}.
+   */
+  void reconciled(String outcome) {
+    reconciliations
+        .computeIfAbsent(
+            outcome,
+            key ->
+                Counter.builder("nimble_worker_reconciliations")
+                    .description(
+                        "Creates whose answer was lost, looked up in Nimble's recent tasks, by"
+                            + " outcome")
+                    .tag("outcome", outcome)
                     .register(registry))
         .increment();
   }

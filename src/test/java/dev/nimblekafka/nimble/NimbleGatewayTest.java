@@ -104,4 +104,27 @@ class NimbleGatewayTest {
         .isGreaterThanOrEqualTo(Duration.ofMillis(500));
     assertThat(gateway.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
+
+  @Test
+  void aCreateWhoseAnswerIsLostIsNotSentAgainButFoundInTheRecentTasks() throws Exception {
+    sim.faults().loseResponses(1.0);
+    NimbleException lost =
+        failure(gateway.submitExtract(json.readTree("{\"url\":\"https://a.io\",\"tag\":\"m-1\"}")));
+    assertThat(lost).isInstanceOf(NimbleException.Unavailable.class);
+    assertThat(((NimbleException.Unavailable) lost).mayHaveCreated()).isTrue();
+    assertThat(sim.stats().tasksCreated()).as("created once, not retried").isEqualTo(1);
+    sim.faults().clear();
+
+    TaskPage page = gateway.recentTasks(null, 10).get(20, TimeUnit.SECONDS);
+    assertThat(page.tasks()).hasSize(1);
+    assertThat(page.tasks().get(0).input().path("tag").asText()).isEqualTo("m-1");
+    assertThat(page.tasks().get(0).info().id()).isNotBlank();
+  }
+
+  @Test
+  void aCreateRefusedWithA429IsSentAgainAtOnce() throws Exception {
+    sim.faults().rateLimitStorm(Duration.ofMillis(300));
+    gateway.submitExtract(json.readTree("{\"url\":\"https://a.io\"}")).get(20, TimeUnit.SECONDS);
+    assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+  }
 }

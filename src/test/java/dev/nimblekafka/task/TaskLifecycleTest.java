@@ -24,7 +24,7 @@ class TaskLifecycleTest {
     assertThatThrownBy(() -> book.checking(task))
         .isInstanceOf(TaskPhase.IllegalTransitionException.class)
         .hasMessage("illegal task transition queued -> checking");
-    book.submitting(task, false);
+    book.submitting(task, false, 0);
     book.created(task, "t1", 1_000, 2_000);
     assertThat(task.phase()).isEqualTo(TaskPhase.WAITING);
     assertThat(task.attempts()).isEqualTo(1);
@@ -47,7 +47,7 @@ class TaskLifecycleTest {
     assertThat(book.queuedHead(10)).containsExactly(a, b);
     assertThat(book.committable(p -> 0L)).containsEntry(0, 2L);
 
-    book.submitting(a, false);
+    book.submitting(a, false, 0);
     assertThat(book.queuedHead(10)).containsExactly(b);
     assertThat(book.slotsUsed()).isEqualTo(1);
     assertThat(book.submittingIn(0)).isEqualTo(1);
@@ -63,7 +63,7 @@ class TaskLifecycleTest {
     assertThat(book.slotsUsed()).isZero();
     assertThat(a.alone()).as("a retry is never batched").isTrue();
 
-    book.submitting(a, false);
+    book.submitting(a, false, 0);
     book.created(a, "t-a2", 700, 800);
     assertThat(book.byTaskId(0, "t-a2")).isSameAs(a);
     assertThat(a.attempts()).isEqualTo(2);
@@ -168,7 +168,7 @@ class TaskLifecycleTest {
     book.assign(0, 1);
     PendingTask task = consumed(id, 1);
     book.admit(task, 0);
-    book.submitting(task, false);
+    book.submitting(task, false, 0);
     book.created(task, "t-" + id, 0, 0);
     return task;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.nimble.TaskResults;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.request.Kind;
@@ -24,7 +25,8 @@ final class FakeNimble implements NimbleCalls {
     SUBMIT,
     BATCH,
     STATUS,
-    RESULTS
+    RESULTS,
+    LIST
   }
 
   /** One call the worker made: the body it sent (or the task id it asked about) and its answer. */
@@ -66,6 +68,11 @@ final class FakeNimble implements NimbleCalls {
       answer.complete(new TaskResults(body, body.length, "http://nimble/results/" + taskId));
     }
 
+    /** Answers a list call with these tasks (newest first) and where the next page starts. */
+    void page(String nextCursor, TaskPage.Listed... tasks) {
+      answer.complete(new TaskPage(List.of(tasks), nextCursor));
+    }
+
     void fail(NimbleException error) {
       answer.completeExceptionally(error);
     }
@@ -86,9 +93,21 @@ final class FakeNimble implements NimbleCalls {
     return new TaskInfo(id, state, wire, null, null, null, null, null);
   }
 
+  /** A listed task with this input, created at {@code createdAt}. */
+  static TaskPage.Listed listed(String id, long createdAt, JsonNode input) {
+    String at = java.time.Instant.ofEpochMilli(createdAt).toString();
+    return new TaskPage.Listed(
+        new TaskInfo(id, TaskState.PENDING, "pending", null, null, null, at, at), input);
+  }
+
+  /** A create whose answer was lost: the connection closed after the request went out. */
+  static NimbleException.Unavailable lost() {
+    return new NimbleException.Unavailable(0, "IO_ERROR", "connection closed", null, null);
+  }
+
   static NimbleException.Unavailable unavailable(int status, Duration retryAfter) {
-    return new NimbleException.Unavailable(
-        status, "UNAVAILABLE", "status " + status, retryAfter, null);
+    String code = status == 429 ? "RATE_LIMITED" : "NIMBLE_UNAVAILABLE";
+    return new NimbleException.Unavailable(status, code, "status " + status, retryAfter, null);
   }
 
   static NimbleException.Rejected rejected(int status) {
@@ -149,6 +168,11 @@ final class FakeNimble implements NimbleCalls {
   @Override
   public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
     return add(new Call(Op.RESULTS, null, null, taskId));
+  }
+
+  @Override
+  public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
+    return add(new Call(Op.LIST, null, null, cursor));
   }
 
   @Override

@@ -185,7 +185,7 @@ class LifecycleTest {
     rig.assign(0);
     rig.consume(0, null, extract("r1", "https://a.io"));
     rig.turn();
-    rig.nimble.only(Op.SUBMIT).fail(FakeNimble.unavailable(503, Duration.ofSeconds(5)));
+    rig.nimble.only(Op.SUBMIT).fail(FakeNimble.unavailable(429, Duration.ofSeconds(5)));
     rig.turn();
     assertThat(rig.book.queued()).isEqualTo(1);
     assertThat(rig.book.slotsUsed()).isZero();
@@ -258,7 +258,7 @@ class LifecycleTest {
     first.get(0).fail(FakeNimble.denied(402));
     rig.advance(Duration.ofSeconds(30));
     assertThat(rig.nimble.open(Op.SUBMIT)).hasSize(2); // the probe and the older call
-    first.get(1).fail(FakeNimble.unavailable(503, null)); // the older call, not the probe
+    first.get(1).fail(FakeNimble.unavailable(429, null)); // the older call, not the probe
     rig.advance(Duration.ofSeconds(31));
     assertThat(rig.nimble.open(Op.SUBMIT)).as("only the first probe is out").hasSize(1);
   }

@@ -1,0 +1,168 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskPage;
+import dev.nimblekafka.task.PendingTask;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the tasks of create calls whose answer was lost (a timeout, a connection closed after the
+ * request went out, a 5xx), before the requests are submitted again: one bounded scan of Nimble's
+ * recent tasks ({@code GET /v1/tasks}, newest first) serves every such request waiting when it
+ * starts. A task found by its {@link SubmissionMark} is adopted; a request whose task is not found
+ * within the scan is submitted again, as it would have been without the scan. Correctness never
+ * depends on the list's order: a miss only costs a second task.
+ */
+final class Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+  /** Tasks asked for per page. */
+  static final int PAGE_SIZE = 100;
+
+  /** Pages read at most per scan. */
+  static final int MAX_PAGES = 5;
+
+  /** How much older than the oldest create it looks for a listed task may be (clock skew). */
+  static final long SKEW_MILLIS = 60_000;
+
+  /** Scans that fail in a row before the waiting requests are submitted again. */
+  static final int MAX_SCAN_FAILURES = 3;
+
+  /** What becomes of a request looked up. */
+  interface Outcome {
+    /** Nimble has the request's task: it is adopted. */
+    void found(PendingTask task, long epoch, TaskInfo info);
+
+    /** No task was found: the request is submitted again. */
+    void notFound(PendingTask task, long epoch);
+  }
+
+  /** A request whose create call may have created a task. */
+  private record Lookup(PendingTask task, long epoch, String tag, long sentAt) {}
+
+  private final TaskContext context;
+  private final Outcome outcome;
+  private final List<Lookup> waiting = new ArrayList<>();
+  private List<Lookup> scanning = List.of();
+  private long scan;
+  private int pages;
+  private int failures;
+  private long nextScanAt;
+
+  Reconciler(TaskContext context, Outcome outcome) {
+    this.context = context;
+    this.outcome = outcome;
+  }
+
+  /** Looks for the task of {@code task}'s create call sent at {@code sentAt}. */
+  void lookUp(PendingTask task, long epoch, long sentAt) {
+    String tag = SubmissionMark.tagOf(task.request().body());
+    if (tag == null) {
+      tag = SubmissionMark.of(task.requestId(), task.attempts());
+    }
+    waiting.add(new Lookup(task, epoch, tag, sentAt));
+  }
+
+  /** Requests waiting for a scan or in one. */
+  int pending() {
+    return waiting.size() + scanning.size();
+  }
+
+  /** Starts a scan for the requests waiting, if none is running. */
+  void dispatch(long now) {
+    if (!scanning.isEmpty() || waiting.isEmpty() || now < nextScanAt) {
+      return;
+    }
+    scanning = new ArrayList<>(waiting);
+    waiting.clear();
+    scan++;
+    pages = 0;
+    page(null);
+  }
+
+  void scanned(LoopEvent.Scanned e) {
+    if (e.scan() != scan) {
+      return;
+    }
+    failures = 0;
+    pages++;
+    long oldest = Long.MAX_VALUE;
+    for (TaskPage.Listed listed : e.page().tasks()) {
+      oldest = Math.min(oldest, createdAt(listed.info()));
+      adopt(listed);
+    }
+    long since = Long.MAX_VALUE;
+    for (Lookup lookup : scanning) {
+      since = Math.min(since, lookup.sentAt() - SKEW_MILLIS);
+    }
+    boolean more = e.page().nextCursor() != null && pages < MAX_PAGES && oldest >= since;
+    if (!scanning.isEmpty() && more) {
+      page(e.page().nextCursor());
+      return;
+    }
+    finish();
+  }
+
+  void scanFailed(LoopEvent.ScanFailed e) {
+    if (e.scan() != scan) {
+      return;
+    }
+    failures++;
+    log.debug("Looking up lost creates failed: {}", e.error().getMessage());
+    if (failures >= MAX_SCAN_FAILURES) {
+      failures = 0;
+      finish();
+      return;
+    }
+    waiting.addAll(0, scanning); // the scan starts again
+    scanning = List.of();
+    long now = context.clock().millis();
+    nextScanAt = context.policy().submitRetryAt(now, e.error().retryAfter());
+  }
+
+  private void page(String cursor) {
+    long id = scan;
+    context.answer(
+        "list",
+        context.nimble().recentTasks(cursor, PAGE_SIZE),
+        page -> new LoopEvent.Scanned(id, page),
+        error -> new LoopEvent.ScanFailed(id, error));
+  }
+
+  private void adopt(TaskPage.Listed listed) {
+    for (Iterator<Lookup> it = scanning.iterator(); it.hasNext(); ) {
+      Lookup lookup = it.next();
+      if (listed.info().id() != null
+          && SubmissionMark.matches(listed.input(), lookup.task().request().body(), lookup.tag())) {
+        it.remove();
+        context.metrics().reconciled("found");
+        outcome.found(lookup.task(), lookup.epoch(), listed.info());
+        return;
+      }
+    }
+  }
+
+  private void finish() {
+    for (Lookup lookup : scanning) {
+      context.metrics().reconciled("not_found");
+      outcome.notFound(lookup.task(), lookup.epoch());
+    }
+    scanning = List.of();
+  }
+
+  private static long createdAt(TaskInfo info) {
+    try {
+      return info.createdAt() == null
+          ? Long.MAX_VALUE
+          : Instant.parse(info.createdAt()).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return Long.MAX_VALUE; // unknown age: the page does not end the scan
+    }
+  }
+}
