@@ -26,6 +26,7 @@ public final class PendingTask {
   private long completedAt;
   private long queuedAt;
   private long sentAt;
+  private long suspectSince = -1;
   private boolean alone;
 
   private PendingTask(
@@ -110,6 +111,10 @@ public final class PendingTask {
 
   void queuedAt(long at) {
     queuedAt = at;
+  }
+
+  void suspectSince(long since) {
+    suspectSince = since;
   }
 
   void sentAt(long at) {
@@ -208,6 +213,14 @@ public final class PendingTask {
   /** When the request last joined the submission queue (epoch ms). */
   public long queuedAt() {
     return queuedAt;
+  }
+
+  /**
+   * Since when a previous owner may have created this request's task (epoch ms), or -1 when the
+   * request is not suspect.
+   */
+  public long suspectSince() {
+    return suspectSince;
   }
 
   /** When the last create call for this request went out (epoch ms). */

@@ -27,26 +27,44 @@ public final class TaskBook {
   private final Deque<PendingTask> queue = new ArrayDeque<>();
   private final TaskTimers timers = new TaskTimers();
   private int slotsUsed;
+  private int suspects;
+
+  /**
+   * What the previous owner of a partition may have left unrecorded: a crash can leave create calls
+   * made for requests whose task was never recorded. Requests below {@code suspectBefore} (offsets)
+   * and restored ones without a task may have a task created at or after {@code since} (epoch ms);
+   * they are looked up before they are submitted.
+   */
+  public record Handover(long suspectBefore, long since) {
+    /** The previous owner handed over cleanly (or there was none): nothing to look up. */
+    public static final Handover CLEAN = new Handover(-1, -1);
+
+    boolean clean() {
+      return since < 0;
+    }
+  }
 
   /** What the worker holds for one owned requests partition. */
   private static final class Partition {
     final long epoch;
+    final Handover handover;
     final Map<String, PendingTask> tasks = new HashMap<>();
     final Map<String, PendingTask> byTaskId = new HashMap<>();
     boolean restored;
     long next = -1;
     long lastCommitted = -1;
 
-    Partition(long epoch) {
+    Partition(long epoch, Handover handover) {
       this.epoch = epoch;
+      this.handover = handover;
     }
   }
 
   // ---- partitions -------------------------------------------------------------------------
 
   /** Takes a partition on, under a new ownership epoch; its tasks arrive with {@link #restore}. */
-  public void assign(int partition, long epoch) {
-    partitions.put(partition, new Partition(epoch));
+  public void assign(int partition, long epoch, Handover handover) {
+    partitions.put(partition, new Partition(epoch, handover));
   }
 
   /** Forgets a partition: its tasks belong to the next owner now; late answers are ignored. */
@@ -56,6 +74,10 @@ public final class TaskBook {
       return;
     }
     for (PendingTask task : state.tasks.values()) {
+      if (task.suspectSince() >= 0) {
+        task.suspectSince(-1);
+        suspects--;
+      }
       move(task, TaskPhase.DONE);
     }
     queue.removeIf(task -> task.partition() == partition);
@@ -215,6 +237,9 @@ public final class TaskBook {
     state.tasks.put(task.requestId(), task);
     task.queuedAt(now);
     queue.addLast(task);
+    if (!state.handover.clean() && task.sourceOffset() < state.handover.suspectBefore()) {
+      suspect(task, state.handover.since());
+    }
   }
 
   /**
@@ -238,7 +263,10 @@ public final class TaskBook {
     for (StoredTask item : stored) {
       PendingTask task = PendingTask.restored(item, partition, facts.apply(item));
       if (task.taskId() == null) {
-        admit(task, now); // recorded, never created at Nimble: submit it
+        admit(task, now); // recorded, no task known: submit it (after a look-up if suspect)
+        if (!state.handover.clean() && task.suspectSince() < 0) {
+          suspect(task, state.handover.since());
+        }
         continue;
       }
       state.tasks.put(task.requestId(), task);
@@ -255,12 +283,41 @@ public final class TaskBook {
    * plan's slots (until the task is known, or the request is queued again).
    */
   public void submitting(PendingTask task, boolean callback, long now) {
-    if (!queue.remove(task)) {
+    if (task.suspectSince() >= 0 || !queue.remove(task)) {
       throw new IllegalStateException(task + " is not queued");
     }
     move(task, TaskPhase.SUBMITTING);
     task.callback(callback);
     task.sentAt(now);
+  }
+
+  /**
+   * A suspect request leaves the queue to be looked up at Nimble (it takes a slot meanwhile, as its
+   * task may exist); then it is {@link #created} or {@link #requeue}d, no longer suspect.
+   */
+  public void lookingUp(PendingTask task, long now) {
+    if (task.suspectSince() < 0 || !queue.remove(task)) {
+      throw new IllegalStateException(task + " is not a queued suspect");
+    }
+    move(task, TaskPhase.SUBMITTING);
+    task.sentAt(task.suspectSince());
+    task.suspectSince(-1);
+    suspects--;
+  }
+
+  /** Queued requests whose task a previous owner may have created, oldest first. */
+  public List<PendingTask> suspects(int max) {
+    List<PendingTask> found = new ArrayList<>();
+    for (Iterator<PendingTask> it = queue.iterator(); suspects > 0 && it.hasNext(); ) {
+      PendingTask task = it.next();
+      if (task.suspectSince() >= 0) {
+        found.add(task);
+        if (found.size() >= max || found.size() >= suspects) {
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   /** Nimble created the task: it is known by its id and checked first at {@code firstCheckAt}. */
@@ -342,6 +399,11 @@ public final class TaskBook {
   /** Takes a pending callback hint for the task's current id, if there is one. */
   public boolean takeHint(PendingTask task) {
     return task.takeHint(task.taskId());
+  }
+
+  private void suspect(PendingTask task, long since) {
+    task.suspectSince(since);
+    suspects++;
   }
 
   private void move(PendingTask task, TaskPhase next) {

@@ -133,7 +133,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         }
       }
       if (!halted) {
-        maybeCommit(true);
+        // the last commit: clean when every create call was answered and recorded
+        boolean clean = lifecycle.submitter().submissionsInFlight() == 0;
+        maybeCommit(true, clean ? Set.copyOf(book.partitions()) : Set.of());
       }
     } catch (WakeupException e) {
       if (!halted) {
@@ -194,8 +196,17 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
   }
 
-  /** Commits when the interval has passed (or when forced); returns false when a commit failed. */
   private boolean maybeCommit(boolean force) {
+    return maybeCommit(force, Set.of());
+  }
+
+  /**
+   * Commits when the interval has passed (or when forced); returns false when a commit failed.
+   *
+   * @param clean partitions whose work is all recorded, nothing in flight: this commit hands them
+   *     over cleanly
+   */
+  private boolean maybeCommit(boolean force, Set<Integer> clean) {
     long now = clock.millis();
     if (!force && now - lastCommit < settings.commitInterval().toMillis()) {
       return true;
@@ -203,11 +214,15 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     lastCommit = now;
     Map<Integer, Long> committable =
         book.committable(partition -> consumer.position(partition(partition)));
-    if (!unit.dirty() && !book.advanced(committable)) {
+    if (!unit.dirty() && !book.advanced(committable) && clean.isEmpty()) {
       return true;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    committable.forEach((p, offset) -> offsets.put(partition(p), new OffsetAndMetadata(offset)));
+    committable.forEach(
+        (p, offset) ->
+            offsets.put(
+                partition(p),
+                new OffsetAndMetadata(offset, Handovers.metadata(now, clean.contains(p)))));
     try {
       unit.commit(offsets, consumer.groupMetadata());
       book.committed(committable);
@@ -290,7 +305,11 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       }
     }
     drainEvents();
-    for (int attempt = 1; !maybeCommit(true) && attempt < HAND_OVER_COMMITS; attempt++) {
+    Set<Integer> clean = new HashSet<>();
+    if (submittingIn(partitions) == 0) {
+      partitions.forEach(tp -> clean.add(tp.partition()));
+    }
+    for (int attempt = 1; !maybeCommit(true, clean) && attempt < HAND_OVER_COMMITS; attempt++) {
       log.info("Committing {} before handing them over (attempt {})", partitions, attempt + 1);
     }
     forget(partitions);
@@ -307,8 +326,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   /** Pauses the partitions and has their state read back; they resume once it is. */
   private void take(Collection<TopicPartition> partitions) {
     consumer.pause(partitions);
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
     for (TopicPartition tp : partitions) {
-      lifecycle.assign(tp.partition(), epochs.incrementAndGet());
+      lifecycle.assign(tp.partition(), epochs.incrementAndGet(), Handovers.of(committed.get(tp)));
       owned.add(tp.partition());
     }
     hints.follow();

@@ -141,9 +141,12 @@ final class Lifecycle implements LoopEvent.Handler {
     }
   }
 
-  /** Takes a partition on; it stays paused until its state is read back. */
-  void assign(int partition, long epoch) {
-    context.book().assign(partition, epoch);
+  /**
+   * Takes a partition on; it stays paused until its state is read back. After a handover that was
+   * not clean, requests the previous owner may have submitted are looked up before they are.
+   */
+  void assign(int partition, long epoch, TaskBook.Handover handover) {
+    context.book().assign(partition, epoch, handover);
     context.metrics().partitionSeen(partition);
     restorer.restore(partition, epoch);
   }

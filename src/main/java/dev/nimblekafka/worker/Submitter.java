@@ -88,6 +88,11 @@ final class Submitter {
     if (context.nimble().circuitOpen()) {
       return;
     }
+    int room = config.maxPending() - book.slotsUsed();
+    for (PendingTask suspect : book.suspects(Math.max(0, room))) {
+      book.lookingUp(suspect, now); // a previous owner may have created its task
+      reconciler.lookUp(suspect, book.epoch(suspect), suspect.sentAt());
+    }
     reconciler.dispatch(now);
     if (!gate.open(now) || book.queued() == 0) {
       return;

@@ -17,7 +17,7 @@ class TaskLifecycleTest {
   @Test
   void aTaskMovesThroughItsLifeAndRejectsIllegalMoves() {
     TaskBook book = new TaskBook();
-    book.assign(0, 1);
+    book.assign(0, 1, TaskBook.Handover.CLEAN);
     PendingTask task = consumed("r1", 5);
     book.admit(task, 0);
     assertThat(task.phase()).isEqualTo(TaskPhase.QUEUED);
@@ -38,7 +38,7 @@ class TaskLifecycleTest {
   @Test
   void theBookMovesEveryIndexWithThePhase() {
     TaskBook book = new TaskBook();
-    book.assign(0, 1);
+    book.assign(0, 1, TaskBook.Handover.CLEAN);
     PendingTask a = consumed("a", 0);
     PendingTask b = consumed("b", 1);
     book.admit(a, 0);
@@ -77,7 +77,7 @@ class TaskLifecycleTest {
   @Test
   void aRestoredPartitionWatchesItsTasksAndQueuesItsRequestsWithoutOne() {
     TaskBook book = new TaskBook();
-    book.assign(3, 7);
+    book.assign(3, 7, TaskBook.Handover.CLEAN);
     byte[] request = "{\"extract\":{\"url\":\"https://a.io\"}}".getBytes(StandardCharsets.UTF_8);
     StoredTask created =
         new StoredTask("r1", "t1", Kind.EXTRACT, 1, 10, 10, "requests", 4, request, false, null);
@@ -165,7 +165,7 @@ class TaskLifecycleTest {
 
   private static PendingTask waiting(String id) {
     TaskBook book = new TaskBook();
-    book.assign(0, 1);
+    book.assign(0, 1, TaskBook.Handover.CLEAN);
     PendingTask task = consumed(id, 1);
     book.admit(task, 0);
     book.submitting(task, false, 0);

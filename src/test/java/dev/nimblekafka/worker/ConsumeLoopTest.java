@@ -164,6 +164,24 @@ class ConsumeLoopTest {
         .containsExactly("requests-0-0");
   }
 
+  @Test
+  void aRevokedPartitionIsCommittedAsACleanHandOverAndPeriodicCommitsAreNot() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, "not json");
+    loop.runOnce();
+    commitInterval();
+    assertThat(rig.output.commits().get(0).get(P0).metadata()).endsWith(";clean=0");
+    record(1, "not json either");
+    loop.runOnce();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+    loop.runOnce();
+    assertThat(rig.output.commits())
+        .last()
+        .satisfies(c -> assertThat(c.get(P0).metadata()).endsWith(";clean=1"));
+    assertThat(rig.output.committed(FAILURES)).hasSize(2);
+  }
+
   private void commitInterval() {
     rig.clock.advance(Duration.ofMillis(200));
     loop.runOnce();

@@ -90,8 +90,13 @@ final class LifecycleRig {
 
   /** Takes a partition on and reads back this state for it; returns the ownership epoch. */
   long assign(int partition, StoredTask... stored) {
+    return assign(partition, TaskBook.Handover.CLEAN, stored);
+  }
+
+  /** Takes a partition over after this hand-over, with this state; returns the epoch. */
+  long assign(int partition, TaskBook.Handover handover, StoredTask... stored) {
     long epoch = ++epochs;
-    lifecycle.assign(partition, epoch);
+    lifecycle.assign(partition, epoch, handover);
     events.add(new LoopEvent.Restored(partition, epoch, List.of(stored), 0));
     turn();
     return epoch;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.publish.OutputException;
+import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.task.TaskPhase;
 import dev.nimblekafka.worker.FakeNimble.Call;
 import dev.nimblekafka.worker.FakeNimble.Op;
@@ -351,7 +352,7 @@ class LifecycleTest {
   @Test
   void aFailedRestoreIsTriedAgainAfterABackOffNotOnEveryTurn() {
     LifecycleRig rig = new LifecycleRig();
-    rig.lifecycle.assign(0, 1);
+    rig.lifecycle.assign(0, 1, TaskBook.Handover.CLEAN);
     assertThat(rig.restorer.asked).hasSize(1);
     rig.events.add(new LoopEvent.RestoreFailed(0, 1, new IllegalStateException("ACL")));
     for (int i = 0; i < 50; i++) {
@@ -373,9 +374,9 @@ class LifecycleTest {
   @Test
   void aRestoreFailureFromAnEarlierOwnershipIsNotRetried() {
     LifecycleRig rig = new LifecycleRig();
-    rig.lifecycle.assign(0, 1);
+    rig.lifecycle.assign(0, 1, TaskBook.Handover.CLEAN);
     rig.lifecycle.drop(0);
-    rig.lifecycle.assign(0, 2);
+    rig.lifecycle.assign(0, 2, TaskBook.Handover.CLEAN);
     rig.events.add(new LoopEvent.RestoreFailed(0, 1, new IllegalStateException("old")));
     rig.advance(Duration.ofMinutes(1));
     assertThat(rig.restorer.asked).extracting(FakeRestorer.Ask::epoch).containsExactly(1L, 2L);

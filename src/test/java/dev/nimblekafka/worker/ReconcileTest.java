@@ -7,11 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.nimble.TaskState;
+import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.task.TaskPhase;
 import dev.nimblekafka.worker.FakeNimble.Call;
 import dev.nimblekafka.worker.FakeNimble.Op;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -166,5 +170,65 @@ class ReconcileTest {
     }
     rig.advance(Duration.ofSeconds(2));
     assertThat(rig.nimble.open(Op.SUBMIT)).hasSize(1);
+  }
+
+  @Test
+  void afterAHandOverThatWasNotCleanRequestsThePreviousOwnerMayHaveSubmittedAreLookedUpFirst() {
+    LifecycleRig rig = new LifecycleRig();
+    long since = rig.clock.millis() - 5_000;
+    byte[] recorded = extract("r0", "https://a.io/0").getBytes();
+    rig.assign(
+        0,
+        new TaskBook.Handover(2, since),
+        new StoredTask("r0", null, Kind.EXTRACT, 0, 0, 0, "requests", 7, recorded, false, null));
+    rig.consume(0, null, extract("r1", "https://a.io/1")); // offset 0: maybe seen before
+    rig.consume(0, null, extract("r2", "https://a.io/2")); // offset 1: maybe seen before
+    rig.consume(0, null, extract("r3", "https://a.io/3")); // offset 2: never seen
+    rig.turn();
+    assertThat(rig.nimble.open(Op.SUBMIT))
+        .as("only the request never seen goes at once")
+        .hasSize(1);
+    Call list = rig.nimble.only(Op.LIST);
+    list.page(
+        null,
+        FakeNimble.listed("t0", since + 100, input("https://a.io/0", SubmissionMark.of("r0", 0))));
+    rig.turn();
+    // the replayed requests came after the restore's scan had started: a second scan is theirs
+    rig.nimble.only(Op.LIST).page(null);
+    rig.turn();
+    assertThat(rig.book.byTaskId(0, "t0").requestId())
+        .as("adopted, not created again")
+        .isEqualTo("r0");
+    assertThat(rig.nimble.calls())
+        .filteredOn(c -> c.op == Op.SUBMIT)
+        .extracting(c -> c.body.get("url").asText())
+        .containsExactlyInAnyOrder("https://a.io/3", "https://a.io/1", "https://a.io/2");
+    assertThat(rig.nimble.count(Op.LIST)).isEqualTo(2);
+  }
+
+  @Test
+  void afterACleanHandOverNothingIsLookedUp() {
+    LifecycleRig rig = new LifecycleRig();
+    byte[] recorded = extract("r0", "https://a.io/0").getBytes();
+    rig.assign(
+        0,
+        TaskBook.Handover.CLEAN,
+        new StoredTask("r0", null, Kind.EXTRACT, 0, 0, 0, "requests", 7, recorded, false, null));
+    rig.consume(0, null, extract("r1", "https://a.io/1"));
+    rig.turn();
+    assertThat(rig.nimble.open(Op.SUBMIT)).hasSize(2);
+    assertThat(rig.nimble.count(Op.LIST)).isZero();
+  }
+
+  @Test
+  void aCommitSaysWhenItWasMadeAndWhetherItHandsOverCleanly() {
+    assertThat(Handovers.of(new OffsetAndMetadata(10, Handovers.metadata(1_000, true))))
+        .isEqualTo(TaskBook.Handover.CLEAN);
+    assertThat(Handovers.of(new OffsetAndMetadata(10, Handovers.metadata(1_000, false))))
+        .isEqualTo(new TaskBook.Handover(10 + Handovers.SUSPECT_WINDOW, 1_000));
+    assertThat(Handovers.of(new OffsetAndMetadata(10, "")))
+        .as("a commit of another kind: suspect, since an unknown time")
+        .isEqualTo(new TaskBook.Handover(10 + Handovers.SUSPECT_WINDOW, 0));
+    assertThat(Handovers.of(null)).as("never committed").isEqualTo(TaskBook.Handover.CLEAN);
   }
 }

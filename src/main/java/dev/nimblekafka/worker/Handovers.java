@@ -1,0 +1,51 @@
+package dev.nimblekafka.worker;
+
+import dev.nimblekafka.task.TaskBook;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+/**
+ * What a committed offset says about the hand-over of its partition. Each commit carries, in the
+ * offset's metadata, when it was made and whether it was the owner's last (everything in flight was
+ * recorded first): {@code nkw1;t=<epoch ms>;clean=<0|1>}. The next owner reads it to know whether,
+ * and since when, create calls may have gone unrecorded.
+ */
+final class Handovers {
+  private static final String PREFIX = "nkw1;t=";
+
+  /**
+   * Records consumed after the commit that a crashed owner may have submitted; those beyond are
+   * taken as never seen (a pod pauses fetching long before it holds this many).
+   */
+  static final long SUSPECT_WINDOW = 2_000;
+
+  private Handovers() {}
+
+  /** The metadata of a commit made at {@code now}; {@code clean} when nothing was in flight. */
+  static String metadata(long now, boolean clean) {
+    return PREFIX + now + ";clean=" + (clean ? 1 : 0);
+  }
+
+  /**
+   * How to take a partition over, from its committed offset ({@code null} when it has none: the
+   * group's first consumption, nothing to look up).
+   */
+  static TaskBook.Handover of(OffsetAndMetadata committed) {
+    if (committed == null) {
+      return TaskBook.Handover.CLEAN;
+    }
+    String meta = committed.metadata();
+    long suspectBefore = committed.offset() + SUSPECT_WINDOW;
+    if (meta == null || !meta.startsWith(PREFIX)) {
+      return new TaskBook.Handover(suspectBefore, 0); // no time known: the scan's bound applies
+    }
+    int end = meta.indexOf(';', PREFIX.length());
+    try {
+      long at = Long.parseLong(meta.substring(PREFIX.length(), end < 0 ? meta.length() : end));
+      return meta.endsWith(";clean=1")
+          ? TaskBook.Handover.CLEAN
+          : new TaskBook.Handover(suspectBefore, at);
+    } catch (NumberFormatException e) {
+      return new TaskBook.Handover(suspectBefore, 0);
+    }
+  }
+}
