@@ -25,11 +25,15 @@ final class Reconciler {
   /** Tasks asked for per page. */
   static final int PAGE_SIZE = 100;
 
-  /** Pages read at most per scan. */
-  static final int MAX_PAGES = 5;
+  /**
+   * Pages read at most per scan (10,000 tasks). A scan stops at the first page that reaches back
+   * before the oldest create it looks for, so a lost answer costs one or two calls; only a
+   * partition taken over long after its owner crashed, on a busy key, reads further back.
+   */
+  static final int MAX_PAGES = 100;
 
   /** How much older than the oldest create it looks for a listed task may be (clock skew). */
-  static final long SKEW_MILLIS = 60_000;
+  static final long SKEW_MILLIS = 10_000;
 
   /** Scans that fail in a row before the waiting requests are submitted again. */
   static final int MAX_SCAN_FAILURES = 3;

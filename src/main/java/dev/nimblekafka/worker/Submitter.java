@@ -88,9 +88,10 @@ final class Submitter {
     if (context.nimble().circuitOpen()) {
       return;
     }
-    int room = config.maxPending() - book.slotsUsed();
-    for (PendingTask suspect : book.suspects(Math.max(0, room))) {
-      book.lookingUp(suspect, now); // a previous owner may have created its task
+    // at once, whatever the slots: the sooner the scan, the fewer tasks it reads back through,
+    // and a task the previous owner created holds a slot at Nimble already
+    for (PendingTask suspect : book.suspects(Integer.MAX_VALUE)) {
+      book.lookingUp(suspect, now);
       reconciler.lookUp(suspect, book.epoch(suspect), suspect.sentAt());
     }
     reconciler.dispatch(now);

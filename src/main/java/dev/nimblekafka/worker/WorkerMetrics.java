@@ -156,7 +156,10 @@ public final class WorkerMetrics {
         .increment();
   }
 
-  /** One Nimble call: operation (submit, status, results) and outcome (HTTP status or error). */
+  /**
+   * One Nimble call: operation (submit, batch, status, results, list) and outcome (HTTP status or
+   * error).
+   */
   void call(String operation, String outcome, long nanos) {
     calls
         .computeIfAbsent(
