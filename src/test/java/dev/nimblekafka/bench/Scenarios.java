@@ -33,7 +33,8 @@ final class Scenarios {
             heap(),
             heapBurst(),
             baselinePro2s(),
-            baselineStarter20s())) {
+            baselineStarter20s(),
+            lostAnswers())) {
       all.put(s.name(), s);
     }
     return all;
@@ -91,6 +92,29 @@ final class Scenarios {
             Variant.recommendedLoop()),
         false,
         proTargets());
+  }
+
+  /**
+   * At Nimble's documented rate (83 calls/s), tasks of 1 to 3 s, the simulator losing 3% of its
+   * answers after handling the call (a create's task exists, no answer says so): how many tasks are
+   * paid for twice. Worker defaults.
+   */
+  static Scenario lostAnswers() {
+    return new Scenario(
+        "lost-answers",
+        "C=100, tasks of 1-3 s, QPS 83, 3% of answers lost after the call was handled;"
+            + " worker defaults; tasks paid twice",
+        Kind.THROUGHPUT,
+        new Sim(100, "uniform:1s..3s", Duration.ofSeconds(2), 83)
+            .withFaults("--lost-response-rate", "0.03"),
+        900,
+        variants(
+            new Variant(
+                "defaults", env("NIMBLE_QPS", "83", "TASK_EXPECTED_DURATION", "2s"), WORKER_HEAP)),
+        false,
+        List.of(
+            Target.atMost("duplicate_outcomes", 0),
+            Target.atMost("duplicate_inputs_live", 4))); // 0.5% of 900
   }
 
   /** As the worker rows of {@link #pro2s()}, with N = 5000: a longer steady part. */
