@@ -82,7 +82,8 @@ final class OutcomeWriter {
             task.request().metadata(),
             body,
             location,
-            storageType);
+            storageType,
+            task.headers());
     Optional<ProducerRecord<byte[], byte[]>> record;
     try {
       record = target.outcomes().result(completion);
@@ -199,7 +200,8 @@ final class OutcomeWriter {
         task.partition(),
         task.sourceOffset(),
         task.key(),
-        task.value());
+        task.value(),
+        task.headers());
   }
 
   private void finish(PendingTask task) {
