@@ -3,6 +3,7 @@ package dev.nimblekafka.config;
 import dev.nimblekafka.nimble.ApiKey;
 import dev.nimblekafka.nimble.NimbleClientSettings;
 import dev.nimblekafka.nimble.ResilienceSettings;
+import dev.nimblekafka.wire.ApiVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -114,7 +115,8 @@ public final class ConfigLoader {
             s.uri("NIMBLE_BASE_URL", NimbleClientSettings.DEFAULT_BASE_URL),
             key.isEmpty() ? ApiKey.of("unset") : ApiKey.of(key),
             s.duration("NIMBLE_CONNECT_TIMEOUT", Duration.ofSeconds(10), Duration.ofMillis(100)),
-            s.duration("NIMBLE_REQUEST_TIMEOUT", Duration.ofSeconds(60), Duration.ofMillis(100)));
+            s.duration("NIMBLE_REQUEST_TIMEOUT", Duration.ofSeconds(60), Duration.ofMillis(100)),
+            s.enumValue("NIMBLE_API_VERSION", ApiVersion.class, ApiVersion.V1));
     ResilienceSettings defaults = ResilienceSettings.defaults();
     ResilienceSettings resilience =
         new ResilienceSettings(

@@ -25,6 +25,7 @@ final class SettingNames {
           "CALLBACKS_TOPIC",
           "NIMBLE_API_KEY",
           "NIMBLE_BASE_URL",
+          "NIMBLE_API_VERSION",
           "NIMBLE_CONNECT_TIMEOUT",
           "NIMBLE_REQUEST_TIMEOUT",
           "NIMBLE_QPS",

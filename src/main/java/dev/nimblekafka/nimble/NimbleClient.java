@@ -2,7 +2,8 @@ package dev.nimblekafka.nimble;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nimblekafka.wire.NimblePaths;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.wire.ApiVersion;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,9 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A typed, non-blocking client for the parts of Nimble's v1 API the worker uses. Every method
- * returns at once; the future fails with a {@link NimbleException} that says whether to give up,
- * stop, or retry. Request bodies are sent as given, unknown fields included.
+ * A typed, non-blocking client for the parts of Nimble's API the worker uses, in the configured
+ * {@link ApiVersion}. Every method returns at once; the future fails with a {@link NimbleException}
+ * that says whether to give up, stop, or retry, the same way in both versions. Request bodies are
+ * sent as given, unknown fields included, with one exception: an agent body names its agent in
+ * {@code agent} (as requests do), which v2 calls {@code template} (see {@link #templateBody}).
  */
 public final class NimbleClient implements AutoCloseable {
   private static final String JSON = "application/json";
@@ -31,9 +34,11 @@ public final class NimbleClient implements AutoCloseable {
   private final ErrorClassifier errors;
   private final ExecutorService executor;
   private final HttpClient http;
+  private final ApiVersion api;
 
   public NimbleClient(NimbleClientSettings settings, ObjectMapper json) {
     this.settings = settings;
+    this.api = settings.version();
     // Nimble quotes the request in its answers: allow answers a little deeper than any request
     this.json = json.copy();
     this.json
@@ -61,40 +66,52 @@ public final class NimbleClient implements AutoCloseable {
             .build();
   }
 
-  /** {@code POST /v1/extract/async}. */
+  /** The API version this client speaks. */
+  public ApiVersion version() {
+    return api;
+  }
+
+  /** {@code POST /v1/extract/async} or {@code /v2/extract/async}. */
   public CompletableFuture<TaskInfo> submitExtract(JsonNode body) {
-    return post(NimblePaths.EXTRACT_ASYNC, body).thenApply(TaskInfo::fromEnvelope);
+    return post(api.extractAsync(), body).thenApply(TaskInfo::fromEnvelope);
   }
 
-  /** {@code POST /v1/agents/async}. */
+  /** {@code POST /v1/agents/async} or {@code /v2/extract/templates/async}. */
   public CompletableFuture<TaskInfo> submitAgent(JsonNode body) {
-    return post(NimblePaths.AGENTS_ASYNC, body).thenApply(TaskInfo::fromEnvelope);
+    return post(api.templateAsync(), templateBody(body)).thenApply(TaskInfo::fromEnvelope);
   }
 
-  /** {@code POST /v1/extract/batch}: {@code {inputs:[...], shared_inputs:{...}}}. */
+  /** {@code POST /v{1,2}/extract/batch}: {@code {inputs:[...], shared_inputs:{...}}}. */
   public CompletableFuture<BatchSubmission> submitExtractBatch(JsonNode body) {
-    return post(NimblePaths.EXTRACT_BATCH, body).thenApply(NimbleClient::batch);
+    return post(api.extractBatch(), body).thenApply(NimbleClient::batch);
   }
 
-  /** {@code POST /v1/agents/batch}. */
+  /** {@code POST /v1/agents/batch} or {@code /v2/extract/templates/batch}. */
   public CompletableFuture<BatchSubmission> submitAgentBatch(JsonNode body) {
-    return post(NimblePaths.AGENTS_BATCH, body).thenApply(NimbleClient::batch);
+    JsonNode shared = body.path("shared_inputs");
+    JsonNode sent = body;
+    if (shared.isObject() && api != ApiVersion.V1) {
+      ObjectNode copy = ((ObjectNode) body).deepCopy();
+      copy.set("shared_inputs", templateBody(shared));
+      sent = copy;
+    }
+    return post(api.templateBatch(), sent).thenApply(NimbleClient::batch);
   }
 
-  /** {@code GET /v1/tasks/{id}}. */
+  /** {@code GET /v{1,2}/tasks/{id}}. */
   public CompletableFuture<TaskInfo> task(String taskId) {
-    return get(NimblePaths.task(taskId)).thenApply(TaskInfo::fromEnvelope);
+    return get(api.task(taskId)).thenApply(TaskInfo::fromEnvelope);
   }
 
-  /** {@code GET /v1/tasks?limit=&cursor=}: a page of the account's tasks, each with its input. */
+  /** {@code GET /v{1,2}/tasks?limit=&cursor=}: a page of the account's tasks, with their input. */
   public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
     String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor);
-    return get(NimblePaths.TASKS + query).thenApply(TaskPage::from);
+    return get(api.tasks() + query).thenApply(TaskPage::from);
   }
 
-  /** {@code GET /v1/batches/{id}/progress}. */
+  /** {@code GET /v{1,2}/batches/{id}/progress}. */
   public CompletableFuture<BatchProgress> batchProgress(String batchId) {
-    return get(NimblePaths.batchProgress(batchId))
+    return get(api.batchProgress(batchId))
         .thenApply(
             body ->
                 new BatchProgress(
@@ -104,12 +121,42 @@ public final class NimbleClient implements AutoCloseable {
                     body.path("progress").asDouble(0)));
   }
 
+  /** {@code GET /v{1,2}/batches/{id}}: the batch with every task and its state. */
+  public CompletableFuture<List<TaskInfo>> batchTasks(String batchId) {
+    return get(api.batch(batchId)).thenApply(NimbleClient::tasks);
+  }
+
   /**
-   * {@code GET /v1/tasks/{id}/results}, kept as raw bytes. A body over {@code maxBytes} is not
+   * An agent body (or batch {@code shared_inputs}) as this version names it. Requests name the
+   * agent in {@code agent}; v2 calls the same thing {@code template}, so for v2 {@code agent} is
+   * renamed, in place in the field order, and every other field is kept as it is. A {@code
+   * template} field the body already had is replaced by the value of {@code agent}; without {@code
+   * agent} the body is sent unchanged. v1 bodies are sent as given.
+   */
+  JsonNode templateBody(JsonNode body) {
+    String field = api.templateField();
+    if (field.equals("agent") || !body.isObject() || !body.has("agent")) {
+      return body;
+    }
+    ObjectNode renamed = ((ObjectNode) body).objectNode();
+    body.fields()
+        .forEachRemaining(
+            entry -> {
+              if (entry.getKey().equals("agent")) {
+                renamed.set(field, entry.getValue());
+              } else if (!entry.getKey().equals(field)) {
+                renamed.set(entry.getKey(), entry.getValue());
+              }
+            });
+    return renamed;
+  }
+
+  /**
+   * {@code GET /v{1,2}/tasks/{id}/results}, kept as raw bytes. A body over {@code maxBytes} is not
    * downloaded further; the answer then says so, with the address to fetch it from.
    */
   public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
-    URI uri = settings.resolve(NimblePaths.taskResults(taskId));
+    URI uri = settings.resolve(api.taskResults(taskId));
     BodyHandler<byte[]> handler =
         info -> {
           if (info.statusCode() / 100 != 2) {
@@ -135,7 +182,7 @@ public final class NimbleClient implements AutoCloseable {
 
   /** The address of a task's results, as documented (never taken from a response). */
   public String resultsUrl(String taskId) {
-    return settings.resolve(NimblePaths.taskResults(taskId)).toString();
+    return settings.resolve(api.taskResults(taskId)).toString();
   }
 
   private CompletableFuture<JsonNode> post(String path, JsonNode body) {
@@ -216,11 +263,16 @@ public final class NimbleClient implements AutoCloseable {
   }
 
   private static BatchSubmission batch(JsonNode body) {
+    return new BatchSubmission(body.path("batch_id").asText(null), tasks(body));
+  }
+
+  /** A body's {@code tasks}, in order; null for an entry that is no task (gone, or unknown). */
+  private static List<TaskInfo> tasks(JsonNode body) {
     List<TaskInfo> tasks = new ArrayList<>();
     for (JsonNode task : body.path("tasks")) {
       tasks.add(task.isObject() ? TaskInfo.fromTask(task) : null);
     }
-    return new BatchSubmission(body.path("batch_id").asText(null), tasks);
+    return tasks;
   }
 
   @Override
@@ -230,6 +282,6 @@ public final class NimbleClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NimbleClient[" + settings.baseUrl() + "]";
+    return "NimbleClient[" + settings.baseUrl() + ", " + api.wire() + "]";
   }
 }

@@ -1,5 +1,6 @@
 package dev.nimblekafka.nimble;
 
+import dev.nimblekafka.wire.ApiVersion;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,9 +12,14 @@ import java.util.Objects;
  * @param apiKey the Bearer key
  * @param connectTimeout TCP/TLS connect limit
  * @param requestTimeout limit for one whole call, response body included
+ * @param version the API version spoken: its paths and its name for agents (templates in v2)
  */
 public record NimbleClientSettings(
-    URI baseUrl, ApiKey apiKey, Duration connectTimeout, Duration requestTimeout) {
+    URI baseUrl,
+    ApiKey apiKey,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    ApiVersion version) {
 
   public static final URI DEFAULT_BASE_URL = URI.create("https://sdk.nimbleway.com");
 
@@ -22,6 +28,7 @@ public record NimbleClientSettings(
     Objects.requireNonNull(apiKey, "apiKey");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(version, "version");
     String scheme = baseUrl.getScheme();
     if (!"http".equals(scheme) && !"https".equals(scheme)) {
       throw new IllegalArgumentException(
@@ -29,9 +36,19 @@ public record NimbleClientSettings(
     }
   }
 
+  /** Settings for API v1, the default. */
+  public NimbleClientSettings(
+      URI baseUrl, ApiKey apiKey, Duration connectTimeout, Duration requestTimeout) {
+    this(baseUrl, apiKey, connectTimeout, requestTimeout, ApiVersion.V1);
+  }
+
   public static NimbleClientSettings of(URI baseUrl, ApiKey apiKey) {
+    return of(baseUrl, apiKey, ApiVersion.V1);
+  }
+
+  public static NimbleClientSettings of(URI baseUrl, ApiKey apiKey, ApiVersion version) {
     return new NimbleClientSettings(
-        baseUrl, apiKey, Duration.ofSeconds(10), Duration.ofSeconds(60));
+        baseUrl, apiKey, Duration.ofSeconds(10), Duration.ofSeconds(60), version);
   }
 
   URI resolve(String path) {

@@ -1,6 +1,7 @@
 package dev.nimblekafka.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.request.RequestHeaders;
 
 /**
  * Everything a result record says besides the request's own fields.
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param result the raw JSON body of {@code GET /v1/tasks/{id}/results}, or null
  * @param resultLocation where Nimble stored the result (cloud delivery), or null
  * @param storageType s3 or gs when {@code resultLocation} is set
+ * @param headers the request record's headers the result carries back (never null)
  */
 public record Completion(
     String requestId,
@@ -26,4 +28,36 @@ public record Completion(
     JsonNode metadata,
     byte[] result,
     String resultLocation,
-    String storageType) {}
+    String storageType,
+    RequestHeaders headers) {
+
+  public Completion {
+    headers = headers == null ? RequestHeaders.NONE : headers;
+  }
+
+  /** A completion of a request record without headers. */
+  public Completion(
+      String requestId,
+      String taskId,
+      String kind,
+      int attempts,
+      long submittedAt,
+      long completedAt,
+      JsonNode metadata,
+      byte[] result,
+      String resultLocation,
+      String storageType) {
+    this(
+        requestId,
+        taskId,
+        kind,
+        attempts,
+        submittedAt,
+        completedAt,
+        metadata,
+        result,
+        resultLocation,
+        storageType,
+        RequestHeaders.NONE);
+  }
+}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.request.RequestParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,12 +19,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Builds the records the worker publishes: results, failures (with Kafka Connect's dead-letter
- * headers) and state tombstones. A record that would not fit the topic is never produced: a result
- * too large becomes {@code Optional.empty()} (the caller publishes RESULT_TOO_LARGE instead), and a
- * failure too large loses its copy of the request.
+ * headers) and state tombstones. Results and failures carry the request record's headers as kept
+ * ({@link RequestHeaders}), before the worker's own headers; their bytes count against the record
+ * size. A record that would not fit the topic is never produced: a result too large becomes {@code
+ * Optional.empty()} (the caller publishes RESULT_TOO_LARGE instead), and a failure too large loses
+ * its copy of the request.
  */
 public final class OutcomeRecords {
-  public static final String HEADER_PREFIX = "__connect.errors.";
+  public static final String HEADER_PREFIX = RequestHeaders.DEAD_LETTER_PREFIX;
   private static final int ENVELOPE_ALLOWANCE = 1024;
   private static final int MAX_HEADER = 1_000;
   private static final int MAX_BARE_DETAILS = 4_096;
@@ -75,24 +78,29 @@ public final class OutcomeRecords {
                 g.writeRawValue(new String(c.result(), StandardCharsets.UTF_8));
               }
             });
-    if (value.length > maxRecordBytes) {
+    if (value.length > maxRecordBytes - c.headers().recordBytes()) {
       return Optional.empty();
     }
+    RecordHeaders headers = new RecordHeaders();
+    c.headers().addTo(headers);
     return Optional.of(
-        new ProducerRecord<>(resultsTopic, null, key(c.requestId()), value, new RecordHeaders()));
+        new ProducerRecord<>(resultsTopic, null, key(c.requestId()), value, headers));
   }
 
   public ProducerRecord<byte[], byte[]> failure(Failure f, Instant now) {
+    RequestHeaders carried = f.source().headers();
+    int limit = maxRecordBytes - carried.recordBytes();
     byte[] value = failureValue(f, now, true, true);
-    if (value.length > maxRecordBytes) {
+    if (value.length > limit) {
       value = failureValue(f, now, false, true);
     }
-    if (value.length > maxRecordBytes) {
+    if (value.length > limit) {
       // still too large (huge metadata or details): keep what identifies the request
       Failure bare = f.shrunk(truncate(f.message(), 1_000), small(f.details()));
       value = failureValue(bare, now, false, false);
     }
     RecordHeaders headers = new RecordHeaders();
+    carried.addTo(headers);
     RequestRecord source = f.source();
     header(headers, "topic", source.topic());
     header(headers, "partition", Integer.toString(source.partition()));
@@ -258,7 +266,7 @@ public final class OutcomeRecords {
 
   private static void header(RecordHeaders headers, String name, String value) {
     if (value != null) {
-      headers.add(HEADER_PREFIX + name, value.getBytes(StandardCharsets.UTF_8));
+      headers.add(RequestHeaders.DEAD_LETTER_PREFIX + name, value.getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -133,13 +133,15 @@ final class ApiHandler implements HttpHandler {
       return done(match.status() == 405 ? Replies.methodNotAllowed() : Replies.unknownPath());
     }
     if (!route.createsTasks) {
-      return done(read.handle(route, match.param(), exchange.getRequestURI().getRawQuery()));
+      return done(
+          read.handle(
+              route, match.version(), match.param(), exchange.getRequestURI().getRawQuery()));
     }
     String payment = faults.paymentMessageIfActive();
     if (payment != null) {
       return done(Replies.paymentRequired(payment));
     }
-    return create.handle(route, exchange.getRequestBody().readAllBytes());
+    return create.handle(route, match.version(), exchange.getRequestBody().readAllBytes());
   }
 
   private void respond(HttpExchange exchange, Route.Match match, Reply reply) {

@@ -2,6 +2,7 @@ package dev.nimblekafka.sim;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.wire.ApiVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * synchronous {@code POST /v1/extract} and {@code POST /v1/agents/run}, which create a task like
  * any other (it waits for a slot and runs for its duration) and answer when it ends: 200 with the
  * result body, or, if the task failed, 500 with Nimble's documented server-error body naming the
- * task. Synchronous calls ignore delivery options.
+ * task. Synchronous calls ignore delivery options. The same under both API versions; a task
+ * remembers the version it was created under for its {@code status_url} and {@code download_url}.
  */
 final class CreateEndpoints {
   private final TaskFactory factory;
@@ -35,7 +37,7 @@ final class CreateEndpoints {
     this.io = io;
   }
 
-  CompletionStage<Reply> handle(Route route, byte[] body) {
+  CompletionStage<Reply> handle(Route route, ApiVersion version, byte[] body) {
     JsonNode request = parse(body);
     if (request == null) {
       Validator v = new Validator();
@@ -43,34 +45,34 @@ final class CreateEndpoints {
       return done(Replies.badRequest(v.errors()));
     }
     return switch (route) {
-      case EXTRACT -> sync(CreateRequests.extract(request));
-      case AGENTS_RUN -> sync(CreateRequests.agent(request));
-      case EXTRACT_ASYNC -> async(CreateRequests.extract(request));
-      case AGENTS_ASYNC -> async(CreateRequests.agent(request));
-      case EXTRACT_BATCH -> batch(CreateRequests.extractBatch(request));
-      case AGENTS_BATCH -> batch(CreateRequests.agentBatch(request));
+      case EXTRACT -> sync(CreateRequests.extract(request), version);
+      case AGENTS_RUN -> sync(CreateRequests.agent(request, version), version);
+      case EXTRACT_ASYNC -> async(CreateRequests.extract(request), version);
+      case AGENTS_ASYNC -> async(CreateRequests.agent(request, version), version);
+      case EXTRACT_BATCH -> batch(CreateRequests.extractBatch(request), version);
+      case AGENTS_BATCH -> batch(CreateRequests.agentBatch(request, version), version);
       default -> throw new IllegalArgumentException("not a creating route: " + route);
     };
   }
 
-  private CompletionStage<Reply> async(CreateRequests.Outcome outcome) {
+  private CompletionStage<Reply> async(CreateRequests.Outcome outcome, ApiVersion version) {
     Reply rejected = rejection(outcome);
     if (rejected != null) {
       return done(rejected);
     }
-    SimTask task = factory.create(specs(outcome).get(0), null, false);
+    SimTask task = factory.create(specs(outcome).get(0), null, false, version);
     factory.submit(task);
     return done(
         Reply.json(200, json.envelope(task, TaskJson.View.CREATED))
             .withHeader("x-task-id", task.id));
   }
 
-  private CompletionStage<Reply> sync(CreateRequests.Outcome outcome) {
+  private CompletionStage<Reply> sync(CreateRequests.Outcome outcome, ApiVersion version) {
     Reply rejected = rejection(outcome);
     if (rejected != null) {
       return done(rejected);
     }
-    SimTask task = factory.create(specs(outcome).get(0), null, true);
+    SimTask task = factory.create(specs(outcome).get(0), null, true, version);
     factory.submit(task);
     return task.waiter.thenApplyAsync(
         t ->
@@ -81,7 +83,7 @@ final class CreateEndpoints {
         io);
   }
 
-  private CompletionStage<Reply> batch(CreateRequests.Outcome outcome) {
+  private CompletionStage<Reply> batch(CreateRequests.Outcome outcome, ApiVersion version) {
     Reply rejected = rejection(outcome);
     if (rejected != null) {
       return done(rejected);
@@ -90,7 +92,7 @@ final class CreateEndpoints {
     String batchId = TaskFactory.randomId(ThreadLocalRandom.current());
     SimTask[] tasks = new SimTask[specs.size()];
     for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = factory.create(specs.get(i), batchId, false);
+      tasks[i] = factory.create(specs.get(i), batchId, false, version);
     }
     store.addBatch(new SimBatch(batchId, tasks[0].createdAt, tasks));
     for (SimTask task : tasks) {
@@ -117,8 +119,8 @@ final class CreateEndpoints {
     if (outcome instanceof CreateRequests.Invalid invalid) {
       return Replies.badRequest(invalid.errors());
     }
-    if (outcome instanceof CreateRequests.UnknownAgent) {
-      return Replies.agentNotFound();
+    if (outcome instanceof CreateRequests.UnknownAgent unknown) {
+      return Replies.agentNotFound(unknown.version());
     }
     return null;
   }

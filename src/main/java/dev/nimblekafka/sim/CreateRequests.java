@@ -4,6 +4,7 @@ import static dev.nimblekafka.wire.NimbleLimits.MAX_BATCH_INPUTS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.wire.ApiVersion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,10 @@ import java.util.List;
  * storage_*}) come from {@code shared_inputs} only and apply to the whole batch; in items they are
  * checked but ignored. Agents take delivery options from {@code params} (as documented) or from the
  * top level (as the SDK sends them); {@code params} wins when both are set.
+ *
+ * <p>Versions: v1 names the agent in {@code agent} ({@code shared_inputs.agent} in a batch); v2
+ * calls agents extract templates and names one in {@code template}. The same catalogue answers
+ * both; otherwise the rules are the same.
  */
 final class CreateRequests {
   private static final String ITEMS = "#/properties/inputs/items";
@@ -32,8 +37,8 @@ final class CreateRequests {
   /** Schema errors: answer 400. */
   record Invalid(List<SchemaError> errors) implements Outcome {}
 
-  /** The agent does not exist: answer 404. */
-  record UnknownAgent(String name) implements Outcome {}
+  /** The agent (v2: template) does not exist: answer 404. */
+  record UnknownAgent(String name, ApiVersion version) implements Outcome {}
 
   /** One task to create. */
   record TaskSpec(ApiType type, String agent, ObjectNode input, Delivery delivery) {}
@@ -52,19 +57,20 @@ final class CreateRequests {
         List.of(new TaskSpec(ApiType.EXTRACT, null, (ObjectNode) body, Delivery.read(body, null))));
   }
 
-  static Outcome agent(JsonNode body) {
+  static Outcome agent(JsonNode body, ApiVersion version) {
+    String field = version.templateField();
     Validator v = new Validator();
     if (!v.object(body, "", "#")) {
       return new Invalid(v.errors());
     }
-    v.agent(body, "", "#", true);
+    v.agent(body, "", "#", true, field);
     v.delivery(body, "", "#");
     if (!v.ok()) {
       return new Invalid(v.errors());
     }
-    String name = body.get("agent").textValue();
+    String name = body.get(field).textValue();
     if (AgentCatalog.find(name) == null) {
-      return new UnknownAgent(name);
+      return new UnknownAgent(name, version);
     }
     Delivery delivery = Delivery.read(body.get("params"), body);
     return new Valid(List.of(new TaskSpec(ApiType.AGENT, name, (ObjectNode) body, delivery)));
@@ -107,7 +113,8 @@ final class CreateRequests {
     return new Valid(specs);
   }
 
-  static Outcome agentBatch(JsonNode body) {
+  static Outcome agentBatch(JsonNode body, ApiVersion version) {
+    String field = version.templateField();
     Validator v = new Validator();
     if (!v.object(body, "", "#")) {
       return new Invalid(v.errors());
@@ -119,7 +126,7 @@ final class CreateRequests {
       v.required("", "#", "shared_inputs");
     } else if (v.object(shared, "/shared_inputs", SHARED)) {
       sharedOk = true;
-      v.agent(shared, "/shared_inputs", SHARED, false);
+      v.agent(shared, "/shared_inputs", SHARED, false, field);
       v.delivery(shared, "/shared_inputs", SHARED);
     }
     if (inputs == null || !sharedOk) {
@@ -132,11 +139,11 @@ final class CreateRequests {
       if (!v.object(item, at, ITEMS)) {
         continue;
       }
-      v.agent(item, at, ITEMS, false);
+      v.agent(item, at, ITEMS, false, field);
       v.delivery(item, at, ITEMS);
       ObjectNode input = mergeAgentItem((ObjectNode) shared, (ObjectNode) item);
-      if (!input.path("agent").isTextual()) {
-        v.required(at, ITEMS, "agent");
+      if (!input.path(field).isTextual()) {
+        v.required(at, ITEMS, field);
       }
       if (input.path("params").isEmpty()) {
         if (item.path("params").isObject()) {
@@ -153,9 +160,9 @@ final class CreateRequests {
     Delivery delivery = Delivery.read(shared.get("params"), shared);
     List<TaskSpec> specs = new ArrayList<>(merged.size());
     for (ObjectNode input : merged) {
-      String name = input.get("agent").textValue();
+      String name = input.get(field).textValue();
       if (AgentCatalog.find(name) == null) {
-        return new UnknownAgent(name);
+        return new UnknownAgent(name, version);
       }
       specs.add(new TaskSpec(ApiType.AGENT, name, input, delivery));
     }

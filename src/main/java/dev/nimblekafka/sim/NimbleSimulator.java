@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for Nimble's web-extraction API (v1), faithful in everything a client can
- * observe: the documented endpoints and bodies, task states, error shapes, plan concurrency, the
- * per-key rate, retention, callbacks and storage delivery; plus injected faults and counters.
+ * A local stand-in for Nimble's web-extraction API (v1 and v2 on one port), faithful in everything
+ * a client can observe: the documented endpoints and bodies, task states, error shapes, plan
+ * concurrency, the per-key rate, retention, callbacks and storage delivery; plus injected faults
+ * and counters.
  *
  * <pre>{@code
  * try (NimbleSimulator sim = NimbleSimulator.start(

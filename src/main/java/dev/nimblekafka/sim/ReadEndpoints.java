@@ -3,6 +3,7 @@ package dev.nimblekafka.sim;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nimblekafka.wire.ApiVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,11 @@ import java.util.UUID;
  *   <li>{@code GET /v1/batches/{id}}: tasks that are gone are {@code null} in {@code tasks} (the
  *       schema allows it) and count as done; the batch itself is gone when all its tasks are.
  *       {@code completed_count} counts completed and failed tasks.
+ *   <li>Every read answers the same under {@code /v1} and {@code /v2}: a task or batch created
+ *       under one version is read under the other, as one account's would be. Only the agent
+ *       catalogue differs in shape: v1 lists agents as an array; v2 lists extract templates as
+ *       {@code {items, limit, offset, total}} and answers one as {@code {id, name,
+ *       published_version:{input_schema, output_schema, metadata}}}.
  * </ul>
  */
 final class ReadEndpoints {
@@ -45,15 +51,15 @@ final class ReadEndpoints {
     this.clock = clock;
   }
 
-  Reply handle(Route route, String param, String rawQuery) {
+  Reply handle(Route route, ApiVersion version, String param, String rawQuery) {
     return switch (route) {
       case TASK_GET -> task(param);
       case TASK_RESULTS -> results(param);
       case TASKS_LIST -> list(Query.parse(rawQuery));
       case BATCH_GET -> batch(param, true);
       case BATCH_PROGRESS -> batch(param, false);
-      case AGENTS_LIST -> agents(Query.parse(rawQuery));
-      case AGENT_GET -> agent(param);
+      case AGENTS_LIST -> agents(Query.parse(rawQuery), version);
+      case AGENT_GET -> agent(param, version);
       default -> throw new IllegalArgumentException("not a read route: " + route);
     };
   }
@@ -194,7 +200,7 @@ final class ReadEndpoints {
     return Reply.json(200, out.toByteArray());
   }
 
-  private static Reply agents(Map<String, String> query) {
+  private static Reply agents(Map<String, String> query, ApiVersion version) {
     int limit;
     int offset;
     try {
@@ -210,13 +216,38 @@ final class ReadEndpoints {
     int to = Math.min(all.size(), from + Math.min(250, Math.max(1, limit)));
     ArrayNode array = Json.array();
     all.subList(from, to).forEach(agent -> array.add(agent.summary()));
-    return Reply.json(200, array);
+    if (version == ApiVersion.V1) {
+      return Reply.json(200, array);
+    }
+    ObjectNode page = Json.object();
+    page.set("items", array);
+    page.put("limit", to - from);
+    page.put("offset", from);
+    page.put("total", all.size());
+    return Reply.json(200, page);
   }
 
-  private static Reply agent(String name) {
+  private static Reply agent(String name, ApiVersion version) {
     AgentCatalog.Agent agent = AgentCatalog.find(name);
     if (agent == null) {
-      return Replies.agentNotFound();
+      return Replies.agentNotFound(version);
+    }
+    if (version != ApiVersion.V1) {
+      ObjectNode node = Json.object();
+      node.put("id", agent.name());
+      node.put("name", agent.name());
+      ObjectNode published = node.putObject("published_version");
+      ObjectNode input = published.putObject("input_schema");
+      input.put("type", "object");
+      input.putArray("required").add(agent.mainParam());
+      input
+          .putObject("properties")
+          .putObject(agent.mainParam())
+          .put("type", "string")
+          .put("description", "The " + agent.mainParam().replace('_', ' ') + " to extract");
+      published.putObject("output_schema");
+      published.set("metadata", agent.summary());
+      return Reply.json(200, node);
     }
     ObjectNode node = agent.summary();
     node.putObject("output_schema");

@@ -39,6 +39,16 @@ final class Replies {
     return Reply.json(404, failed().put("msg", NimbleErrors.AGENT_NOT_FOUND));
   }
 
+  /** 404 {@code {"status":"failed","msg":"Template not found"}}: v2's agent not found. */
+  static Reply templateNotFound() {
+    return Reply.json(404, failed().put("msg", NimbleErrors.TEMPLATE_NOT_FOUND));
+  }
+
+  /** The 404 for an unknown agent (v1) or template (v2). */
+  static Reply agentNotFound(dev.nimblekafka.wire.ApiVersion version) {
+    return version == dev.nimblekafka.wire.ApiVersion.V1 ? agentNotFound() : templateNotFound();
+  }
+
   /** 404 {@code {"status":"failed","error":"Task not found"}}. */
   static Reply taskNotFound() {
     return Reply.json(404, failed().put("error", NimbleErrors.TASK_NOT_FOUND));

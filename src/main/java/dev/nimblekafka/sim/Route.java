@@ -1,36 +1,46 @@
 package dev.nimblekafka.sim;
 
-import dev.nimblekafka.wire.NimblePaths;
+import dev.nimblekafka.wire.ApiVersion;
+import java.util.function.Function;
 
-/** The API endpoints the simulator answers, and how a request is matched to one. */
+/**
+ * The API endpoints the simulator answers, and how a request is matched to one. Every endpoint is
+ * served under both API versions on the same port ({@code /v1/...} and {@code /v2/...}, agents
+ * under v2's name, extract templates); the match says which version was called.
+ */
 enum Route {
-  EXTRACT("POST", NimblePaths.EXTRACT, true),
-  EXTRACT_ASYNC("POST", NimblePaths.EXTRACT_ASYNC, true),
-  EXTRACT_BATCH("POST", NimblePaths.EXTRACT_BATCH, true),
-  AGENTS_RUN("POST", NimblePaths.AGENTS_RUN, true),
-  AGENTS_ASYNC("POST", NimblePaths.AGENTS_ASYNC, true),
-  AGENTS_BATCH("POST", NimblePaths.AGENTS_BATCH, true),
-  AGENTS_LIST("GET", NimblePaths.AGENTS, false),
-  AGENT_GET("GET", NimblePaths.AGENTS + "/{name}", false),
-  TASKS_LIST("GET", NimblePaths.TASKS, false),
-  TASK_GET("GET", NimblePaths.task("{id}"), false),
-  TASK_RESULTS("GET", NimblePaths.taskResults("{id}"), false),
-  BATCH_GET("GET", NimblePaths.batch("{id}"), false),
-  BATCH_PROGRESS("GET", NimblePaths.batchProgress("{id}"), false);
+  EXTRACT("POST", ApiVersion::extract, true),
+  EXTRACT_ASYNC("POST", ApiVersion::extractAsync, true),
+  EXTRACT_BATCH("POST", ApiVersion::extractBatch, true),
+  AGENTS_RUN("POST", ApiVersion::templateRun, true),
+  AGENTS_ASYNC("POST", ApiVersion::templateAsync, true),
+  AGENTS_BATCH("POST", ApiVersion::templateBatch, true),
+  AGENTS_LIST("GET", ApiVersion::templates, false),
+  AGENT_GET("GET", v -> v.template("{name}"), false),
+  TASKS_LIST("GET", ApiVersion::tasks, false),
+  TASK_GET("GET", v -> v.task("{id}"), false),
+  TASK_RESULTS("GET", v -> v.taskResults("{id}"), false),
+  BATCH_GET("GET", v -> v.batch("{id}"), false),
+  BATCH_PROGRESS("GET", v -> v.batchProgress("{id}"), false);
 
   final String method;
-  final String template;
   final boolean createsTasks;
-  private final String[] segments;
+  private final String[] templates;
+  private final String[][] segments;
   private final int wildcards;
 
-  Route(String method, String template, boolean createsTasks) {
+  Route(String method, Function<ApiVersion, String> path, boolean createsTasks) {
     this.method = method;
-    this.template = template;
     this.createsTasks = createsTasks;
-    this.segments = template.substring(1).split("/");
+    ApiVersion[] versions = ApiVersion.values();
+    this.templates = new String[versions.length];
+    this.segments = new String[versions.length][];
+    for (ApiVersion version : versions) {
+      templates[version.ordinal()] = path.apply(version);
+      segments[version.ordinal()] = templates[version.ordinal()].substring(1).split("/");
+    }
     int n = 0;
-    for (String s : segments) {
+    for (String s : segments[0]) {
       if (s.startsWith("{")) {
         n++;
       }
@@ -38,16 +48,22 @@ enum Route {
     this.wildcards = n;
   }
 
+  /** The path template under a version, e.g. {@code /v2/tasks/{id}}. */
+  String template(ApiVersion version) {
+    return templates[version.ordinal()];
+  }
+
   /** The endpoint name used in statistics, e.g. {@code "GET /v1/tasks/{id}"}. */
-  String key() {
-    return method + " " + template;
+  String key(ApiVersion version) {
+    return method + " " + template(version);
   }
 
   /**
    * A request matched to a route: {@code route} is null when nothing matched ({@code status} 404)
-   * or only another method did (405); {@code param} is the path parameter, if any.
+   * or only another method did (405); {@code param} is the path parameter, if any; {@code version}
+   * the API version of the path (null when nothing matched).
    */
-  record Match(Route route, String param, String key, int status) {}
+  record Match(Route route, ApiVersion version, String param, String key, int status) {}
 
   static Match match(String method, String rawPath) {
     String path =
@@ -56,42 +72,53 @@ enum Route {
             : rawPath;
     String[] parts = path.startsWith("/") ? path.substring(1).split("/") : path.split("/");
     Route best = null;
+    ApiVersion bestVersion = null;
     Route otherMethod = null;
+    ApiVersion otherVersion = null;
     String param = null;
-    for (Route r : values()) {
-      String p = r.params(parts);
-      if (p == null) {
-        continue;
-      }
-      if (!r.method.equals(method)) {
-        otherMethod = otherMethod == null ? r : otherMethod;
-      } else if (best == null || r.wildcards < best.wildcards) {
-        best = r;
-        param = p;
+    for (ApiVersion version : ApiVersion.values()) {
+      for (Route r : values()) {
+        String p = r.params(version, parts);
+        if (p == null) {
+          continue;
+        }
+        if (!r.method.equals(method)) {
+          if (otherMethod == null) {
+            otherMethod = r;
+            otherVersion = version;
+          }
+        } else if (best == null || r.wildcards < best.wildcards) {
+          best = r;
+          bestVersion = version;
+          param = p;
+        }
       }
     }
     if (best != null) {
-      return new Match(best, param.isEmpty() ? null : param, best.key(), 200);
+      return new Match(
+          best, bestVersion, param.isEmpty() ? null : param, best.key(bestVersion), 200);
     }
     if (otherMethod != null) {
-      return new Match(null, null, method + " " + otherMethod.template, 405);
+      return new Match(
+          null, otherVersion, null, method + " " + otherMethod.template(otherVersion), 405);
     }
-    return new Match(null, null, method + " (unknown)", 404);
+    return new Match(null, null, null, method + " (unknown)", 404);
   }
 
   /** The path parameter ("" when there is none) if {@code parts} match this route, else null. */
-  private String params(String[] parts) {
-    if (parts.length != segments.length) {
+  private String params(ApiVersion version, String[] parts) {
+    String[] own = segments[version.ordinal()];
+    if (parts.length != own.length) {
       return null;
     }
     String param = "";
     for (int i = 0; i < parts.length; i++) {
-      if (segments[i].startsWith("{")) {
+      if (own[i].startsWith("{")) {
         if (parts[i].isEmpty()) {
           return null;
         }
         param = parts[i];
-      } else if (!segments[i].equals(parts[i])) {
+      } else if (!own[i].equals(parts[i])) {
         return null;
       }
     }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Run a local stand-in for Nimble's web-extraction API (v1).",
+      "Run a local stand-in for Nimble's web-extraction API (v1 and v2, one port).",
       "Prints 'Nimble simulator listening on port <N> (<url>)' once it accepts calls."
     },
     footer = {

@@ -1,5 +1,6 @@
 package dev.nimblekafka.sim;
 
+import dev.nimblekafka.wire.ApiVersion;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,9 @@ final class SimTask {
   final long createdAt;
   final long durationMillis;
   final boolean fails;
+
+  /** The API version the task was created under: its {@code status_url} uses the same. */
+  final ApiVersion version;
 
   /** Completed when a synchronous call's task finishes; null for asynchronous tasks. */
   final CompletableFuture<SimTask> waiter;
@@ -51,7 +55,8 @@ final class SimTask {
       long createdAt,
       long durationMillis,
       boolean fails,
-      boolean sync) {
+      boolean sync,
+      ApiVersion version) {
     this.id = id;
     this.seq = seq;
     this.apiType = apiType;
@@ -64,6 +69,7 @@ final class SimTask {
     this.modifiedAt = createdAt;
     this.durationMillis = durationMillis;
     this.fails = fails;
+    this.version = version;
     this.waiter = sync ? new CompletableFuture<>() : null;
   }
 

@@ -1,6 +1,7 @@
 package dev.nimblekafka.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.wire.ApiVersion;
 import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +32,7 @@ final class TaskFactory {
   }
 
   /** Creates and stores a task; it runs once {@link #submit}ted. */
-  SimTask create(CreateRequests.TaskSpec spec, String batchId, boolean sync) {
+  SimTask create(CreateRequests.TaskSpec spec, String batchId, boolean sync, ApiVersion version) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     JsonNode input = spec.input();
     boolean fails =
@@ -51,7 +52,8 @@ final class TaskFactory {
             clock.millis(),
             durations.sampleMillis(random),
             fails,
-            sync);
+            sync,
+            version);
     stats.created(store.add(task));
     return task;
   }

@@ -1,7 +1,6 @@
 package dev.nimblekafka.sim;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.nimblekafka.wire.NimblePaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,8 +71,8 @@ final class TaskJson {
     g.writeStartObject();
     g.writeStringField("id", task.id);
     g.writeStringField("state", view.asCreated ? states.created() : states.name(phase));
-    g.writeStringField("status_url", publicUrl + NimblePaths.task(task.id));
-    g.writeStringField("download_url", publicUrl + NimblePaths.taskResults(task.id));
+    g.writeStringField("status_url", publicUrl + task.version.task(task.id));
+    g.writeStringField("download_url", publicUrl + task.version.taskResults(task.id));
     if (phase == Phase.COMPLETED && task.outputUrl() != null) {
       g.writeStringField("output_url", task.outputUrl());
     }

@@ -102,15 +102,18 @@ final class Validator {
     }
   }
 
-  /** The fields of an agent payload: {@code agent}, {@code params}, {@code formats}. */
-  void agent(JsonNode node, String at, String schema, boolean required) {
-    JsonNode agent = node.get("agent");
+  /**
+   * The fields of an agent payload: {@code agent} (v2: {@code template}, named by {@code field}),
+   * {@code params}, {@code formats}.
+   */
+  void agent(JsonNode node, String at, String schema, boolean required, String field) {
+    JsonNode agent = node.get(field);
     if (agent == null || agent.isNull()) {
       if (required) {
-        required(at, schema, "agent");
+        required(at, schema, field);
       }
     } else {
-      string(agent, at + "/agent", schema + "/properties/agent");
+      string(agent, at + "/" + field, schema + "/properties/" + field);
     }
     JsonNode params = node.get("params");
     if (params == null || params.isNull()) {

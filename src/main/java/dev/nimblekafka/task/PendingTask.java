@@ -2,6 +2,7 @@ package dev.nimblekafka.task;
 
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.request.RequestHeaders;
 
 /**
  * One request the worker is responsible for, from consumption to outcome: the request as parsed
@@ -14,6 +15,7 @@ public final class PendingTask {
   private final byte[] key;
   private final byte[] value;
   private final ExtractionRequest request;
+  private final RequestHeaders headers;
   private TaskPhase phase;
   private String taskId;
   private int attempts;
@@ -30,12 +32,18 @@ public final class PendingTask {
   private boolean alone;
 
   private PendingTask(
-      int partition, long sourceOffset, byte[] key, byte[] value, ExtractionRequest request) {
+      int partition,
+      long sourceOffset,
+      byte[] key,
+      byte[] value,
+      ExtractionRequest request,
+      RequestHeaders headers) {
     this.partition = partition;
     this.sourceOffset = sourceOffset;
     this.key = key;
     this.value = value;
     this.request = request;
+    this.headers = headers == null ? RequestHeaders.NONE : headers;
   }
 
   /**
@@ -47,7 +55,22 @@ public final class PendingTask {
    */
   public static PendingTask consumed(
       int partition, long offset, byte[] key, byte[] value, ExtractionRequest request) {
-    PendingTask task = new PendingTask(partition, offset, key, value, request);
+    return consumed(partition, offset, key, value, request, RequestHeaders.NONE);
+  }
+
+  /**
+   * A valid request just consumed, with the record's headers its outcome will carry.
+   *
+   * @param headers the request record's headers, as kept
+   */
+  public static PendingTask consumed(
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      ExtractionRequest request,
+      RequestHeaders headers) {
+    PendingTask task = new PendingTask(partition, offset, key, value, request, headers);
     task.phase = TaskPhase.QUEUED;
     return task;
   }
@@ -56,7 +79,12 @@ public final class PendingTask {
   static PendingTask restored(StoredTask stored, int partition, ExtractionRequest request) {
     PendingTask task =
         new PendingTask(
-            partition, stored.sourceOffset(), stored.requestKey(), stored.request(), request);
+            partition,
+            stored.sourceOffset(),
+            stored.requestKey(),
+            stored.request(),
+            request,
+            stored.headers());
     task.phase = stored.taskId() == null ? TaskPhase.QUEUED : TaskPhase.WAITING;
     task.taskId = stored.taskId();
     task.attempts = stored.attempts();
@@ -93,7 +121,8 @@ public final class PendingTask {
         sourceOffset,
         value,
         callback,
-        key);
+        key,
+        headers);
   }
 
   /** Whether a callback named {@code id} before the worker could act on it (then: check now). */
@@ -165,6 +194,11 @@ public final class PendingTask {
   /** The request record's key, or null when it had none. */
   public byte[] key() {
     return key;
+  }
+
+  /** The request record's headers that its outcome carries. */
+  public RequestHeaders headers() {
+    return headers;
   }
 
   /** The request record's value, byte for byte. */

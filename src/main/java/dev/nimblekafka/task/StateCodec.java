@@ -4,13 +4,20 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.request.RequestHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
-/** The JSON form of {@link StoredTask} in the state topic, versioned by {@code "v"}. */
+/**
+ * The JSON form of {@link StoredTask} in the state topic, versioned by {@code "v"}. The request
+ * record's headers are kept in the optional {@code headers} (name and base64 value of each, in
+ * order) and {@code headers_dropped}; a record without them reads as a request without headers.
+ */
 public final class StateCodec {
   private static final int VERSION = 1;
   private final ObjectMapper json;
@@ -41,6 +48,7 @@ public final class StateCodec {
         g.writeStringField(
             "request_key_base64", Base64.getEncoder().encodeToString(task.requestKey()));
       }
+      writeHeaders(g, task.headers());
       g.writeFieldName("request");
       g.writeRawValue(new String(task.request(), StandardCharsets.UTF_8));
       g.writeEndObject();
@@ -70,9 +78,62 @@ public final class StateCodec {
           node.path("callback").asBoolean(false),
           node.path("request_key_base64").isTextual()
               ? Base64.getDecoder().decode(node.path("request_key_base64").asText())
-              : null);
+              : null,
+          readHeaders(node));
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("unreadable state record", e);
     }
+  }
+
+  /** The bytes the headers add to a state record, at most (for the size check on admission). */
+  public static int headerBytes(RequestHeaders headers) {
+    int total = headers.isEmpty() ? 0 : 48;
+    for (RequestHeaders.Header header : headers.kept()) {
+      int name = header.name().getBytes(StandardCharsets.UTF_8).length;
+      int value = header.value() == null ? 4 : (header.value().length + 2) / 3 * 4;
+      total += 6 * name + value + 40;
+    }
+    return total;
+  }
+
+  private static void writeHeaders(JsonGenerator g, RequestHeaders headers) throws IOException {
+    if (headers.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("headers");
+    for (RequestHeaders.Header header : headers.kept()) {
+      g.writeStartObject();
+      g.writeStringField("name", header.name());
+      if (header.value() == null) {
+        g.writeNullField("value_base64");
+      } else {
+        g.writeStringField("value_base64", Base64.getEncoder().encodeToString(header.value()));
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (headers.dropped() > 0) {
+      g.writeNumberField("headers_dropped", headers.dropped());
+    }
+  }
+
+  private static RequestHeaders readHeaders(JsonNode node) {
+    JsonNode list = node.path("headers");
+    int dropped = node.path("headers_dropped").asInt(0);
+    if (!list.isArray() && dropped == 0) {
+      return RequestHeaders.NONE;
+    }
+    List<RequestHeaders.Header> headers = new ArrayList<>();
+    for (JsonNode header : list) {
+      if (!header.path("name").isTextual()) {
+        throw new IllegalArgumentException("a header without a name");
+      }
+      JsonNode value = header.path("value_base64");
+      headers.add(
+          new RequestHeaders.Header(
+              header.path("name").asText(),
+              value.isTextual() ? Base64.getDecoder().decode(value.asText()) : null));
+    }
+    return RequestHeaders.restored(headers, dropped);
   }
 }

@@ -1,6 +1,7 @@
 package dev.nimblekafka.task;
 
 import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.request.RequestHeaders;
 
 /**
  * A pending task as kept in the state topic (key = request id, value = this, JSON; a tombstone ends
@@ -17,6 +18,7 @@ import dev.nimblekafka.request.Kind;
  * @param request the request record's value (JSON)
  * @param callback whether Nimble will call the worker back when the task ends
  * @param requestKey the request record's key, or null when it had none
+ * @param headers the request record's headers its outcome carries (never null)
  */
 public record StoredTask(
     String requestId,
@@ -29,4 +31,38 @@ public record StoredTask(
     long sourceOffset,
     byte[] request,
     boolean callback,
-    byte[] requestKey) {}
+    byte[] requestKey,
+    RequestHeaders headers) {
+
+  public StoredTask {
+    headers = headers == null ? RequestHeaders.NONE : headers;
+  }
+
+  /** A stored task of a request record without headers. */
+  public StoredTask(
+      String requestId,
+      String taskId,
+      Kind kind,
+      int attempts,
+      long submittedAt,
+      long firstSubmittedAt,
+      String sourceTopic,
+      long sourceOffset,
+      byte[] request,
+      boolean callback,
+      byte[] requestKey) {
+    this(
+        requestId,
+        taskId,
+        kind,
+        attempts,
+        submittedAt,
+        firstSubmittedAt,
+        sourceTopic,
+        sourceOffset,
+        request,
+        callback,
+        requestKey,
+        RequestHeaders.NONE);
+  }
+}

@@ -15,6 +15,10 @@ public final class NimbleErrors {
   public static final String TASK_NOT_FOUND = "Task not found";
   public static final String BATCH_NOT_FOUND = "Batch not found";
   public static final String AGENT_NOT_FOUND = "Agent not found";
+
+  /** v2's counterpart of {@link #AGENT_NOT_FOUND} (undocumented: the simulator's choice). */
+  public static final String TEMPLATE_NOT_FOUND = "Template not found";
+
   public static final String RATE_LIMITED = "Rate limit exceeded";
 
   private NimbleErrors() {}

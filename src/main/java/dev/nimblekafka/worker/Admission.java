@@ -8,8 +8,10 @@ import dev.nimblekafka.publish.RequestRecord;
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.ParseResult;
 import dev.nimblekafka.request.RequestError;
+import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.request.RequestParser;
 import dev.nimblekafka.task.PendingTask;
+import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskBook;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -19,7 +21,9 @@ import org.slf4j.MDC;
 /**
  * Takes consumed records in: each is parsed once; a valid request is recorded in the state topic at
  * once (so its offset may commit with it, and a replay never meets a request already settled) and
- * joins the submission queue; anything else becomes a failure naming the field and the limit.
+ * joins the submission queue; anything else becomes a failure naming the field and the limit. The
+ * record's headers ({@link RequestHeaders}, bounded) go with the request to its outcome, a failure
+ * of its own included; they count towards what must fit the state record.
  */
 final class Admission {
   private static final Logger log = LoggerFactory.getLogger(Admission.class);
@@ -52,11 +56,14 @@ final class Admission {
       ParseResult parsed =
           parser.parse(record.topic(), record.partition(), record.offset(), record.value());
       book.settled(record.partition(), record.offset());
-      if (parsed instanceof ParseResult.Valid valid && record.value().length > maxRequestBytes) {
-        parsed = tooLarge(valid.request(), record.value().length);
+      RequestHeaders headers = RequestHeaders.of(record.headers());
+      int headerBytes = StateCodec.headerBytes(headers);
+      if (parsed instanceof ParseResult.Valid valid
+          && record.value().length + headerBytes > maxRequestBytes) {
+        parsed = tooLarge(valid.request(), record.value().length, headerBytes);
       }
       if (parsed instanceof ParseResult.Invalid invalid) {
-        refuse(record, invalid.error());
+        refuse(record, invalid.error(), headers);
         return;
       }
       ExtractionRequest request = ((ParseResult.Valid) parsed).request();
@@ -68,28 +75,36 @@ final class Admission {
       }
       PendingTask task =
           PendingTask.consumed(
-              record.partition(), record.offset(), record.key(), record.value(), request);
+              record.partition(), record.offset(), record.key(), record.value(), request, headers);
       context.writer().record(task);
       book.admit(task, context.clock().millis());
     }
   }
 
-  private ParseResult tooLarge(ExtractionRequest request, int size) {
+  private ParseResult tooLarge(ExtractionRequest request, int size, int headerBytes) {
+    String message =
+        headerBytes == 0
+            ? "the request must be at most "
+                + maxRequestBytes
+                + " bytes to fit the state topic but has "
+                + size
+            : "the request and its headers must be at most "
+                + maxRequestBytes
+                + " bytes to fit the state topic but have "
+                + (size + headerBytes);
     return new ParseResult.Invalid(
         new RequestError(
             request.requestId(),
             Stage.VALIDATE.code(),
             "LIMIT_EXCEEDED",
-            "the request must be at most "
-                + maxRequestBytes
-                + " bytes to fit the state topic but has "
-                + size,
+            message,
             "request",
             maxRequestBytes,
             request.metadata()));
   }
 
-  private void refuse(ConsumerRecord<byte[], byte[]> record, RequestError error) {
+  private void refuse(
+      ConsumerRecord<byte[], byte[]> record, RequestError error, RequestHeaders headers) {
     log.debug("Rejected request {}: {}", error.requestId(), error.message());
     boolean derived =
         error
@@ -114,7 +129,8 @@ final class Admission {
                     record.partition(),
                     record.offset(),
                     record.key(),
-                    record.value()),
+                    record.value(),
+                    headers),
                 RequestError.class.getName()));
   }
 

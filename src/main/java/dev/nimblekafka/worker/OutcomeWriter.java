@@ -77,7 +77,8 @@ final class OutcomeWriter {
             task.request().metadata(),
             body,
             location,
-            storageType);
+            storageType,
+            task.headers());
     Optional<ProducerRecord<byte[], byte[]>> record;
     try {
       record = target.outcomes().result(completion);
@@ -188,7 +189,8 @@ final class OutcomeWriter {
         task.partition(),
         task.sourceOffset(),
         task.key(),
-        task.value());
+        task.value(),
+        task.headers());
   }
 
   private void finish(PendingTask task) {

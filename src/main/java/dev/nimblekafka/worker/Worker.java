@@ -181,12 +181,13 @@ public final class Worker implements AutoCloseable {
 
   public Worker start() {
     log.info(
-        "Starting worker {} in group {} on {} (requests: {}, Nimble: {})",
+        "Starting worker {} in group {} on {} (requests: {}, Nimble: {}, API {})",
         config.kafka().instanceId(),
         config.kafka().groupId(),
         config.kafka().bootstrapServers(),
         config.topics().requests(),
-        config.nimble().baseUrl());
+        config.nimble().baseUrl(),
+        config.nimble().version().wire());
     http.start();
     thread.start();
     return this;

@@ -39,6 +39,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theApiVersionIsV1UnlessSetToV2() {
+    assertThat(ConfigLoader.load(env(), Optional.empty()).nimble().version())
+        .isEqualTo(dev.nimblekafka.wire.ApiVersion.V1);
+    for (String v2 : new String[] {"v2", "V2", " v2 "}) {
+      assertThat(
+              ConfigLoader.load(env("NIMBLE_API_VERSION", v2), Optional.empty()).nimble().version())
+          .isEqualTo(dev.nimblekafka.wire.ApiVersion.V2);
+    }
+    assertThatThrownBy(() -> ConfigLoader.load(env("NIMBLE_API_VERSION", "v3"), Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NIMBLE_API_VERSION must be one of [v1, v2] but was v3");
+  }
+
+  @Test
   void everyBadSettingIsNamedWithItsValue() {
     assertThatThrownBy(
             () ->

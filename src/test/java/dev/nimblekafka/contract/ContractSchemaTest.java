@@ -373,12 +373,28 @@ class ContractSchemaTest {
             OFFSET,
             VALID_REQUEST.getBytes(StandardCharsets.UTF_8),
             true,
-            null);
+            null,
+            dev.nimblekafka.request.RequestHeaders.restored(
+                List.of(
+                    new dev.nimblekafka.request.RequestHeaders.Header(
+                        "traceparent",
+                        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                            .getBytes(StandardCharsets.UTF_8)),
+                    new dev.nimblekafka.request.RequestHeaders.Header("no-value", null)),
+                2));
     byte[] value = codec.encode(task);
 
     JsonNode state = assertValid("state", value);
     assertThat(state.path("request").path("request_id").asText()).isEqualTo("order-42");
     assertThat(codec.decode(value).taskId()).isEqualTo(TASK);
+    var headers = codec.decode(value).headers();
+    assertThat(headers.kept())
+        .extracting(dev.nimblekafka.request.RequestHeaders.Header::name)
+        .containsExactly("traceparent", "no-value");
+    assertThat(new String(headers.kept().get(0).value(), StandardCharsets.UTF_8))
+        .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(headers.kept().get(1).value()).isNull();
+    assertThat(headers.dropped()).isEqualTo(2);
     assertThat(OutcomeRecords.tombstone("nimble.worker.state", PARTITION, "order-42").value())
         .as("a tombstone ends the task")
         .isNull();

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.sim.NimbleSimulator;
 import dev.nimblekafka.sim.SimConfig;
 import dev.nimblekafka.sim.StateVocabulary;
+import dev.nimblekafka.wire.ApiVersion;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The typed client against the simulator over real HTTP: every endpoint, every error class. */
+/**
+ * The typed client against the simulator over real HTTP: every endpoint, every error class, in both
+ * API versions.
+ */
 @Timeout(60)
 class NimbleClientTest {
   private static final String KEY = "sk-client-test-71d2";
@@ -28,18 +36,36 @@ class NimbleClientTest {
   private NimbleSimulator sim;
   private NimbleClient client;
 
-  private NimbleClient start(SimConfig.Builder config, Duration requestTimeout) throws Exception {
+  private NimbleClient start(SimConfig.Builder config, Duration requestTimeout, ApiVersion version)
+      throws Exception {
     sim = NimbleSimulator.start(config.port(0).apiKey(KEY).build());
     client =
         new NimbleClient(
             new NimbleClientSettings(
-                URI.create(sim.baseUrl()), ApiKey.of(KEY), Duration.ofSeconds(2), requestTimeout),
+                URI.create(sim.baseUrl()),
+                ApiKey.of(KEY),
+                Duration.ofSeconds(2),
+                requestTimeout,
+                version),
             json);
     return client;
   }
 
-  private NimbleClient start(SimConfig.Builder config) throws Exception {
-    return start(config, Duration.ofSeconds(10));
+  private NimbleClient start(SimConfig.Builder config, ApiVersion version) throws Exception {
+    return start(config, Duration.ofSeconds(10), version);
+  }
+
+  /** Every endpoint the simulator was called at is under the version's prefix. */
+  private void onlyCalled(ApiVersion version) {
+    assertThat(sim.stats().calls().keySet())
+        .isNotEmpty()
+        .allSatisfy(endpoint -> assertThat(endpoint).contains(" /" + version.wire() + "/"));
+  }
+
+  static List<Arguments> versionsAndVocabularies() {
+    return Arrays.stream(ApiVersion.values())
+        .flatMap(v -> Arrays.stream(StateVocabulary.values()).map(s -> Arguments.of(v, s)))
+        .toList();
   }
 
   @AfterEach
@@ -72,10 +98,10 @@ class NimbleClientTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StateVocabulary.class)
-  void anExtractTaskRunsToItsResultsInEveryStateVocabulary(StateVocabulary states)
-      throws Exception {
-    start(SimConfig.builder().taskDuration(Duration.ofMillis(200)).states(states));
+  @MethodSource("versionsAndVocabularies")
+  void anExtractTaskRunsToItsResultsInEveryStateVocabulary(
+      ApiVersion version, StateVocabulary states) throws Exception {
+    start(SimConfig.builder().taskDuration(Duration.ofMillis(200)).states(states), version);
     TaskInfo created =
         get(
             client.submitExtract(
@@ -91,12 +117,15 @@ class NimbleClientTest {
     JsonNode result = json.readTree(results.body());
     assertThat(result.path("task_id").asText()).isEqualTo(created.id());
     assertThat(result.path("data").has("markdown")).isTrue();
-    assertThat(results.url()).endsWith("/v1/tasks/" + created.id() + "/results");
+    assertThat(results.url()).endsWith(version.taskResults(created.id()));
+    assertThat(client.resultsUrl(created.id())).isEqualTo(results.url());
+    onlyCalled(version);
   }
 
-  @Test
-  void agentsAndBatchesAndBatchProgress() throws Exception {
-    start(SimConfig.builder().taskDuration(Duration.ofMillis(100)));
+  @ParameterizedTest
+  @EnumSource(ApiVersion.class)
+  void agentsAndBatchesAndBatchProgress(ApiVersion version) throws Exception {
+    start(SimConfig.builder().taskDuration(Duration.ofMillis(100)), version);
     TaskInfo agent =
         get(
             client.submitAgent(
@@ -123,11 +152,54 @@ class NimbleClientTest {
     BatchProgress progress = get(client.batchProgress(batch.batchId()));
     assertThat(progress.completedCount()).isEqualTo(2);
     assertThat(progress.progress()).isEqualTo(1.0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(client.batchProgress(agents.batchId())).completed());
+    assertThat(get(client.batchTasks(agents.batchId())))
+        .as("the batch read lists every task with its state")
+        .extracting(TaskInfo::id, TaskInfo::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(agents.tasks().get(0).id(), TaskState.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(agents.tasks().get(1).id(), TaskState.SUCCEEDED));
+    JsonNode result = json.readTree(get(client.results(agent.id(), 10_000_000)).body());
+    assertThat(result.path("data").path("parsing").isMissingNode()).isFalse();
+    assertThat(sim.stats().callsTo("POST " + version.templateAsync())).isEqualTo(1);
+    assertThat(sim.stats().callsTo("POST " + version.templateBatch())).isEqualTo(1);
+    assertThat(sim.stats().callsTo("POST " + version.extractBatch())).isEqualTo(1);
+    onlyCalled(version);
   }
 
   @Test
-  void aResultOverTheLimitIsNotDownloaded() throws Exception {
-    start(SimConfig.builder().taskDuration(Duration.ofMillis(50)).resultSizeBytes(2_000_000));
+  void v2NamesTheAgentTemplateAndKeepsEveryOtherField() throws Exception {
+    start(SimConfig.builder(), ApiVersion.V2);
+    JsonNode sent =
+        body(
+            "{\"formats\":[\"html\"],\"agent\":\"amazon_pdp\",\"params\":{\"asin\":\"B1\"},"
+                + "\"future_field\":{\"a\":1}}");
+    JsonNode renamed = client.templateBody(sent);
+    assertThat(renamed.toString())
+        .isEqualTo(
+            "{\"formats\":[\"html\"],\"template\":\"amazon_pdp\",\"params\":{\"asin\":\"B1\"},"
+                + "\"future_field\":{\"a\":1}}");
+    assertThat(sent.has("agent")).as("the request's own body is not changed").isTrue();
+    // v2 requires template: the simulator creates the task only if the client renamed agent
+    TaskInfo created = get(client.submitAgent(sent));
+    assertThat(created.id()).isNotBlank();
+    assertThat(sim.stats().calls("POST /v2/extract/templates/async", 200)).isEqualTo(1);
+    JsonNode batch =
+        body(
+            "{\"inputs\":[{\"params\":{\"asin\":\"B1\"}}],"
+                + "\"shared_inputs\":{\"agent\":\"amazon_pdp\",\"x\":1}}");
+    assertThat(get(client.submitAgentBatch(batch)).tasks()).hasSize(1);
+    assertThat(batch.path("shared_inputs").has("agent")).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(ApiVersion.class)
+  void aResultOverTheLimitIsNotDownloaded(ApiVersion version) throws Exception {
+    start(
+        SimConfig.builder().taskDuration(Duration.ofMillis(50)).resultSizeBytes(2_000_000),
+        version);
     TaskInfo created = get(client.submitExtract(body("{\"url\":\"https://big.example\"}")));
     await()
         .atMost(Duration.ofSeconds(10))
@@ -137,9 +209,10 @@ class NimbleClientTest {
     assertThat(results.size()).isGreaterThan(100_000);
   }
 
-  @Test
-  void terminalErrors() throws Exception {
-    start(SimConfig.builder());
+  @ParameterizedTest
+  @EnumSource(ApiVersion.class)
+  void terminalErrors(ApiVersion version) throws Exception {
+    start(SimConfig.builder(), version);
     NimbleException invalid =
         failure(client.submitExtract(body("{\"url\":\"" + "x".repeat(10) + "\"}")));
     assertThat(invalid).isInstanceOf(NimbleException.Rejected.class);
@@ -148,19 +221,40 @@ class NimbleClientTest {
         .isNotEmpty();
     NimbleException agent =
         failure(client.submitAgent(body("{\"agent\":\"no_such_agent\",\"params\":{\"q\":1}}")));
+    assertThat(agent).isInstanceOf(NimbleException.Rejected.class);
     assertThat(agent.httpStatus()).isEqualTo(404);
-    assertThat(agent.getMessage()).contains("Agent not found");
+    assertThat(agent.code()).isEqualTo("NOT_FOUND");
+    assertThat(agent.getMessage())
+        .contains(version == ApiVersion.V1 ? "Agent not found" : "Template not found");
+    NimbleException emptyParams =
+        failure(client.submitAgent(body("{\"agent\":\"amazon_pdp\",\"params\":{}}")));
+    assertThat(emptyParams.httpStatus()).isEqualTo(400);
+    assertThat(emptyParams.code()).isEqualTo("INVALID_REQUEST");
+    NimbleException unknownInBatch =
+        failure(
+            client.submitAgentBatch(
+                body(
+                    "{\"inputs\":[{\"params\":{\"asin\":\"B1\"}}],"
+                        + "\"shared_inputs\":{\"agent\":\"no_such_agent\"}}")));
+    assertThat(unknownInBatch.httpStatus()).isEqualTo(404);
+    assertThat(unknownInBatch.code()).isEqualTo("NOT_FOUND");
     NimbleException task = failure(client.task("00000000-0000-0000-0000-000000000000"));
     assertThat(task).isInstanceOf(NimbleException.Rejected.class);
     assertThat(task.getMessage()).contains("Task not found");
+    NimbleException batch = failure(client.batchTasks("00000000-0000-0000-0000-000000000000"));
+    assertThat(batch.httpStatus()).isEqualTo(404);
+    assertThat(batch.getMessage()).contains("Batch not found");
+    onlyCalled(version);
   }
 
-  @Test
-  void aWrongKeyAndAnEmptyBudgetStopSubmission() throws Exception {
-    start(SimConfig.builder());
+  @ParameterizedTest
+  @EnumSource(ApiVersion.class)
+  void aWrongKeyAndAnEmptyBudgetStopSubmission(ApiVersion version) throws Exception {
+    start(SimConfig.builder(), version);
     try (NimbleClient wrong =
         new NimbleClient(
-            NimbleClientSettings.of(URI.create(sim.baseUrl()), ApiKey.of("sk-wrong")), json)) {
+            NimbleClientSettings.of(URI.create(sim.baseUrl()), ApiKey.of("sk-wrong"), version),
+            json)) {
       NimbleException unauthorized =
           failure(wrong.submitExtract(body("{\"url\":\"https://a.io\"}")));
       assertThat(unauthorized).isInstanceOf(NimbleException.AccessDenied.class);
@@ -176,9 +270,10 @@ class NimbleClientTest {
     }
   }
 
-  @Test
-  void retriableErrorsCarryTheirHints() throws Exception {
-    start(SimConfig.builder().requestsPerSecond(2), Duration.ofMillis(500));
+  @ParameterizedTest
+  @EnumSource(ApiVersion.class)
+  void retriableErrorsCarryTheirHints(ApiVersion version) throws Exception {
+    start(SimConfig.builder().requestsPerSecond(2), Duration.ofMillis(500), version);
     NimbleException limited = null;
     for (int i = 0; i < 10 && limited == null; i++) {
       try {
@@ -194,7 +289,7 @@ class NimbleClientTest {
     assertThat(((NimbleException.Unavailable) limited).isRateLimit()).isTrue();
 
     sim.close();
-    start(SimConfig.builder().requestsPerSecond(0), Duration.ofMillis(500));
+    start(SimConfig.builder().requestsPerSecond(0), Duration.ofMillis(500), version);
     sim.faults().rateLimitStorm(Duration.ofSeconds(5));
     NimbleException storm = failure(client.submitExtract(body("{\"url\":\"https://a.io\"}")));
     assertThat(((NimbleException.Unavailable) storm).retryAfter()).isPresent();

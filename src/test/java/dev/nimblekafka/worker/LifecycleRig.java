@@ -26,6 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * The request lifecycle wired to fakes for the fast tier: Nimble in memory ({@link FakeNimble}), an
@@ -108,14 +111,25 @@ final class LifecycleRig {
   }
 
   long consume(int partition, String key, byte[] value) {
+    return consume(partition, key, value, new RecordHeaders());
+  }
+
+  /** A request record with these headers arrives on the partition; returns its offset. */
+  long consume(int partition, String key, byte[] value, Headers headers) {
     long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
     lifecycle.admit(
         new ConsumerRecord<>(
             REQUESTS,
             partition,
             offset,
+            0L,
+            TimestampType.CREATE_TIME,
+            -1,
+            value.length,
             key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-            value));
+            value,
+            headers,
+            Optional.empty()));
     return offset;
   }
 

@@ -178,12 +178,25 @@ final class WorkerHarness implements AutoCloseable {
 
   /** Produces values keyed by their request id (or null), in order, and waits for the acks. */
   void produce(List<String> values) {
+    produce(values, value -> List.of());
+  }
+
+  /** As {@link #produce(List)}, each record with the headers made from its value. */
+  void produce(
+      List<String> values,
+      java.util.function.Function<String, Iterable<org.apache.kafka.common.header.Header>>
+          headers) {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (String value : values) {
       String id = requestIdOf(value);
       sent.add(
           producer.send(
-              new ProducerRecord<>(requests, id == null ? null : id.getBytes(), value.getBytes())));
+              new ProducerRecord<>(
+                  requests,
+                  null,
+                  id == null ? null : id.getBytes(),
+                  value.getBytes(),
+                  headers.apply(value))));
     }
     for (Future<RecordMetadata> future : sent) {
       try {
