@@ -128,6 +128,29 @@ class ConsumeLoopTest {
   }
 
   @Test
+  void anOutputLeftUnusableIsReplacedAndTheUnitWrittenToTheNewOne() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, LifecycleRig.extract("r1", "https://a.io"));
+    loop.runOnce();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    loop.runOnce();
+    int opened = rig.outputsOpened;
+
+    // a broker restart can leave the transactional producer unusable (its epoch was bumped)
+    rig.output.failCommits(1, new OutputException("producer unusable", null, true));
+    commitInterval();
+    assertThat(rig.outputsOpened).as("a new producer").isEqualTo(opened + 1);
+    commitInterval();
+    assertThat(rig.output.committed(STATE))
+        .last()
+        .satisfies(
+            r -> assertThat(LifecycleRig.json(r.value()).get("task_id").asText()).isEqualTo("t1"));
+    assertThat(rig.restorer.asked).as("nothing replayed").hasSize(1);
+    assertThat(rig.nimble.count(Op.SUBMIT)).isEqualTo(1);
+  }
+
+  @Test
   void commitsThatKeepFailingAreAnsweredWithAReplayFromTheLastCommit() {
     restored(assignPartitionZero());
     loop.runOnce();

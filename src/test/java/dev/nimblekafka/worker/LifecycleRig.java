@@ -45,7 +45,16 @@ final class LifecycleRig {
   final ManualClock clock = new ManualClock();
   final FakeNimble nimble = new FakeNimble();
   final RecordingOutput output = new RecordingOutput();
-  final UnitOfWork unit = new UnitOfWork(() -> output);
+
+  /** How many times an output was opened (a fatal commit error replaces it). */
+  int outputsOpened;
+
+  final UnitOfWork unit =
+      new UnitOfWork(
+          () -> {
+            outputsOpened++;
+            return output;
+          });
   final FakeRestorer restorer = new FakeRestorer();
   final LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
   final WorkerStatus status = new WorkerStatus();
