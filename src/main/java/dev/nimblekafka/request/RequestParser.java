@@ -66,8 +66,7 @@ public final class RequestParser {
     String unreadable = JsonShape.problem(root);
     if (unreadable != null) {
       JsonNode id = root.get("request_id");
-      String known =
-          id != null && id.isTextual() && JsonShape.problem(id) == null ? id.asText() : fallbackId;
+      String known = readableId(id) ? id.asText() : fallbackId;
       return invalid(known, "parse", "INVALID_JSON", unreadable, null, null);
     }
     JsonNode metadata = root.get("metadata");
@@ -154,6 +153,19 @@ public final class RequestParser {
       JsonNode metadata) {
     return new ParseResult.Invalid(
         new RequestError(id, stage, code, message, field, limit, metadata));
+  }
+
+  /** Whether a request id can name a failure: a string the request id rules accept. */
+  private static boolean readableId(JsonNode id) {
+    if (id == null || !id.isTextual() || JsonShape.problem(id) != null) {
+      return false;
+    }
+    try {
+      RequestValidator.requestId(id.asText());
+      return true;
+    } catch (Violation v) {
+      return false;
+    }
   }
 
   /** The bytes as strict UTF-8 text, or null when they are not UTF-8. */

@@ -164,4 +164,16 @@ class RequestParserTest {
     }
     return "{\"extract\":{\"url\":\"https://a.io\",\"headers\":" + headers + "}}}";
   }
+
+  @Test
+  void anUnreadableRequestWithAnEmptyRequestIdFailsUnderItsDerivedIdNotAnEmptyOne() {
+    String deep = "[".repeat(150) + "]".repeat(150);
+    RequestError error =
+        error(
+            "{\"request_id\":\"\",\"extract\":{\"url\":\"https://a.io\"},\"metadata\":"
+                + deep
+                + "}");
+    assertThat(error.code()).isEqualTo("INVALID_JSON");
+    assertThat(error.requestId()).isEqualTo("nimble.requests-3-42");
+  }
 }

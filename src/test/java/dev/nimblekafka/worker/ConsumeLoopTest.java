@@ -5,6 +5,7 @@ import static dev.nimblekafka.worker.LifecycleRig.REQUESTS;
 import static dev.nimblekafka.worker.LifecycleRig.STATE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.publish.OutputException;
 import dev.nimblekafka.task.StoredTask;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,23 +34,26 @@ class ConsumeLoopTest {
 
   private final LifecycleRig rig = new LifecycleRig();
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-  private final ConsumeLoop loop =
-      new ConsumeLoop(
-          consumer,
-          rig.lifecycle,
-          rig.unit,
-          rig.events,
-          rig.status,
-          rig.clock,
-          new ConsumeLoop.Settings(
-              REQUESTS,
-              Duration.ofMillis(100),
-              Duration.ofSeconds(5),
-              1_000,
-              false,
-              Duration.ofMinutes(2)),
-          new HintFollower(null, "callbacks", Set.of(), rig.lifecycle),
-          ConcurrentHashMap.newKeySet());
+  private final ConsumeLoop loop = loopOn(consumer);
+
+  private ConsumeLoop loopOn(MockConsumer<byte[], byte[]> consumer) {
+    return new ConsumeLoop(
+        consumer,
+        rig.lifecycle,
+        rig.unit,
+        rig.events,
+        rig.status,
+        rig.clock,
+        new ConsumeLoop.Settings(
+            REQUESTS,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(5),
+            1_000,
+            false,
+            Duration.ofMinutes(2)),
+        new HintFollower(null, "callbacks", Set.of(), rig.lifecycle),
+        ConcurrentHashMap.newKeySet());
+  }
 
   private Ask assignPartitionZero() {
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
@@ -203,6 +208,52 @@ class ConsumeLoopTest {
         .last()
         .satisfies(c -> assertThat(c.get(P0).metadata()).endsWith(";clean=1"));
     assertThat(rig.output.committed(FAILURES)).hasSize(2);
+  }
+
+  @Test
+  void aPartitionTakenOverAfterACrashLooksUpWhatItsOwnerMayHaveSubmitted() {
+    // the previous owner's last commit, made while create calls were in flight (the mock consumer
+    // keeps no offset metadata, so the committed offset is given here as the broker would)
+    long crashedAt = rig.clock.millis() - 1_000;
+    OffsetAndMetadata last = new OffsetAndMetadata(0, Handovers.metadata(crashedAt, false));
+    MockConsumer<byte[], byte[]> consumer =
+        new MockConsumer<>("earliest") {
+          @Override
+          public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+              Set<TopicPartition> partitions) {
+            return Map.of(P0, last);
+          }
+        };
+    consumer.updateBeginningOffsets(Map.of(P0, 0L));
+    ConsumeLoop loop = loopOn(consumer);
+    loop.begin();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    loop.runOnce();
+    restored(rig.restorer.asked.get(0));
+    loop.runOnce();
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            REQUESTS,
+            0,
+            0,
+            null,
+            LifecycleRig.extract("r1", "https://a.io").getBytes(StandardCharsets.UTF_8)));
+    loop.runOnce();
+    assertThat(rig.nimble.open(Op.SUBMIT)).as("not submitted before it is looked up").isEmpty();
+    rig.nimble
+        .only(Op.LIST)
+        .page(
+            null,
+            FakeNimble.listed(
+                "t1",
+                crashedAt + 10,
+                new ObjectMapper()
+                    .createObjectNode()
+                    .put("url", "https://a.io")
+                    .put("tag", SubmissionMark.of("r1", 0))));
+    loop.runOnce();
+    assertThat(rig.nimble.count(Op.SUBMIT)).isZero();
+    assertThat(rig.book.byTaskId(0, "t1")).isNotNull();
   }
 
   private void commitInterval() {
