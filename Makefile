@@ -47,12 +47,14 @@ clean:
 
 # ---- packaging and deployment (deploy/, docker-compose.yml) ----
 IMAGE ?= nimble-kafka-worker:dev
+VERSION ?= $(shell sed -n "s:^  <version>\(.*\)</version>$$:\1:p" pom.xml | head -1)
 # Renders a kustomization directory: standalone kustomize if present, else kubectl's built-in one.
 KUSTOMIZE := $(shell if command -v kustomize >/dev/null 2>&1; then echo "kustomize build"; elif command -v kubectl >/dev/null 2>&1; then echo "kubectl kustomize"; fi)
 
 image: ## build the container image $(IMAGE) from deploy/docker/Dockerfile (needs a Docker engine)
 	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine (docker info failed); the image cannot be built on this machine" >&2; exit 1; }
-	docker build -f deploy/docker/Dockerfile -t $(IMAGE) .
+	docker build -f deploy/docker/Dockerfile -t $(IMAGE) \
+	  --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
 
 compose-config: ## validate docker-compose.yml (docker compose or docker-compose; no engine needed)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \
