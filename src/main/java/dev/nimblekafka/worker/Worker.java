@@ -61,6 +61,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerHttpServer http;
   private final KafkaProducer<byte[], byte[]> hintProducer;
   private final MeterRegistry registry;
+  private final ProcessMeters processMeters;
   private KafkaClientMetrics producerMetrics;
 
   public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) throws IOException {
@@ -170,6 +171,7 @@ public final class Worker implements AutoCloseable {
             new HintFollower(hintConsumer, config.topics().callbacks(), owned, lifecycle),
             owned);
     this.thread = new Thread(this::runLoop, "consume-loop");
+    this.processMeters = ProcessMeters.bindTo(registry);
   }
 
   public Worker start() {
@@ -180,6 +182,8 @@ public final class Worker implements AutoCloseable {
         config.kafka().bootstrapServers(),
         config.topics().requests(),
         config.nimble().baseUrl());
+    // once, with every setting as read (secrets print masked)
+    log.info("Effective configuration: {}", config);
     http.start();
     thread.start();
     return this;
@@ -225,6 +229,7 @@ public final class Worker implements AutoCloseable {
     }
     client.close();
     scheduler.shutdownNow();
+    processMeters.close();
   }
 
   /** Stops as a crash would: nothing more is committed. */

@@ -65,8 +65,10 @@ public final class WorkerMetrics {
         .description("Pending tasks taken over from the state topic since start")
         .register(registry);
     Gauge.builder("nimble_worker_partitions_restoring", status, WorkerStatus::restoringPartitions)
+        .description("Assigned request partitions whose state is still being read back")
         .register(registry);
     Gauge.builder("nimble_worker_partitions_assigned", status, WorkerStatus::assignedPartitions)
+        .description("Request partitions assigned to this worker")
         .register(registry);
     Gauge.builder("nimble_worker_partitions_paused", status, WorkerStatus::pausedPartitions)
         .description("Request partitions not being fetched (restoring, or paused for a reason)")
