@@ -36,7 +36,9 @@ final class ProcessMeters implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    Gauge.builder("nimble_worker_build_info", () -> 1)
+    // dotted, unlike the worker's other meters: the Prometheus registry exposes a gauge as an info
+    // series named ..._info only when its name ends in ".info"
+    Gauge.builder("nimble.worker.build.info", () -> 1)
         .description("Always 1; the labels say which build runs")
         .tag("version", VERSION)
         .tag("java_version", System.getProperty("java.version", "unknown"))

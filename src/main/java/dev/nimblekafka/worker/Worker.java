@@ -172,6 +172,7 @@ public final class Worker implements AutoCloseable {
             owned);
     this.thread = new Thread(this::runLoop, "consume-loop");
     this.processMeters = ProcessMeters.bindTo(registry);
+    metrics.pendingLimit(config.tasks().maxPending());
   }
 
   public Worker start() {

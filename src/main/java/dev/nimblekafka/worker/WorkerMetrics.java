@@ -10,6 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The worker's own meters (Resilience4j and Kafka clients bind their own). */
 public final class WorkerMetrics {
+  /** The latency buckets of the Nimble calls, for p50/p99 by operation in dashboards. */
+  private static final Duration[] CALL_BUCKETS = {
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
+
   private final MeterRegistry registry;
   private final Counter consumed;
   private final Counter duplicates;
@@ -127,7 +142,7 @@ public final class WorkerMetrics {
         .increment();
   }
 
-  /** A callback by what became of it (hint, forged, too_large, unknown_task, ...). */
+  /** A callback by what became of it (accepted, forwarded, forged, too_large, unreadable, ...). */
   public void callback(String outcome) {
     callbacks
         .computeIfAbsent(
@@ -150,6 +165,9 @@ public final class WorkerMetrics {
                     .description("Calls to Nimble by operation and outcome")
                     .tag("operation", operation)
                     .tag("outcome", outcome)
+                    // a few fixed buckets (not the percentile histogram): operation x outcome
+                    // makes many series already
+                    .serviceLevelObjectives(CALL_BUCKETS)
                     .register(registry))
         .record(Duration.ofNanos(nanos));
   }
@@ -164,6 +182,13 @@ public final class WorkerMetrics {
     return error.httpStatus() > 0
         ? Integer.toString(error.httpStatus())
         : error.code().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code MAX_PENDING_TASKS}, so that alerts and dashboards can set the slots used against it. */
+  void pendingLimit(int maxPending) {
+    Gauge.builder("nimble_worker_tasks_limit", () -> maxPending)
+        .description("Most tasks this worker keeps at Nimble at once (MAX_PENDING_TASKS)")
+        .register(registry);
   }
 
   /** Registers the per-partition pending gauge the first time a partition is seen. */
