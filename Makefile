@@ -47,12 +47,14 @@ clean:
 
 # ---- packaging and deployment (deploy/, docker-compose.yml) ----
 IMAGE ?= nimble-kafka-worker:dev
+VERSION ?= $(shell sed -n "s:^  <version>\(.*\)</version>$$:\1:p" pom.xml | head -1)
 # Renders a kustomization directory: standalone kustomize if present, else kubectl's built-in one.
 KUSTOMIZE := $(shell if command -v kustomize >/dev/null 2>&1; then echo "kustomize build"; elif command -v kubectl >/dev/null 2>&1; then echo "kubectl kustomize"; fi)
 
 image: ## build the container image $(IMAGE) from deploy/docker/Dockerfile (needs a Docker engine)
 	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine (docker info failed); the image cannot be built on this machine" >&2; exit 1; }
-	docker build -f deploy/docker/Dockerfile -t $(IMAGE) .
+	docker build -f deploy/docker/Dockerfile -t $(IMAGE) \
+	  --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
 
 compose-config: ## validate docker-compose.yml (docker compose or docker-compose; no engine needed)
 	@if docker compose version >/dev/null 2>&1; then docker compose config -q; \
@@ -60,12 +62,22 @@ compose-config: ## validate docker-compose.yml (docker compose or docker-compose
 	else echo "make compose-config: neither 'docker compose' nor 'docker-compose' is installed (Debian: apt-get install docker-compose)" >&2; exit 1; fi
 	@echo "docker-compose.yml is valid"
 
-k8s-render: ## print the rendered Kustomize base (deploy/k8s) and HPA overlay (deploy/k8s/overlays/hpa)
+# Each component is rendered on top of the base through a kustomization written to target/k8s-render/.
+K8S_COMPONENTS := $(notdir $(wildcard deploy/k8s/components/*))
+k8s-render: ## print the rendered Kustomize base, the HPA and Strimzi overlays, and the base with each component
 	@test -n "$(KUSTOMIZE)" || { echo "make k8s-render: needs kustomize or kubectl on the PATH" >&2; exit 1; }
 	@echo "# ---- deploy/k8s ($(KUSTOMIZE))"
 	@$(KUSTOMIZE) deploy/k8s
 	@echo "# ---- deploy/k8s/overlays/hpa ($(KUSTOMIZE))"
 	@$(KUSTOMIZE) deploy/k8s/overlays/hpa
+	@echo "# ---- deploy/k8s/overlays/strimzi ($(KUSTOMIZE))"
+	@$(KUSTOMIZE) deploy/k8s/overlays/strimzi
+	@for c in $(K8S_COMPONENTS); do \
+	  dir=target/k8s-render/$$c; mkdir -p $$dir; \
+	  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../../deploy/k8s/base\ncomponents:\n  - ../../../deploy/k8s/components/%s\n' $$c > $$dir/kustomization.yaml; \
+	  echo "# ---- deploy/k8s/base + components/$$c ($(KUSTOMIZE))"; \
+	  $(KUSTOMIZE) $$dir || exit 1; \
+	done
 
 # Local Kafka: a single-node KRaft broker in its own JVM, built from Apache Kafka's Maven artifacts
 # (no container). State in .local/kafka/ (data kept between runs). Ports: KAFKA_PORT (9092),

@@ -15,12 +15,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies LOG_LEVEL and LOG_FORMAT once the settings are read. Logback configures itself before
  * that, from the environment only; this configures it again from the same file (logback.xml) with
- * the values of the environment and the properties file (the environment wins, as everywhere).
+ * the values of the environment and the properties file (the environment wins, as everywhere). The
+ * worker logs to stdout, as a container's log stream; the tools log to stderr, since their stdout
+ * is data.
  */
 final class Logging {
   private Logging() {}
 
-  static void apply(LogSettings settings, boolean quietKafka) {
+  /** Logback's property (logback.xml) that names the console stream. */
+  static final String TARGET_PROPERTY = "nimbleLogTarget";
+
+  /**
+   * @param tool a command-line tool: logs to stderr, with the Kafka clients quieter; else the
+   *     worker, which logs to stdout
+   */
+  static void apply(LogSettings settings, boolean tool) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
@@ -29,6 +38,7 @@ final class Logging {
       context.reset();
       context.putProperty("LOG_LEVEL", settings.level());
       context.putProperty("LOG_FORMAT", settings.format());
+      context.putProperty(TARGET_PROPERTY, tool ? "System.err" : "System.out");
       JoranConfigurator configurator = new JoranConfigurator();
       configurator.setContext(context);
       try {
@@ -37,7 +47,7 @@ final class Logging {
         throw new IllegalStateException("cannot configure logging from " + configuration, e);
       }
     }
-    if (quietKafka) {
+    if (tool) {
       context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
     }
   }

@@ -20,6 +20,12 @@ public record CallbackConfig(
 
   @Override
   public String toString() {
-    return "CallbackConfig[baseUrl=" + baseUrl + ", safetyInterval=" + safetyInterval + "]";
+    return "CallbackConfig[baseUrl="
+        + baseUrl
+        + ", safetyInterval="
+        + safetyInterval
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + "]";
   }
 }

@@ -65,6 +65,8 @@ public final class ConfigLoader {
     if (!LOG_LEVELS.contains(level)) {
       s.problem("LOG_LEVEL must be one of " + LOG_LEVELS + " but was " + level);
     }
+    s.describe("LOG_FORMAT", "plain", "plain, json");
+    s.describe("LOG_LEVEL", "INFO", String.join(", ", LOG_LEVELS));
     return new LogSettings(level, format);
   }
 
@@ -90,9 +92,26 @@ public final class ConfigLoader {
     return topics;
   }
 
+  /**
+   * Every setting the worker reads, with its default and bounds as this class reads them: the
+   * settings reference in the README is checked against it.
+   */
+  static Map<String, Settings.Spec> reference() {
+    // callbacks on, so that their settings are read too
+    Settings s =
+        new Settings(
+            Map.of(
+                "NIMBLE_API_KEY", "reference",
+                "CALLBACK_BASE_URL", "https://callbacks.example",
+                "CALLBACK_SECRET", "reference-secret-0123456789"));
+    load(s);
+    return s.specs();
+  }
+
   private static WorkerConfig load(Settings s) {
     String groupId = s.string("WORKER_GROUP_ID", "nimble-worker");
     String instanceId = s.string("WORKER_INSTANCE_ID", defaultInstanceId());
+    s.describe("WORKER_INSTANCE_ID", "host name + random", "unique per pod");
     KafkaConfig kafka =
         new KafkaConfig(
             s.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
@@ -151,6 +170,8 @@ public final class ConfigLoader {
               + ") but was "
               + Settings.format(tasks.pollMaxInterval()));
     }
+    s.describe("CALLBACK_BASE_URL", "unset", "an http(s) URL; unset turns callbacks off");
+    s.describe("CALLBACK_SECRET", "unset", ">= 16 characters when CALLBACK_BASE_URL is set");
     CallbackConfig callbacks =
         new CallbackConfig(
             s.optional("CALLBACK_BASE_URL").isPresent() ? s.uri("CALLBACK_BASE_URL", null) : null,
@@ -176,6 +197,16 @@ public final class ConfigLoader {
   }
 
   private static void checkTopicNames(Settings s, Topics topics) {
+    for (String name :
+        List.of(
+            "REQUESTS_TOPIC",
+            "RESULTS_TOPIC",
+            "FAILURES_TOPIC",
+            "STATE_TOPIC",
+            "CALLBACKS_TOPIC")) {
+      Settings.Spec spec = s.specs().get(name);
+      s.describe(name, spec.fallback(), "a Kafka topic name, unlike the other four");
+    }
     String[][] named = {
       {"REQUESTS_TOPIC", topics.requests()},
       {"RESULTS_TOPIC", topics.results()},

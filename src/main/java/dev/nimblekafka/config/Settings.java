@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -20,6 +21,16 @@ final class Settings {
   private final Map<String, String> values;
   private final List<String> problems = new ArrayList<>();
   private final Set<String> asked = new TreeSet<>();
+  private final Map<String, Spec> specs = new TreeMap<>();
+
+  /**
+   * What a setting accepts, as the reader was asked for it: the settings reference (README) is
+   * checked against these.
+   *
+   * @param fallback the default as it would be written, or a phrase such as {@code (required)}
+   * @param bounds the values accepted, e.g. {@code 1..100}, {@code >= 10ms}, {@code true, false}
+   */
+  record Spec(String fallback, String bounds) {}
 
   Settings(Map<String, String> values) {
     this.values = values;
@@ -32,10 +43,12 @@ final class Settings {
   }
 
   String string(String name, String fallback) {
+    specs.putIfAbsent(name, new Spec(fallback == null ? "unset" : fallback, ""));
     return optional(name).orElse(fallback);
   }
 
   String required(String name, String hint) {
+    specs.putIfAbsent(name, new Spec("(required)", ""));
     Optional<String> value = optional(name);
     if (value.isEmpty()) {
       problems.add(name + " must be set (" + hint + ")");
@@ -49,6 +62,7 @@ final class Settings {
   }
 
   long longValue(String name, long fallback, long min, long max) {
+    specs.putIfAbsent(name, new Spec(Long.toString(fallback), min + ".." + max));
     return parse(
         name,
         fallback,
@@ -64,6 +78,7 @@ final class Settings {
   }
 
   boolean bool(String name, boolean fallback) {
+    specs.putIfAbsent(name, new Spec(Boolean.toString(fallback), "true, false"));
     return parse(
         name,
         fallback,
@@ -78,6 +93,7 @@ final class Settings {
   }
 
   Duration duration(String name, Duration fallback, Duration min) {
+    specs.putIfAbsent(name, new Spec(format(fallback), ">= " + format(min)));
     return parse(
         name,
         fallback,
@@ -93,6 +109,8 @@ final class Settings {
   }
 
   URI uri(String name, URI fallback) {
+    specs.putIfAbsent(
+        name, new Spec(fallback == null ? "unset" : fallback.toString(), "an http(s) URL"));
     return parse(
         name,
         fallback,
@@ -109,11 +127,27 @@ final class Settings {
   }
 
   <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
+    List<String> names = new ArrayList<>();
+    for (E constant : type.getEnumConstants()) {
+      names.add(constant.name().toLowerCase(Locale.ROOT));
+    }
+    specs.putIfAbsent(
+        name, new Spec(fallback.name().toLowerCase(Locale.ROOT), String.join(", ", names)));
     return parse(
         name,
         fallback,
         text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT).replace('-', '_')),
         "one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT));
+  }
+
+  /** States a setting's default and bounds where the typed readers cannot tell them. */
+  void describe(String name, String fallback, String bounds) {
+    specs.put(name, new Spec(fallback, bounds));
+  }
+
+  /** Every setting read so far, with its default and bounds. */
+  Map<String, Spec> specs() {
+    return Map.copyOf(specs);
   }
 
   void problem(String message) {

@@ -67,6 +67,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerHttpServer http;
   private final KafkaProducer<byte[], byte[]> hintProducer;
   private final MeterRegistry registry;
+  private final ProcessMeters processMeters;
   private KafkaClientMetrics producerMetrics;
 
   public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) throws IOException {
@@ -177,6 +178,8 @@ public final class Worker implements AutoCloseable {
             new HintFollower(hintConsumer, config.topics().callbacks(), owned, lifecycle),
             owned);
     this.thread = new Thread(this::runLoop, "consume-loop");
+    this.processMeters = ProcessMeters.bindTo(registry);
+    metrics.pendingLimit(config.tasks().maxPending());
   }
 
   public Worker start() {
@@ -188,6 +191,8 @@ public final class Worker implements AutoCloseable {
         config.topics().requests(),
         config.nimble().baseUrl(),
         config.nimble().version().wire());
+    // once, with every setting as read (secrets print masked)
+    log.info("Effective configuration: {}", config);
     http.start();
     thread.start();
     return this;
@@ -233,6 +238,7 @@ public final class Worker implements AutoCloseable {
     }
     client.close();
     scheduler.shutdownNow();
+    processMeters.close();
   }
 
   /** Stops as a crash would: nothing more is committed. */

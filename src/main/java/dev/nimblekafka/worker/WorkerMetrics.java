@@ -5,11 +5,27 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The worker's own meters (Resilience4j and Kafka clients bind their own). */
 public final class WorkerMetrics {
+  /** The latency buckets of the Nimble calls, for p50/p99 by operation in dashboards. */
+  private static final Duration[] CALL_BUCKETS = {
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60)
+  };
+
   private final MeterRegistry registry;
   private final Counter consumed;
   private final Counter duplicates;
@@ -66,8 +82,10 @@ public final class WorkerMetrics {
         .description("Pending tasks taken over from the state topic since start")
         .register(registry);
     Gauge.builder("nimble_worker_partitions_restoring", status, WorkerStatus::restoringPartitions)
+        .description("Assigned request partitions whose state is still being read back")
         .register(registry);
     Gauge.builder("nimble_worker_partitions_assigned", status, WorkerStatus::assignedPartitions)
+        .description("Request partitions assigned to this worker")
         .register(registry);
     Gauge.builder("nimble_worker_partitions_paused", status, WorkerStatus::pausedPartitions)
         .description("Request partitions not being fetched (restoring, or paused for a reason)")
@@ -79,6 +97,9 @@ public final class WorkerMetrics {
           .register(registry);
     }
     this.statusForGauges = status;
+    for (String outcome : List.of("found", "not_found")) {
+      reconciliations.computeIfAbsent(outcome, this::reconciliationCounter);
+    }
   }
 
   private final WorkerStatus statusForGauges;
@@ -130,20 +151,18 @@ public final class WorkerMetrics {
    * A lost create answer looked up in Nimble's recent tasks: {@code found} or {@code not_found}.
    */
   void reconciled(String outcome) {
-    reconciliations
-        .computeIfAbsent(
-            outcome,
-            key ->
-                Counter.builder("nimble_worker_reconciliations")
-                    .description(
-                        "Creates whose answer was lost, looked up in Nimble's recent tasks, by"
-                            + " outcome")
-                    .tag("outcome", outcome)
-                    .register(registry))
-        .increment();
+    reconciliations.computeIfAbsent(outcome, this::reconciliationCounter).increment();
   }
 
-  /** A callback by what became of it (hint, forged, too_large, unknown_task, ...). */
+  private Counter reconciliationCounter(String outcome) {
+    return Counter.builder("nimble_worker_reconciliations")
+        .description(
+            "Creates whose answer was lost, looked up in Nimble's recent tasks, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** A callback by what became of it (accepted, forwarded, forged, too_large, unreadable, ...). */
   public void callback(String outcome) {
     callbacks
         .computeIfAbsent(
@@ -169,6 +188,9 @@ public final class WorkerMetrics {
                     .description("Calls to Nimble by operation and outcome")
                     .tag("operation", operation)
                     .tag("outcome", outcome)
+                    // a few fixed buckets (not the percentile histogram): operation x outcome
+                    // makes many series already
+                    .serviceLevelObjectives(CALL_BUCKETS)
                     .register(registry))
         .record(Duration.ofNanos(nanos));
   }
@@ -183,6 +205,13 @@ public final class WorkerMetrics {
     return error.httpStatus() > 0
         ? Integer.toString(error.httpStatus())
         : error.code().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code MAX_PENDING_TASKS}, so that alerts and dashboards can set the slots used against it. */
+  void pendingLimit(int maxPending) {
+    Gauge.builder("nimble_worker_tasks_limit", () -> maxPending)
+        .description("Most tasks this worker keeps at Nimble at once (MAX_PENDING_TASKS)")
+        .register(registry);
   }
 
   /** Registers the per-partition pending gauge the first time a partition is seen. */

@@ -53,4 +53,19 @@ class DockerfileTest {
     assertThat(instructions("EXPOSE")).containsExactly("EXPOSE 8080");
     assertThat(DOCKERFILE).contains("/app/nimble-kafka-worker.jar");
   }
+
+  @Test
+  void carriesOciLabelsTheSbomAndTheLicence() {
+    String labels = String.join(" ", instructions("LABEL"));
+    for (String key :
+        List.of("title", "description", "licenses", "version", "revision", "source")) {
+      assertThat(labels).contains("org.opencontainers.image." + key + "=");
+    }
+    assertThat(labels).contains("org.opencontainers.image.licenses=\"Apache-2.0\"");
+    assertThat(instructions("COPY"))
+        .anyMatch(c -> c.contains("/build/target/bom.json") && c.endsWith("/app/bom.json"))
+        .anyMatch(c -> c.contains("LICENSE") && c.endsWith("/app/LICENSE"));
+    String ignore = Manifests.read(Manifests.root().resolve(".dockerignore"));
+    assertThat(ignore.lines()).contains("!LICENSE");
+  }
 }

@@ -22,6 +22,8 @@ class KubernetesManifestsTest {
   private static final Path OVERLAY = K8S.resolve("overlays/hpa");
   private static final String PARTITIONS_ANNOTATION =
       "nimble-kafka-worker/requests-topic-partitions";
+  private static final String CONCURRENCY_ANNOTATION = "nimble-kafka-worker/plan-concurrency";
+  private static final String QPS_ANNOTATION = "nimble-kafka-worker/plan-qps";
 
   /** The app's drain period when SHUTDOWN_GRACE_PERIOD is not set. */
   private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
@@ -189,6 +191,70 @@ class KubernetesManifestsTest {
     String beforeMax = file.substring(0, file.indexOf("maxReplicaCount:"));
     String comment = beforeMax.substring(beforeMax.lastIndexOf("minReplicaCount:"));
     assertThat(comment).as("the cap on replicas says why").contains("# ").contains("partition");
+  }
+
+  @Test
+  void kedaFallsBackToAFixedCountWhenATriggerFailsInsteadOfReadingZero() {
+    JsonNode scaled = Manifests.single(base, "ScaledObject").path("spec");
+    JsonNode fallback = scaled.path("fallback");
+    assertThat(fallback.path("failureThreshold").asInt()).isPositive();
+    assertThat(fallback.path("replicas").asInt())
+        .isBetween(scaled.path("minReplicaCount").asInt(), scaled.path("maxReplicaCount").asInt());
+    assertThat(trigger(scaled, "prometheus").path("ignoreNullValues").asText())
+        .as("an empty pending-tasks query is an error (then the fallback), not 0")
+        .isEqualTo("false");
+    assertThat(trigger(scaled, "kafka").path("offsetResetPolicy").asText())
+        .as("the worker reads a group without commits from the earliest offset")
+        .isEqualTo("earliest");
+    assertThat(scaled.has("cooldownPeriod"))
+        .as("cooldownPeriod applies only to scaling to zero, which minReplicaCount >= 1 rules out")
+        .isFalse();
+  }
+
+  @Test
+  void theLargestFleetUsesWhatOneNimbleKeyAllowsAndNoMore() {
+    JsonNode data = config(base).path("data");
+    JsonNode annotations = config(base).path("metadata").path("annotations");
+    int concurrency = Integer.parseInt(annotations.path(CONCURRENCY_ANNOTATION).asText());
+    int qps = Integer.parseInt(annotations.path(QPS_ANNOTATION).asText());
+    int maxPending = Integer.parseInt(data.path("MAX_PENDING_TASKS").asText());
+    int podQps = Integer.parseInt(data.path("NIMBLE_QPS").asText());
+    JsonNode scaled = Manifests.single(base, "ScaledObject").path("spec");
+    int hpaMax =
+        Manifests.single(overlay, "HorizontalPodAutoscaler")
+            .path("spec")
+            .path("maxReplicas")
+            .asInt();
+    for (int max : List.of(scaled.path("maxReplicaCount").asInt(), hpaMax)) {
+      assertThat(max * maxPending).isLessThanOrEqualTo((int) (1.2 * concurrency));
+      assertThat(max * podQps).isLessThanOrEqualTo(qps);
+    }
+    double threshold = Double.parseDouble(trigger(scaled, "prometheus").path("threshold").asText());
+    assertThat(threshold)
+        .as("pods are added before the workers reach MAX_PENDING_TASKS")
+        .isLessThan(maxPending);
+    JsonNode pendingMetric =
+        stream(Manifests.single(overlay, "HorizontalPodAutoscaler").path("spec").path("metrics"))
+            .filter(m -> "Pods".equals(m.path("type").asText()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            Double.parseDouble(
+                pendingMetric.path("pods").path("target").path("averageValue").asText()))
+        .isLessThan(maxPending);
+  }
+
+  @Test
+  void serviceLinksDoNotLeakIntoTheWorkersSettings() {
+    assertThat(podTemplate(base).path("spec").path("enableServiceLinks").asBoolean(true))
+        .as("a Service named kafka would inject KAFKA_PORT=tcp://...")
+        .isFalse();
+  }
+
+  @Test
+  void hpaCommentSaysWhatHappensWithoutAMetricsAdapter() {
+    String file = Manifests.read(OVERLAY.resolve("hpa.yaml"));
+    assertThat(file).contains("never scales down").doesNotContain("and scales on CPU");
   }
 
   @Test

@@ -81,7 +81,7 @@ final class Manifests {
     return Optional.empty();
   }
 
-  private static boolean onPath(String program) {
+  static boolean onPath(String program) {
     String path = System.getenv("PATH");
     if (path == null) {
       return false;

@@ -9,7 +9,9 @@ import org.testcontainers.kafka.KafkaContainer;
 /** A single-node KRaft broker in a container, used when a Docker engine is reachable. */
 final class ContainerBroker implements BrokerBackend {
 
-  static final String IMAGE = "apache/kafka:4.1.0";
+  /** The broker image at the version of the Kafka clients on the class path (pom.xml). */
+  static final String IMAGE =
+      "apache/kafka:" + org.apache.kafka.common.utils.AppInfoParser.getVersion();
 
   private static final Logger log = LoggerFactory.getLogger(ContainerBroker.class);
 
