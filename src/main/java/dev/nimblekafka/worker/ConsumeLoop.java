@@ -168,8 +168,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   private void shutdown() {
-    hints.close();
     if (halted) {
+      hints.close();
       unit.halt();
       consumer.close(Duration.ZERO);
       lifecycle.close();
@@ -177,10 +177,12 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       return;
     }
     try {
-      consumer.close(Duration.ofSeconds(10));
+      consumer.close(
+          Duration.ofSeconds(10)); // its revocation still follows the hints: close them after
     } catch (RuntimeException e) {
       log.warn("Closing the consumer failed: {}", e.toString());
     }
+    hints.close();
     unit.close();
     lifecycle.close();
     status.stopped();

@@ -18,6 +18,7 @@ final class HintFollower {
   private final String topic;
   private final Set<Integer> owned;
   private final LoopEvent.Handler handler;
+  private boolean closed;
 
   /**
    * @param consumer the hints consumer, or null when callbacks are off
@@ -36,7 +37,7 @@ final class HintFollower {
 
   /** Hands the hints that arrived to the handler. */
   void poll() {
-    if (consumer == null || consumer.assignment().isEmpty()) {
+    if (consumer == null || closed || consumer.assignment().isEmpty()) {
       return;
     }
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
@@ -49,7 +50,7 @@ final class HintFollower {
 
   /** Follows the hints of exactly the partitions owned now, new ones from their end. */
   void follow() {
-    if (consumer == null) {
+    if (consumer == null || closed) {
       return;
     }
     Set<TopicPartition> wanted = new HashSet<>();
@@ -64,8 +65,10 @@ final class HintFollower {
     }
   }
 
+  /** Closes the hints consumer; following or polling after that does nothing. */
   void close() {
-    if (consumer != null) {
+    if (consumer != null && !closed) {
+      closed = true;
       consumer.close(Duration.ofSeconds(1));
     }
   }
