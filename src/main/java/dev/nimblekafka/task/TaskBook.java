@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,9 @@ import java.util.function.ToLongFunction;
  * Used by the consume loop's thread only.
  */
 public final class TaskBook {
+  /** Early callback hints kept per partition at most. */
+  static final int EARLY_HINTS = 1_000;
+
   private final Map<Integer, Partition> partitions = new TreeMap<>();
   private final Deque<PendingTask> queue = new ArrayDeque<>();
   private final TaskTimers timers = new TaskTimers();
@@ -50,6 +54,10 @@ public final class TaskBook {
     final Handover handover;
     final Map<String, PendingTask> tasks = new HashMap<>();
     final Map<String, PendingTask> byTaskId = new HashMap<>();
+
+    /** Task ids callbacks named before any create answer did (a batch's callbacks can be first). */
+    final Set<String> earlyHints = new LinkedHashSet<>();
+
     boolean restored;
     long next = -1;
     long lastCommitted = -1;
@@ -329,7 +337,23 @@ public final class TaskBook {
     }
     task.created(taskId, now);
     state.byTaskId.put(taskId, task);
-    timers.schedule(task, task.takeHint(taskId) ? now : firstCheckAt);
+    boolean hinted = task.takeHint(taskId) | state.earlyHints.remove(taskId);
+    timers.schedule(task, hinted ? now : firstCheckAt);
+  }
+
+  /**
+   * A callback named a task id no create answer has named yet, while create calls of the partition
+   * are out: the task that answer names is checked at once. Kept for the {@value #EARLY_HINTS}
+   * latest such ids.
+   */
+  public void hintedEarly(int partition, String taskId) {
+    Partition state = partitions.get(partition);
+    state.earlyHints.add(taskId);
+    if (state.earlyHints.size() > EARLY_HINTS) {
+      Iterator<String> oldest = state.earlyHints.iterator();
+      oldest.next();
+      oldest.remove();
+    }
   }
 
   /** A status check goes out. */

@@ -66,6 +66,9 @@ final class Checker {
       if (byRequest != null && byRequest.phase() == TaskPhase.SUBMITTING) {
         book.hinted(byRequest, hint.taskId()); // the callback overtook the submission's answer
         metrics.callback("early");
+      } else if (book.submittingIn(hint.partition()) > 0) {
+        book.hintedEarly(hint.partition(), hint.taskId()); // e.g. a batch's, before its answer
+        metrics.callback("early");
       } else {
         metrics.callback("unknown_task");
       }

@@ -59,6 +59,32 @@ class LifecycleDeliveryTest {
   }
 
   @Test
+  void aCallbackForABatchTaskThatOvertakesTheBatchAnswerChecksTheTaskAtOnce() {
+    String[] settings = {
+      "CALLBACK_BASE_URL", "http://worker.local:8080",
+      "CALLBACK_SECRET", "0123456789abcdef0123",
+      "BATCH_SUBMIT", "true",
+      "BATCH_LINGER", "0"
+    };
+    LifecycleRig rig = new LifecycleRig(settings);
+    rig.assign(0);
+    rig.consume(0, null, extract("r0", "https://a.io/0"));
+    rig.consume(0, null, extract("r1", "https://a.io/1"));
+    rig.turn();
+    Call batch = rig.nimble.only(Op.BATCH);
+    // the batch's callback names its nonce, not a request, and comes before the batch's answer
+    rig.events.add(new LoopEvent.Hint(new CallbackHint(0, "batch-nonce", "t1")));
+    rig.turn();
+    batch.batch("t0", "t1");
+    rig.turn();
+    rig.turn();
+    assertThat(rig.nimble.open(Op.STATUS))
+        .extracting(c -> c.taskId)
+        .as("checked at once, not after the safety net")
+        .containsExactly("t1");
+  }
+
+  @Test
   void aHintForATaskThisPodDoesNotHoldChangesNothing() {
     LifecycleRig rig = new LifecycleRig(CALLBACKS);
     rig.assign(0);
