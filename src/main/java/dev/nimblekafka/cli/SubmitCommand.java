@@ -162,9 +162,9 @@ final class SubmitCommand implements Callable<Integer> {
             "gave up waiting for %s to be created%n", String.join(" and ", reader.missingTopics()));
       }
       System.err.printf(
-          "%d results, %d failures, %d still pending%n",
-          summary.results(),
-          summary.failures(),
+          "%s, %s, %d still pending%n",
+          count(summary.results(), "result"),
+          count(summary.failures(), "failure"),
           ids.size() - summary.results() - summary.failures());
       return summary.results() + summary.failures() == ids.size() ? 0 : 3;
     }
@@ -231,5 +231,9 @@ final class SubmitCommand implements Callable<Integer> {
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
     return new KafkaProducer<>(props);
+  }
+
+  private static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

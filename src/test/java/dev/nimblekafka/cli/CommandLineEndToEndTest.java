@@ -68,7 +68,7 @@ class CommandLineEndToEndTest {
         CliProcess.Run submit =
             CliProcess.run(env, dir, "submit", input.toString(), "--wait", "-o", out.toString());
         assertThat(submit.exit()).as(submit.err()).isZero();
-        assertThat(submit.err()).contains("submitted 4 requests").contains("3 results, 1 failures");
+        assertThat(submit.err()).contains("submitted 4 requests").contains("3 results, 1 failure,");
         List<JsonNode> outcomes = lines(Files.readString(out));
         assertThat(outcomes).hasSize(4);
         assertThat(outcomes)

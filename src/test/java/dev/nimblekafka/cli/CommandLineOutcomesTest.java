@@ -64,7 +64,7 @@ class CommandLineOutcomesTest {
 
     CliProcess.Run run = submit.await();
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.err()).contains("1 results, 1 failures, 0 still pending");
+    assertThat(run.err()).contains("1 result, 1 failure, 0 still pending");
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(run.out().lines()).hasSize(2);
   }
