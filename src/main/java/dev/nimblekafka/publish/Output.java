@@ -26,6 +26,14 @@ public interface Output extends AutoCloseable {
    */
   void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group);
 
+  /**
+   * Whether records sent become visible only with the commit (exactly-once). Without transactions,
+   * a record sent may be delivered even when the commit then fails.
+   */
+  default boolean transactional() {
+    return false;
+  }
+
   /** Drops the records sent since the last commit (exactly-once only; best effort otherwise). */
   void abort();
 

@@ -52,6 +52,11 @@ public final class TransactionalOutput extends ProducerOutput {
   }
 
   @Override
+  public boolean transactional() {
+    return true;
+  }
+
+  @Override
   public boolean dirty() {
     return dirty;
   }

@@ -313,6 +313,20 @@ public final class TaskBook {
     suspects--;
   }
 
+  /** Whether a partition holds requests still to be looked up (its hand-over is not clean). */
+  public boolean suspectsIn(int partition) {
+    Partition state = partitions.get(partition);
+    if (state == null || suspects == 0) {
+      return false;
+    }
+    for (PendingTask task : state.tasks.values()) {
+      if (task.suspectSince() >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Queued requests whose task a previous owner may have created, oldest first. */
   public List<PendingTask> suspects(int max) {
     List<PendingTask> found = new ArrayList<>();

@@ -134,8 +134,15 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       }
       if (!halted) {
         // the last commit: clean when every create call was answered and recorded
-        boolean clean = lifecycle.submitter().submissionsInFlight() == 0;
-        maybeCommit(true, clean ? Set.copyOf(book.partitions()) : Set.of());
+        Set<Integer> clean = new HashSet<>();
+        if (lifecycle.submitter().submissionsInFlight() == 0) {
+          for (int p : book.partitions()) {
+            if (!book.suspectsIn(p)) {
+              clean.add(p);
+            }
+          }
+        }
+        maybeCommit(true, clean);
       }
     } catch (WakeupException e) {
       if (!halted) {
@@ -309,7 +316,11 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     drainEvents();
     Set<Integer> clean = new HashSet<>();
     if (submittingIn(partitions) == 0) {
-      partitions.forEach(tp -> clean.add(tp.partition()));
+      for (TopicPartition tp : partitions) {
+        if (!book.suspectsIn(tp.partition())) {
+          clean.add(tp.partition()); // else the next owner looks its suspects up, as this one would
+        }
+      }
     }
     for (int attempt = 1; !maybeCommit(true, clean) && attempt < HAND_OVER_COMMITS; attempt++) {
       log.info("Committing {} before handing them over (attempt {})", partitions, attempt + 1);

@@ -98,10 +98,10 @@ final class UnitOfWork {
         removed = true;
       }
     }
-    if (removed) {
+    if (removed && output().transactional()) {
       output().abort();
       resend();
-    }
+    } // without transactions what was sent is out: nothing to take back
   }
 
   /** Forgets every kept record (the partitions are replayed from the last commit). */

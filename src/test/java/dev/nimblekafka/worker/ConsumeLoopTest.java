@@ -256,6 +256,47 @@ class ConsumeLoopTest {
     assertThat(rig.book.byTaskId(0, "t1")).isNotNull();
   }
 
+  @Test
+  void aPartitionHandedOnBeforeItsSuspectsWereLookedUpIsNotCommittedAsClean() {
+    OffsetAndMetadata last =
+        new OffsetAndMetadata(0, Handovers.metadata(rig.clock.millis() - 1_000, false));
+    MockConsumer<byte[], byte[]> consumer =
+        new MockConsumer<>("earliest") {
+          @Override
+          public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+              Set<TopicPartition> partitions) {
+            return Map.of(P0, last);
+          }
+        };
+    consumer.updateBeginningOffsets(Map.of(P0, 0L));
+    ConsumeLoop loop = loopOn(consumer);
+    loop.begin();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
+    loop.runOnce();
+    rig.nimble.circuitOpen = true; // no lookup can start
+    byte[] recorded = LifecycleRig.extract("r0", "https://a.io").getBytes(StandardCharsets.UTF_8);
+    restored(
+        rig.restorer.asked.get(0),
+        new StoredTask(
+            "r0",
+            null,
+            dev.nimblekafka.request.Kind.EXTRACT,
+            0,
+            0,
+            0,
+            REQUESTS,
+            0,
+            recorded,
+            false,
+            null));
+    loop.runOnce();
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+    loop.runOnce();
+    assertThat(rig.output.commits())
+        .last()
+        .satisfies(c -> assertThat(c.get(P0).metadata()).endsWith(";clean=0"));
+  }
+
   private void commitInterval() {
     rig.clock.advance(Duration.ofMillis(200));
     loop.runOnce();

@@ -18,8 +18,26 @@ final class RecordingOutput implements Output {
   private final List<ProducerRecord<byte[], byte[]>> open = new ArrayList<>();
   private final List<ProducerRecord<byte[], byte[]>> committed = new ArrayList<>();
   private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+  private final boolean transactional;
   private OutputException commitFails;
   private int failing;
+
+  /** An output with transactions, as exactly-once has. */
+  RecordingOutput() {
+    this(true);
+  }
+
+  /**
+   * @param transactional false for an output like at-least-once's: a record sent is out
+   */
+  RecordingOutput(boolean transactional) {
+    this.transactional = transactional;
+  }
+
+  @Override
+  public boolean transactional() {
+    return transactional;
+  }
 
   /** The next commit throws this, and its unit of work is lost. */
   void failNextCommit(OutputException error) {

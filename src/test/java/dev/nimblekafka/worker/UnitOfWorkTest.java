@@ -1,0 +1,42 @@
+package dev.nimblekafka.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class UnitOfWorkTest {
+
+  private static ProducerRecord<byte[], byte[]> record(String value) {
+    return new ProducerRecord<>("results", value.getBytes(), value.getBytes());
+  }
+
+  @Test
+  void aPartitionGivenAwayLeavesTheOpenTransactionAndTheOthersAreWrittenAgain() {
+    RecordingOutput output = new RecordingOutput(true);
+    UnitOfWork unit = new UnitOfWork(() -> output);
+    unit.open();
+    unit.send(0, record("zero"), null);
+    unit.send(1, record("one"), null);
+    unit.forget(1);
+    assertThat(output.open()).extracting(r -> new String(r.value())).containsExactly("zero");
+  }
+
+  @Test
+  void withoutTransactionsAPartitionGivenAwayDoesNotSendTheOthersTwice() {
+    RecordingOutput output = new RecordingOutput(false);
+    UnitOfWork unit = new UnitOfWork(() -> output);
+    unit.open();
+    unit.send(0, record("zero"), null);
+    unit.send(1, record("one"), null);
+    unit.forget(1);
+    assertThat(output.open())
+        .as("sent once each: at-least-once cannot take a record back, nor needs to send it again")
+        .hasSize(2);
+    unit.commit(Map.of(), null);
+    assertThat(unit.size()).isZero();
+  }
+}
