@@ -345,6 +345,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       owned.add(tp.partition());
     }
     hints.follow();
+    showPartitions();
   }
 
   private int submittingIn(Collection<TopicPartition> partitions) {
@@ -363,6 +364,12 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       status.forget(tp.partition());
     }
     hints.follow();
+    showPartitions();
+  }
+
+  /** Readiness follows assignment at once: a partition taken on is restoring until restored. */
+  private void showPartitions() {
+    status.partitions(book.partitions().size(), book.restoring());
   }
 
   /**

@@ -104,6 +104,20 @@ class ConsumeLoopTest {
   }
 
   @Test
+  void aWorkerIsNotReadyForAMomentBetweenAnAssignmentAndItsRestore() {
+    consumer.updateBeginningOffsets(Map.of(P0, 0L));
+    loop.begin();
+    boolean[] readyRightAfter = {true};
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0)); // runs the assignment callback
+          readyRightAfter[0] = rig.status.ready(); // what a health probe would see now
+        });
+    loop.runOnce();
+    assertThat(readyRightAfter[0]).as("ready before the partition was restored").isFalse();
+  }
+
+  @Test
   void aFailedCommitWritesItsWorkAgainAndNothingIsCreatedTwice() {
     restored(assignPartitionZero());
     loop.runOnce();
