@@ -134,15 +134,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       }
       if (!halted) {
         // the last commit: clean when every create call was answered and recorded
-        Set<Integer> clean = new HashSet<>();
-        if (lifecycle.submitter().submissionsInFlight() == 0) {
-          for (int p : book.partitions()) {
-            if (!book.suspectsIn(p)) {
-              clean.add(p);
-            }
-          }
-        }
-        maybeCommit(true, clean);
+        boolean inFlight = lifecycle.submitter().submissionsInFlight() > 0;
+        maybeCommit(true, handedOverCleanly(book.partitions(), inFlight));
       }
     } catch (WakeupException e) {
       if (!halted) {
@@ -314,14 +307,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       }
     }
     drainEvents();
-    Set<Integer> clean = new HashSet<>();
-    if (submittingIn(partitions) == 0) {
-      for (TopicPartition tp : partitions) {
-        if (!book.suspectsIn(tp.partition())) {
-          clean.add(tp.partition()); // else the next owner looks its suspects up, as this one would
-        }
-      }
-    }
+    Set<Integer> numbers = new HashSet<>();
+    partitions.forEach(tp -> numbers.add(tp.partition()));
+    Set<Integer> clean = handedOverCleanly(numbers, submittingIn(partitions) > 0);
     for (int attempt = 1; !maybeCommit(true, clean) && attempt < HAND_OVER_COMMITS; attempt++) {
       log.info("Committing {} before handing them over (attempt {})", partitions, attempt + 1);
     }
@@ -334,6 +322,23 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         "Lost {} without a clean hand-over; their uncommitted work is left to the next owner",
         partitions);
     forget(partitions); // the other partitions' work stays in the unit
+  }
+
+  /**
+   * Which of these partitions a commit now hands over cleanly: none while create calls are in
+   * flight, and none holding requests still to be looked up (the next owner looks them up, as this
+   * one would have).
+   */
+  private Set<Integer> handedOverCleanly(Collection<Integer> partitions, boolean inFlight) {
+    Set<Integer> clean = new HashSet<>();
+    if (!inFlight) {
+      for (int p : partitions) {
+        if (!book.suspectsIn(p)) {
+          clean.add(p);
+        }
+      }
+    }
+    return clean;
   }
 
   /** Pauses the partitions and has their state read back; they resume once it is. */

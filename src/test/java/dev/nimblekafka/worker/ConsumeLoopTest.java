@@ -230,14 +230,7 @@ class ConsumeLoopTest {
     // keeps no offset metadata, so the committed offset is given here as the broker would)
     long crashedAt = rig.clock.millis() - 1_000;
     OffsetAndMetadata last = new OffsetAndMetadata(0, Handovers.metadata(crashedAt, false));
-    MockConsumer<byte[], byte[]> consumer =
-        new MockConsumer<>("earliest") {
-          @Override
-          public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
-              Set<TopicPartition> partitions) {
-            return Map.of(P0, last);
-          }
-        };
+    MockConsumer<byte[], byte[]> consumer = consumerWhoseLastCommitWas(last);
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
     ConsumeLoop loop = loopOn(consumer);
     loop.begin();
@@ -274,14 +267,7 @@ class ConsumeLoopTest {
   void aPartitionHandedOnBeforeItsSuspectsWereLookedUpIsNotCommittedAsClean() {
     OffsetAndMetadata last =
         new OffsetAndMetadata(0, Handovers.metadata(rig.clock.millis() - 1_000, false));
-    MockConsumer<byte[], byte[]> consumer =
-        new MockConsumer<>("earliest") {
-          @Override
-          public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
-              Set<TopicPartition> partitions) {
-            return Map.of(P0, last);
-          }
-        };
+    MockConsumer<byte[], byte[]> consumer = consumerWhoseLastCommitWas(last);
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
     ConsumeLoop loop = loopOn(consumer);
     loop.begin();
@@ -309,6 +295,17 @@ class ConsumeLoopTest {
     assertThat(rig.output.commits())
         .last()
         .satisfies(c -> assertThat(c.get(P0).metadata()).endsWith(";clean=0"));
+  }
+
+  /** A mock consumer whose partition 0 was last committed so (it keeps no offset metadata). */
+  private static MockConsumer<byte[], byte[]> consumerWhoseLastCommitWas(OffsetAndMetadata last) {
+    return new MockConsumer<>("earliest") {
+      @Override
+      public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+          Set<TopicPartition> partitions) {
+        return Map.of(P0, last);
+      }
+    };
   }
 
   private void commitInterval() {
