@@ -1,6 +1,9 @@
 package dev.nimblekafka.nimble;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
 
 /**
  * The parts of Nimble's task object the worker acts on, read leniently.
@@ -23,6 +26,27 @@ public record TaskInfo(
     String outputUrl,
     String createdAt,
     String modifiedAt) {
+
+  /** {@code createdAt} in epoch milliseconds, when it was sent and is a readable timestamp. */
+  public OptionalLong createdAtMillis() {
+    return millis(createdAt);
+  }
+
+  /** {@code modifiedAt} in epoch milliseconds, when it was sent and is a readable timestamp. */
+  public OptionalLong modifiedAtMillis() {
+    return millis(modifiedAt);
+  }
+
+  private static OptionalLong millis(String timestamp) {
+    if (timestamp == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Instant.parse(timestamp).toEpochMilli());
+    } catch (DateTimeParseException e) {
+      return OptionalLong.empty();
+    }
+  }
 
   static TaskInfo fromTask(JsonNode task) {
     String id = text(task, "id");

@@ -11,8 +11,7 @@ import dev.nimblekafka.request.StorageDelivery;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.task.TaskPhase;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -241,22 +240,15 @@ final class Checker {
 
   /** How long Nimble worked on the task by its own clock, else by the worker's. */
   private static long duration(PendingTask task, TaskInfo info, long now) {
-    try {
-      if (info.createdAt() != null && info.modifiedAt() != null) {
-        return Instant.parse(info.modifiedAt()).toEpochMilli()
-            - Instant.parse(info.createdAt()).toEpochMilli();
-      }
-    } catch (DateTimeParseException ignored) {
-      // keep the worker's own measure
+    OptionalLong created = info.createdAtMillis();
+    OptionalLong modified = info.modifiedAtMillis();
+    if (created.isPresent() && modified.isPresent()) {
+      return modified.getAsLong() - created.getAsLong();
     }
     return now - task.submittedAt();
   }
 
   private static long completedAt(TaskInfo info, long fallback) {
-    try {
-      return info.modifiedAt() == null ? fallback : Instant.parse(info.modifiedAt()).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return fallback;
-    }
+    return info.modifiedAtMillis().orElse(fallback);
   }
 }

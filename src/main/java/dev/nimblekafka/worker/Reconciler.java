@@ -3,8 +3,6 @@ package dev.nimblekafka.worker;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.task.PendingTask;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -161,12 +159,6 @@ final class Reconciler {
   }
 
   private static long createdAt(TaskInfo info) {
-    try {
-      return info.createdAt() == null
-          ? Long.MAX_VALUE
-          : Instant.parse(info.createdAt()).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return Long.MAX_VALUE; // unknown age: the page does not end the scan
-    }
+    return info.createdAtMillis().orElse(Long.MAX_VALUE); // unknown age: the page ends no scan
   }
 }
