@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.nimblekafka.nimble.TaskInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,12 +61,13 @@ public final class CallbackEndpoint implements HttpHandler {
         reply(exchange, 413, "callback body too large", "too_large");
         return;
       }
-      String taskId = taskId(body);
+      TaskInfo task = task(body);
+      String taskId = task == null ? null : task.id();
       if (taskId == null) {
         reply(exchange, 400, "callback body has no task id", "unreadable");
         return;
       }
-      hints.accept(new CallbackHint(claim.get().partition(), claim.get().scope(), taskId));
+      hints.accept(new CallbackHint(claim.get().partition(), claim.get().scope(), taskId, task));
       reply(exchange, 202, "accepted", "accepted");
     } catch (RuntimeException e) {
       log.warn("Callback handling failed: {}", e.toString());
@@ -89,7 +91,8 @@ public final class CallbackEndpoint implements HttpHandler {
     return bytes.length > maxBodyBytes ? null : bytes;
   }
 
-  private static String taskId(byte[] body) {
+  /** The task the body names ({@code task.id}, or {@code task_id}), or null when it names none. */
+  private static TaskInfo task(byte[] body) {
     try {
       JsonNode root = JSON.readTree(body);
       if (root == null) {
@@ -97,9 +100,19 @@ public final class CallbackEndpoint implements HttpHandler {
       }
       JsonNode task = root.path("task");
       JsonNode id = task.isObject() ? task.path("id") : root.path("task_id");
-      return id.isTextual() && !id.asText().isBlank() && id.asText().length() <= 128
-          ? id.asText()
-          : null;
+      if (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 128) {
+        return null;
+      }
+      TaskInfo read = TaskInfo.fromTask(task.isObject() ? task : root);
+      return new TaskInfo(
+          id.asText(),
+          read.state(),
+          read.wireState(),
+          read.error(),
+          read.errorType(),
+          read.outputUrl(),
+          read.createdAt(),
+          read.modifiedAt());
     } catch (IOException notJson) {
       return null;
     }

@@ -1,10 +1,14 @@
 package dev.nimblekafka.callback;
 
+import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskState;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +19,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallbackRouter implements Consumer<CallbackHint> {
   private static final Logger log = LoggerFactory.getLogger(CallbackRouter.class);
+
+  private static final String STATE = "nkw-task-state";
+  private static final String CREATED_AT = "nkw-task-created-at";
+  private static final String MODIFIED_AT = "nkw-task-modified-at";
 
   private final Set<Integer> owned;
   private final Consumer<CallbackHint> local;
@@ -42,9 +50,16 @@ public final class CallbackRouter implements Consumer<CallbackHint> {
       return;
     }
     counters.count("forwarded");
-    producer.send(
+    ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
-            topic, hint.partition(), hint.scope().getBytes(StandardCharsets.UTF_8), encode(hint)),
+            topic, hint.partition(), hint.scope().getBytes(StandardCharsets.UTF_8), encode(hint));
+    if (hint.task() != null) {
+      header(record, STATE, hint.task().wireState());
+      header(record, CREATED_AT, hint.task().createdAt());
+      header(record, MODIFIED_AT, hint.task().modifiedAt());
+    }
+    producer.send(
+        record,
         (meta, e) -> {
           if (e != null) {
             log.warn(
@@ -55,19 +70,47 @@ public final class CallbackRouter implements Consumer<CallbackHint> {
         });
   }
 
+  private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {
+    if (value != null) {
+      record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String header(Headers headers, String name) {
+    Header header = headers == null ? null : headers.lastHeader(name);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
   static byte[] encode(CallbackHint hint) {
     return (hint.taskId() + "\n" + hint.scope()).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Reads a forwarded hint back; null when the record is not one. */
-  public static CallbackHint decode(int partition, byte[] value) {
+  /** Reads a forwarded hint back, with what the callback said of the task; null when it is none. */
+  public static CallbackHint decode(int partition, byte[] value, Headers headers) {
     if (value == null) {
       return null;
     }
     String text = new String(value, StandardCharsets.UTF_8);
     int split = text.indexOf('\n');
-    return split <= 0
-        ? null
-        : new CallbackHint(partition, text.substring(split + 1), text.substring(0, split));
+    if (split <= 0) {
+      return null;
+    }
+    String taskId = text.substring(0, split);
+    String state = header(headers, STATE);
+    TaskInfo task =
+        state == null
+            ? null
+            : new TaskInfo(
+                taskId,
+                TaskState.fromWire(state),
+                state,
+                null,
+                null,
+                null,
+                header(headers, CREATED_AT),
+                header(headers, MODIFIED_AT));
+    return new CallbackHint(partition, text.substring(split + 1), taskId, task);
   }
 }

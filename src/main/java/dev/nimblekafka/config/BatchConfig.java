@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param enabled whether to batch at all
  * @param maxSize most requests per batch (Nimble allows 1000)
- * @param linger how long a lone request may wait for others to share its batch
+ * @param linger how long a request waits, at least, for others to share its batch
+ * @param maxLinger how long a request may wait for others while Nimble has enough work queued
  */
-public record BatchConfig(boolean enabled, int maxSize, Duration linger) {}
+public record BatchConfig(boolean enabled, int maxSize, Duration linger, Duration maxLinger) {}

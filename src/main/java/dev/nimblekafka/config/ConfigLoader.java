@@ -155,7 +155,7 @@ public final class ConfigLoader {
     }
     TaskConfig tasks =
         new TaskConfig(
-            s.integer("MAX_PENDING_TASKS", 100, 1, 1_000_000),
+            s.integer("MAX_PENDING_TASKS", 1_000, 1, 1_000_000),
             s.integer("TASK_MAX_ATTEMPTS", 3, 1, 100),
             s.duration("TASK_EXPECTED_DURATION", Duration.ofSeconds(5), Duration.ofMillis(1)),
             s.duration("POLL_MIN_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(10)),
@@ -170,6 +170,11 @@ public final class ConfigLoader {
               + ") but was "
               + Settings.format(tasks.pollMaxInterval()));
     }
+    KeyConfig plan =
+        new KeyConfig(
+            s.integer("NIMBLE_PLAN_TASKS", 100, 1, 100_000),
+            s.integer("NIMBLE_QUEUE_AHEAD_PERCENT", 50, 0, 1_000),
+            s.integer("POLL_LIST_LIMIT", 500, 0, 1_000));
     s.describe("CALLBACK_BASE_URL", "unset", "an http(s) URL; unset turns callbacks off");
     s.describe("CALLBACK_SECRET", "unset", ">= 16 characters when CALLBACK_BASE_URL is set");
     CallbackConfig callbacks =
@@ -186,14 +191,22 @@ public final class ConfigLoader {
         new BatchConfig(
             s.bool("BATCH_SUBMIT", true),
             s.integer("BATCH_MAX_SIZE", 100, 1, 1_000),
-            s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO));
+            s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO),
+            s.duration("BATCH_MAX_LINGER", Duration.ofSeconds(1), Duration.ZERO));
+    if (batch.maxLinger().compareTo(batch.linger()) < 0) {
+      s.problem(
+          "BATCH_MAX_LINGER must be >= BATCH_LINGER ("
+              + Settings.format(batch.linger())
+              + ") but was "
+              + Settings.format(batch.maxLinger()));
+    }
     logging(s);
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
     Duration grace = s.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Duration.ZERO);
 
     finish(s);
     return new WorkerConfig(
-        kafka, topics, nimble, resilience, tasks, callbacks, batch, httpPort, grace);
+        kafka, topics, nimble, resilience, tasks, plan, callbacks, batch, httpPort, grace);
   }
 
   private static void checkTopicNames(Settings s, Topics topics) {

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param nimble how to reach Nimble
  * @param resilience rate limit, retry and circuit breaker
  * @param tasks pending-task tracking
+ * @param key the key's plan and bulk reads, shared by the fleet
  * @param callbacks push completion through Nimble's callbacks
  * @param batch batch submission
  * @param httpPort port of the health, metrics and callback endpoints (0 picks a free one)
@@ -24,6 +25,7 @@ public record WorkerConfig(
     NimbleClientSettings nimble,
     ResilienceSettings resilience,
     TaskConfig tasks,
+    KeyConfig key,
     CallbackConfig callbacks,
     BatchConfig batch,
     int httpPort,

@@ -94,8 +94,23 @@ public final class WorkerHttpServer implements AutoCloseable {
             + (pause == null ? "null" : "\"" + pause.code() + "\"")
             + ",\"pause_detail\":"
             + (status.pauseDetail() == null ? "null" : quote(status.pauseDetail()))
+            + key(status.key())
             + "}";
     respond(exchange, ok ? 200 : 503, "application/json", body);
+  }
+
+  /** The pod's share of the Nimble key, as {@code ,"key":{...}}. */
+  private static String key(WorkerStatus.KeyView key) {
+    if (key == null) {
+      return "";
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        ",\"key\":{\"calls_per_second\":%.2f,\"tasks\":%d,\"pods\":%d,\"slowdown\":%.2f}",
+        key.callsPerSecond(),
+        key.tasks(),
+        key.pods(),
+        key.slowdown());
   }
 
   static String quote(String text) {

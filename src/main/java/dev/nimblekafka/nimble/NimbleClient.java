@@ -7,11 +7,13 @@ import dev.nimblekafka.wire.ApiVersion;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,7 @@ public final class NimbleClient implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final ApiVersion api;
+  private volatile RateSignals signals = RateSignals.NONE;
 
   public NimbleClient(NimbleClientSettings settings, ObjectMapper json) {
     this.settings = settings;
@@ -64,6 +67,11 @@ public final class NimbleClient implements AutoCloseable {
             .executor(executor)
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
+  }
+
+  /** Who hears what Nimble's answers say about the key's rate (429s, calls left). */
+  public void signals(RateSignals signals) {
+    this.signals = signals;
   }
 
   /** The API version this client speaks. */
@@ -235,14 +243,33 @@ public final class NimbleClient implements AutoCloseable {
               if (failure != null) {
                 throw errors.transport(failure);
               }
+              readRate(response.headers());
               if (response.statusCode() / 100 != 2) {
-                throw errors.classify(
-                    response.statusCode(), response.headers(), (byte[]) response.body());
+                NimbleException error =
+                    errors.classify(
+                        response.statusCode(), response.headers(), (byte[]) response.body());
+                if (error instanceof NimbleException.Unavailable u && u.isRateLimit()) {
+                  signals.rateLimited(u.retryAfter());
+                }
+                throw error;
               }
               @SuppressWarnings("unchecked")
               HttpResponse<T> typed = (HttpResponse<T>) response;
               return typed;
             });
+  }
+
+  /** Passes on {@code ratelimit-remaining} of {@code ratelimit-limit}, when an answer has both. */
+  private void readRate(HttpHeaders headers) {
+    try {
+      OptionalLong remaining = headers.firstValueAsLong("ratelimit-remaining");
+      OptionalLong limit = headers.firstValueAsLong("ratelimit-limit");
+      if (remaining.isPresent() && limit.isPresent()) {
+        signals.remaining(remaining.getAsLong(), limit.getAsLong());
+      }
+    } catch (NumberFormatException notANumber) {
+      // a header in another form than documented says nothing usable
+    }
   }
 
   /**

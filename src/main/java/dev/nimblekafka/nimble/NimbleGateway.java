@@ -8,28 +8,28 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The Nimble client behind Resilience4j: a rate limiter for the per-key QPS (waited for without
- * blocking a thread), a circuit breaker that only IO errors, timeouts and 5xx can open, and retry
- * with exponential backoff and jitter for 429/5xx/IO that honours any retry-after hint. Status
- * checks are not retried here: the caller simply checks again later.
+ * The Nimble client behind a {@link CallPacer} for this pod's share of the key's calls per second
+ * (waited for without blocking a thread, and held back while Nimble asked to wait), and behind
+ * Resilience4j: a circuit breaker that only IO errors, timeouts and 5xx can open, and retry with
+ * exponential backoff and jitter for 429/5xx/IO that honours any retry-after hint. Status checks
+ * are not retried here: the caller simply checks again later.
  */
 public final class NimbleGateway {
   /** Calls that may wait this long for a rate-limit permit; beyond it they fail as throttled. */
@@ -38,16 +38,32 @@ public final class NimbleGateway {
   private final NimbleClient client;
   private final ScheduledExecutorService scheduler;
   private final CircuitBreaker breaker;
-  private final RateLimiter limiter;
+  private final CallPacer pacer;
+  private final LongSupplier pausedUntil;
   private final Retry retry;
   private final Retry createRetry;
   private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-  private final RateLimiterRegistry limiters = RateLimiterRegistry.ofDefaults();
   private final RetryRegistry retries = RetryRegistry.ofDefaults();
 
+  /** A gateway spending the whole of {@code settings.callsPerSecond()} (one pod, or a test). */
   public NimbleGateway(
       NimbleClient client, ResilienceSettings settings, ScheduledExecutorService scheduler) {
+    this(client, settings, scheduler, settings::callsPerSecond, () -> Long.MIN_VALUE);
+  }
+
+  /**
+   * @param callsPerSecond the rate to pace calls at, read at every call (the pod's share now)
+   * @param pausedUntil epoch ms before which no call goes (Nimble said to retry after)
+   */
+  public NimbleGateway(
+      NimbleClient client,
+      ResilienceSettings settings,
+      ScheduledExecutorService scheduler,
+      DoubleSupplier callsPerSecond,
+      LongSupplier pausedUntil) {
     this.client = client;
+    this.pausedUntil = pausedUntil;
+    this.pacer = new CallPacer(callsPerSecond, System::nanoTime, MAX_PERMIT_WAIT.toNanos());
     this.scheduler = scheduler;
     this.breaker =
         breakers.circuitBreaker(
@@ -61,14 +77,6 @@ public final class NimbleGateway {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .recordException(NimbleGateway::opensCircuit)
                 .ignoreException(opensCircuit().negate())
-                .build());
-    this.limiter =
-        limiters.rateLimiter(
-            "nimble",
-            RateLimiterConfig.custom()
-                .limitForPeriod(settings.callsPerSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(MAX_PERMIT_WAIT)
                 .build());
     IntervalFunction backoff =
         IntervalFunction.ofExponentialRandomBackoff(
@@ -103,10 +111,9 @@ public final class NimbleGateway {
                 .build());
   }
 
-  /** Publishes Resilience4j's own meters (breaker state, limiter permits, retries). */
+  /** Publishes Resilience4j's own meters (breaker state, retries). */
   public void bindMetrics(MeterRegistry registry) {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-    TaggedRateLimiterMetrics.ofRateLimiterRegistry(limiters).bindTo(registry);
     TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
   }
 
@@ -149,6 +156,11 @@ public final class NimbleGateway {
     return retried(() -> client.results(taskId, maxBytes));
   }
 
+  /** {@code GET /v1/batches/{id}}: every task of the batch; throttled and guarded, not retried. */
+  public CompletableFuture<List<TaskInfo>> batchTasks(String batchId) {
+    return guarded(() -> client.batchTasks(batchId)).toCompletableFuture();
+  }
+
   /**
    * {@code GET /v1/tasks}: one page of the account's tasks, newest first; throttled and guarded,
    * not retried.
@@ -178,8 +190,13 @@ public final class NimbleGateway {
   private <T> CompletionStage<T> guarded(Supplier<CompletableFuture<T>> call) {
     Supplier<CompletionStage<T>> broken =
         CircuitBreaker.decorateCompletionStage(breaker, call::get);
-    long waitNanos = limiter.reservePermission();
-    if (waitNanos < 0) {
+    long waitNanos = pacer.reserve();
+    long until = pausedUntil.getAsLong();
+    long now = System.currentTimeMillis();
+    if (waitNanos >= 0 && until > now) {
+      waitNanos = Math.max(waitNanos, TimeUnit.MILLISECONDS.toNanos(until - now));
+    }
+    if (waitNanos < 0 || waitNanos > MAX_PERMIT_WAIT.toNanos()) {
       return CompletableFuture.failedFuture(
           new NimbleException.Unavailable(
               0, "THROTTLED", "local rate limit: no permit within " + MAX_PERMIT_WAIT, null, null));

@@ -48,7 +48,8 @@ public record TaskInfo(
     }
   }
 
-  static TaskInfo fromTask(JsonNode task) {
+  /** Reads a task object leniently (a callback's {@code task}, a listed task, a batch's). */
+  public static TaskInfo fromTask(JsonNode task) {
     String id = text(task, "id");
     if (id == null) {
       id = text(task, "task_id");

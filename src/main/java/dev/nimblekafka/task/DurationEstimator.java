@@ -15,7 +15,7 @@ public final class DurationEstimator {
   private final long initialMillis;
   private int count;
   private int next;
-  private long cached = -1;
+  private long[] sorted;
 
   public DurationEstimator(long initialMillis) {
     this.initialMillis = initialMillis;
@@ -30,20 +30,27 @@ public final class DurationEstimator {
     next = (next + 1) % WINDOW;
     count = Math.min(count + 1, WINDOW);
     if (count < 16 || next % 16 == 0) {
-      cached = -1;
+      sorted = null;
     }
   }
 
   /** The duration by which about three quarters of recent tasks had finished. */
   public long expectedMillis() {
+    return quantileMillis(QUANTILE);
+  }
+
+  /**
+   * The duration by which the share {@code q} of recent tasks had finished; before any finished,
+   * the initial guess scaled as if durations were spread evenly up to it.
+   */
+  public long quantileMillis(double q) {
     if (count == 0) {
-      return initialMillis;
+      return (long) (initialMillis * Math.min(1.0, q / QUANTILE));
     }
-    if (cached < 0) {
-      long[] sorted = Arrays.copyOf(samples, count);
+    if (sorted == null) {
+      sorted = Arrays.copyOf(samples, count);
       Arrays.sort(sorted);
-      cached = sorted[(int) Math.min(count - 1, Math.floor(QUANTILE * count))];
     }
-    return cached;
+    return sorted[(int) Math.min(count - 1, Math.floor(q * count))];
   }
 }

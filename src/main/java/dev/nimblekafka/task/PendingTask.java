@@ -30,6 +30,9 @@ public final class PendingTask {
   private long sentAt;
   private long suspectSince = -1;
   private boolean alone;
+  private String batchId;
+  private boolean unconfirmed;
+  private boolean unlisted;
 
   private PendingTask(
       int partition,
@@ -91,6 +94,7 @@ public final class PendingTask {
     task.submittedAt = stored.submittedAt();
     task.firstSubmittedAt = stored.firstSubmittedAt();
     task.callback = stored.callback();
+    task.batchId = stored.batchId();
     return task;
   }
 
@@ -99,8 +103,10 @@ public final class PendingTask {
   }
 
   /** Nimble created a task for this request. */
-  void created(String newTaskId, long now) {
+  void created(String newTaskId, String newBatchId, long now) {
     taskId = newTaskId;
+    batchId = newBatchId;
+    unlisted = false;
     attempts++;
     submittedAt = now;
     if (firstSubmittedAt == 0) {
@@ -122,7 +128,8 @@ public final class PendingTask {
         value,
         callback,
         key,
-        headers);
+        headers,
+        batchId);
   }
 
   /** Whether a callback named {@code id} before the worker could act on it (then: check now). */
@@ -160,6 +167,18 @@ public final class PendingTask {
 
   void completedAt(long at) {
     completedAt = at;
+  }
+
+  void unconfirmed(boolean value) {
+    unconfirmed = value;
+  }
+
+  void markUnlisted() {
+    unlisted = true;
+  }
+
+  void leftBatch() {
+    batchId = null;
   }
 
   void countCheck() {
@@ -260,6 +279,27 @@ public final class PendingTask {
   /** When the last create call for this request went out (epoch ms). */
   public long sentAt() {
     return sentAt;
+  }
+
+  /** The Nimble batch the current task was created in, or null: one read checks them all. */
+  public String batchId() {
+    return batchId;
+  }
+
+  /**
+   * Whether the results are being fetched on a callback's word alone, with no status check saying
+   * the task succeeded: a refused fetch then means "look again", not "gone".
+   */
+  public boolean unconfirmed() {
+    return unconfirmed;
+  }
+
+  /**
+   * Whether a read of the account's recent tasks missed this task once: it is checked on its own
+   * (or through its batch) from then on.
+   */
+  public boolean unlisted() {
+    return unlisted;
   }
 
   /** Submit this one on its own (its batch was refused as a whole, or it was created before). */

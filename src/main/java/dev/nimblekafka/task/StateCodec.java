@@ -44,6 +44,9 @@ public final class StateCodec {
       g.writeStringField("source_topic", task.sourceTopic());
       g.writeNumberField("source_offset", task.sourceOffset());
       g.writeBooleanField("callback", task.callback());
+      if (task.batchId() != null) {
+        g.writeStringField("batch_id", task.batchId());
+      }
       if (task.requestKey() != null) {
         g.writeStringField(
             "request_key_base64", Base64.getEncoder().encodeToString(task.requestKey()));
@@ -79,7 +82,8 @@ public final class StateCodec {
           node.path("request_key_base64").isTextual()
               ? Base64.getDecoder().decode(node.path("request_key_base64").asText())
               : null,
-          readHeaders(node));
+          readHeaders(node),
+          node.path("batch_id").isTextual() ? node.path("batch_id").asText() : null);
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("unreadable state record", e);
     }

@@ -19,6 +19,7 @@ import dev.nimblekafka.request.RequestHeaders;
  * @param callback whether Nimble will call the worker back when the task ends
  * @param requestKey the request record's key, or null when it had none
  * @param headers the request record's headers its outcome carries (never null)
+ * @param batchId the Nimble batch the current task was created in, or null (checked through it)
  */
 public record StoredTask(
     String requestId,
@@ -32,10 +33,41 @@ public record StoredTask(
     byte[] request,
     boolean callback,
     byte[] requestKey,
-    RequestHeaders headers) {
+    RequestHeaders headers,
+    String batchId) {
 
   public StoredTask {
     headers = headers == null ? RequestHeaders.NONE : headers;
+  }
+
+  /** A stored task not created in a batch. */
+  public StoredTask(
+      String requestId,
+      String taskId,
+      Kind kind,
+      int attempts,
+      long submittedAt,
+      long firstSubmittedAt,
+      String sourceTopic,
+      long sourceOffset,
+      byte[] request,
+      boolean callback,
+      byte[] requestKey,
+      RequestHeaders headers) {
+    this(
+        requestId,
+        taskId,
+        kind,
+        attempts,
+        submittedAt,
+        firstSubmittedAt,
+        sourceTopic,
+        sourceOffset,
+        request,
+        callback,
+        requestKey,
+        headers,
+        null);
   }
 
   /** A stored task of a request record without headers. */

@@ -206,6 +206,26 @@ public final class TaskBook {
     return state == null ? null : state.byTaskId.get(taskId);
   }
 
+  /** The task with this id in any owned partition, or null (for reads that span partitions). */
+  public PendingTask byTaskId(String taskId) {
+    for (Partition state : partitions.values()) {
+      PendingTask task = state.byTaskId.get(taskId);
+      if (task != null) {
+        return task;
+      }
+    }
+    return null;
+  }
+
+  /** Requests held across every owned partition, in every phase. */
+  public int pending() {
+    int count = 0;
+    for (Partition state : partitions.values()) {
+      count += state.tasks.size();
+    }
+    return count;
+  }
+
   /** Up to {@code max} queued requests from the head of the queue, in order (none removed). */
   public List<PendingTask> queuedHead(int max) {
     List<PendingTask> head = new ArrayList<>(Math.min(max, queue.size()));
@@ -280,6 +300,9 @@ public final class TaskBook {
       state.tasks.put(task.requestId(), task);
       state.byTaskId.put(task.taskId(), task);
       slotsUsed++;
+      if (task.batchId() != null) {
+        task.markUnlisted(); // its batch's read is exact, however old the task: checked through it
+      }
       timers.schedule(task, firstCheckAt.applyAsLong(task));
     }
     state.restored = true;
@@ -344,12 +367,21 @@ public final class TaskBook {
 
   /** Nimble created the task: it is known by its id and checked first at {@code firstCheckAt}. */
   public void created(PendingTask task, String taskId, long now, long firstCheckAt) {
+    created(task, taskId, null, now, firstCheckAt);
+  }
+
+  /**
+   * Nimble created the task in batch {@code batchId} (null: on its own); it is checked first at
+   * {@code firstCheckAt}.
+   */
+  public void created(
+      PendingTask task, String taskId, String batchId, long now, long firstCheckAt) {
     move(task, TaskPhase.WAITING);
     Partition state = partitions.get(task.partition());
     if (task.taskId() != null) {
       state.byTaskId.remove(task.taskId());
     }
-    task.created(taskId, now);
+    task.created(taskId, batchId, now);
     state.byTaskId.put(taskId, task);
     boolean hinted = task.takeHint(taskId) | state.earlyHints.remove(taskId);
     timers.schedule(task, hinted ? now : firstCheckAt);
@@ -370,10 +402,31 @@ public final class TaskBook {
     }
   }
 
-  /** A status check goes out. */
+  /** A status check goes out (on its own, or as part of a read of many tasks). */
   public void checking(PendingTask task) {
     move(task, TaskPhase.CHECKING);
+    task.unconfirmed(false);
     task.countCheck();
+  }
+
+  /**
+   * A callback said the task succeeded: its results are fetched at once, the fetch being the check
+   * (a refusal then sends it back to a status check, see {@link PendingTask#unconfirmed}).
+   */
+  public void fetchingOnCallback(PendingTask task, long completedAt) {
+    succeeded(task, completedAt);
+    move(task, TaskPhase.FETCHING);
+    task.unconfirmed(true);
+  }
+
+  /** A read of the account's recent tasks did not show this one: it is checked on its own. */
+  public void unlisted(PendingTask task) {
+    task.markUnlisted();
+  }
+
+  /** Its batch's read did not show this task: it is checked on its own from now on. */
+  public void leftBatch(PendingTask task) {
+    task.leftBatch();
   }
 
   /**
@@ -384,6 +437,7 @@ public final class TaskBook {
     if (task.phase() != TaskPhase.WAITING) {
       move(task, TaskPhase.WAITING);
     }
+    task.unconfirmed(false);
     timers.schedule(task, dueAt);
   }
 

@@ -16,6 +16,7 @@ import java.util.Set;
  *   └──────────────────────────────────────────┘      WAITING
  *         (task failed: resubmit)              any ──> DONE (outcome published, or
  *                                                            the partition moved)
+ *   WAITING ──> FETCHING: a callback said the task succeeded (the fetch is the check)
  * </pre>
  *
  * <p>Only {@link TaskBook} moves a task, so the indexes that follow from the phase (queue, timers,
@@ -39,7 +40,7 @@ public enum TaskPhase {
       Map.of(
           QUEUED, EnumSet.of(SUBMITTING, DONE),
           SUBMITTING, EnumSet.of(WAITING, QUEUED, DONE),
-          WAITING, EnumSet.of(CHECKING, DONE),
+          WAITING, EnumSet.of(CHECKING, FETCHING, DONE),
           CHECKING, EnumSet.of(WAITING, FETCHING, QUEUED, DONE),
           FETCHING, EnumSet.of(WAITING, DONE),
           DONE, EnumSet.noneOf(TaskPhase.class));

@@ -6,11 +6,17 @@ import dev.nimblekafka.callback.CallbackHint;
 import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
+import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.request.StorageDelivery;
 import dev.nimblekafka.task.PendingTask;
+import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.task.TaskPhase;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,19 +45,42 @@ final class Checker {
     this.json = json;
   }
 
-  /** Starts the status checks that are due, within the calls allowed in flight. */
+  /** Tasks taken off the timers in one turn at most. */
+  private static final int DUE_AT_ONCE = 10_000;
+
+  /**
+   * Starts the status reads that are due, as the {@link dev.nimblekafka.task.PollPolicy} plans
+   * them: in bulk where one call serves many tasks, within the calls allowed in flight and the
+   * budget.
+   */
   void dispatch(long now) {
     if (context.nimble().circuitOpen()) {
       return;
     }
-    for (PendingTask task : book.due(now, context.policy().maxCallsInFlight() - readsInFlight)) {
-      check(task);
+    int room = context.policy().maxCallsInFlight() - readsInFlight;
+    if (room <= 0) {
+      return;
+    }
+    List<PendingTask> due = book.due(now, DUE_AT_ONCE);
+    if (due.isEmpty()) {
+      return;
+    }
+    PollPolicy.Reads reads = context.policy().plan(due, now, room);
+    if (reads.listRead()) {
+      readLatest(reads.listed(), now);
+    }
+    reads.batches().forEach(this::readBatch);
+    reads.singles().forEach(this::check);
+    for (PendingTask task : reads.later()) {
+      book.waitUntil(task, reads.laterAt());
     }
   }
 
   /**
-   * A callback said a task ended: check it with Nimble now (a callback is never trusted as data). A
-   * hint for a task this pod does not hold, or for another task id, changes nothing.
+   * A callback said a task ended. One that says it succeeded sends the task straight to its
+   * results: the authenticated results call is the check. Any other is checked with Nimble (a
+   * callback is never trusted as data). A hint for a task this pod does not hold, or for another
+   * task id, changes nothing.
    */
   void hint(CallbackHint hint) {
     WorkerMetrics metrics = context.metrics();
@@ -74,11 +103,23 @@ final class Checker {
       return;
     }
     metrics.callback("hint");
+    long now = context.clock().millis();
     if (task.phase() == TaskPhase.WAITING) {
-      if (readsInFlight < context.policy().maxCallsInFlight()) {
-        check(task);
+      if (readsInFlight >= context.policy().maxCallsInFlight()) {
+        book.waitUntil(task, now); // due at once, as the budget allows
+      } else if (hint.reportsSuccess() && task.request().delivery() == null) {
+        if (hint.task().createdAtMillis().isPresent()
+            && hint.task().modifiedAtMillis().isPresent()) {
+          context
+              .policy()
+              .observeDuration(
+                  hint.task().modifiedAtMillis().getAsLong()
+                      - hint.task().createdAtMillis().getAsLong());
+        }
+        book.fetchingOnCallback(task, hint.task().modifiedAtMillis().orElse(now));
+        fetch(task);
       } else {
-        book.waitUntil(task, context.clock().millis()); // due at once, as the budget allows
+        check(task);
       }
     } else if (task.phase() == TaskPhase.CHECKING) {
       book.hinted(task, task.taskId());
@@ -96,8 +137,49 @@ final class Checker {
         error -> new LoopEvent.CheckFailed(task, epoch, error));
   }
 
+  /** One read of the account's latest tasks for every task bulk reads cover that is due. */
+  private void readLatest(List<PendingTask> tasks, long now) {
+    List<Long> epochs = checking(tasks);
+    readsInFlight++;
+    context.policy().listSent(now);
+    context.answer(
+        "list_states",
+        context.nimble().latestStates(context.policy().listLimit()),
+        page -> new LoopEvent.BulkRead(null, tasks, epochs, listed(page)),
+        error -> new LoopEvent.BulkReadFailed(null, tasks, epochs, error));
+  }
+
+  /** One read of a batch for its tasks that are due. */
+  private void readBatch(String batchId, List<PendingTask> tasks) {
+    List<Long> epochs = checking(tasks);
+    readsInFlight++;
+    context.answer(
+        "batch_status",
+        context.nimble().batch(batchId),
+        shown -> new LoopEvent.BulkRead(batchId, tasks, epochs, shown),
+        error -> new LoopEvent.BulkReadFailed(batchId, tasks, epochs, error));
+  }
+
+  private List<Long> checking(List<PendingTask> tasks) {
+    List<Long> epochs = new ArrayList<>(tasks.size());
+    for (PendingTask task : tasks) {
+      book.checking(task);
+      epochs.add(book.epoch(task));
+    }
+    return epochs;
+  }
+
+  private static List<TaskInfo> listed(TaskPage page) {
+    List<TaskInfo> shown = new ArrayList<>(page.tasks().size());
+    for (TaskPage.Listed listed : page.tasks()) {
+      shown.add(listed.info());
+    }
+    return shown;
+  }
+
   private void fetch(PendingTask task) {
     readsInFlight++;
+    context.policy().spent(context.clock().millis());
     long epoch = book.epoch(task);
     context.answer(
         "results",
@@ -112,10 +194,90 @@ final class Checker {
     if (!answered(e.task(), e.epoch())) {
       return;
     }
-    PendingTask task = e.task();
-    TaskInfo info = e.info();
+    apply(e.task(), e.info(), context.clock().millis());
+  }
+
+  /**
+   * A bulk read answered. Each task it was made for that it shows is settled as a status check
+   * would settle it; one it does not show is read on its own (or through its batch) next. Tasks it
+   * shows finished that were not due yet are settled too: that answer cost nothing more.
+   */
+  void bulkRead(LoopEvent.BulkRead e) {
+    readsInFlight--;
+    long now = context.clock().millis();
+    boolean list = e.batchId() == null;
+    if (list) {
+      context.policy().listAnswered(now, false, false);
+    }
+    Map<String, TaskInfo> shown = new HashMap<>();
+    for (TaskInfo info : e.shown()) {
+      if (info != null && info.id() != null) {
+        shown.put(info.id(), info);
+      }
+    }
+    for (int i = 0; i < e.tasks().size(); i++) {
+      PendingTask task = e.tasks().get(i);
+      if (!book.current(task, e.epochs().get(i))) {
+        continue;
+      }
+      TaskInfo info = shown.remove(task.taskId());
+      if (info != null) {
+        apply(task, info, now);
+      } else {
+        if (list) {
+          book.unlisted(task);
+        } else {
+          book.leftBatch(task);
+        }
+        book.waitUntil(task, now); // read on its own next
+      }
+    }
+    for (TaskInfo info : shown.values()) {
+      if (info.state().isTerminal()) {
+        PendingTask task = book.byTaskId(info.id());
+        if (task != null && task.phase() == TaskPhase.WAITING && !task.callback()) {
+          book.checking(task);
+          apply(task, info, now);
+        }
+      }
+    }
+  }
+
+  void bulkReadFailed(LoopEvent.BulkReadFailed e) {
+    readsInFlight--;
+    long now = context.clock().millis();
+    boolean list = e.batchId() == null;
+    boolean refused = e.error() instanceof NimbleException.Rejected;
+    if (list) {
+      context.policy().listAnswered(now, true, refused);
+      if (refused) {
+        log.warn(
+            "Nimble refused a read of the account's latest tasks ({}); tasks are read by batch"
+                + " and one by one from now on",
+            e.error().getMessage());
+      }
+    }
+    for (int i = 0; i < e.tasks().size(); i++) {
+      PendingTask task = e.tasks().get(i);
+      if (!book.current(task, e.epochs().get(i))) {
+        continue;
+      }
+      if (refused) {
+        if (!list) {
+          book.leftBatch(task); // e.g. 404 Batch not found: each task answers for itself
+        }
+        book.waitUntil(task, now);
+      } else if (expired(task, now)) {
+        expire(task);
+      } else {
+        book.waitUntil(task, context.policy().retryCheckAt(task, now, e.error().retryAfter()));
+      }
+    }
+  }
+
+  /** Settles a task on what Nimble said of it (it is being checked). */
+  private void apply(PendingTask task, TaskInfo info, long now) {
     try (MdcScope mdc = MdcScope.of(task)) {
-      long now = context.clock().millis();
       TaskState state = info.state();
       if (state == TaskState.SUCCEEDED) {
         succeeded(task, info, now);
@@ -169,6 +331,12 @@ final class Checker {
     }
     PendingTask task = e.task();
     try (MdcScope mdc = MdcScope.of(task)) {
+      if (task.unconfirmed()) {
+        // only a callback said it was done: whatever the fetch answered, ask the task itself
+        log.debug("Fetching results of {} on a callback failed: {}", task.taskId(), e.error());
+        book.waitUntil(task, context.clock().millis());
+        return;
+      }
       if (e.error() instanceof NimbleException.Rejected rejected) {
         refused(task, Stage.RESULTS, rejected, "Nimble no longer has the results");
         return;

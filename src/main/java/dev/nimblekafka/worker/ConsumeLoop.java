@@ -37,6 +37,12 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private static final int HAND_OVER_COMMITS = 3;
 
   /**
+   * A commit carries the requests each partition holds (for the fleet's share of the key); when
+   * only those changed, a commit is made this often at most.
+   */
+  static final long HELD_REPORT_MILLIS = 2_000;
+
+  /**
    * How the loop runs.
    *
    * @param queueLimit requests queued at most before fetching pauses
@@ -70,6 +76,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private long lastCommit;
   private long lastHousekeeping;
   private long failingSince = -1;
+  private Map<Integer, Integer> heldReported = Map.of();
+  private long heldReportedAt;
 
   /**
    * @param hints the callback hints forwarded to this pod
@@ -216,7 +224,10 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     lastCommit = now;
     Map<Integer, Long> committable =
         book.committable(partition -> consumer.position(partition(partition)));
-    if (!unit.dirty() && !book.advanced(committable) && clean.isEmpty()) {
+    Map<Integer, Integer> held = new HashMap<>();
+    committable.keySet().forEach(p -> held.put(p, book.pendingIn(p)));
+    boolean heldMoved = now - heldReportedAt >= HELD_REPORT_MILLIS && !held.equals(heldReported);
+    if (!unit.dirty() && !book.advanced(committable) && clean.isEmpty() && !heldMoved) {
       return true;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -224,9 +235,12 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         (p, offset) ->
             offsets.put(
                 partition(p),
-                new OffsetAndMetadata(offset, Handovers.metadata(now, clean.contains(p)))));
+                new OffsetAndMetadata(
+                    offset, Handovers.metadata(now, held.get(p), clean.contains(p)))));
     try {
       unit.commit(offsets, consumer.groupMetadata());
+      heldReported = held;
+      heldReportedAt = now;
       book.committed(committable);
       lifecycle.committed();
       failingSince = -1;
@@ -281,6 +295,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     status.joined();
+    status.member(consumer.groupMetadata().memberId());
     if (partitions.isEmpty()) {
       return;
     }

@@ -1,13 +1,16 @@
 package dev.nimblekafka.worker;
 
+import dev.nimblekafka.fleet.HeldCount;
 import dev.nimblekafka.task.TaskBook;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
  * What a committed offset says about the hand-over of its partition. Each commit carries, in the
  * offset's metadata, when it was made and whether it was the owner's last (everything in flight was
- * recorded first): {@code nkw1;t=<epoch ms>;clean=<0|1>}. The next owner reads it to know whether,
- * and since when, create calls may have gone unrecorded.
+ * recorded first), and how many requests its owner held: {@code nkw1;t=<epoch
+ * ms>;held=<n>;clean=<0|1>}. The next owner reads it to know whether, and since when, create calls
+ * may have gone unrecorded; every pod reads {@code held} to share the Nimble key ({@link
+ * dev.nimblekafka.fleet.FleetView}).
  */
 final class Handovers {
   private static final String PREFIX = "nkw1;t=";
@@ -20,9 +23,17 @@ final class Handovers {
 
   private Handovers() {}
 
-  /** The metadata of a commit made at {@code now}; {@code clean} when nothing was in flight. */
+  /** The metadata of a commit made at {@code now} by an owner that held nothing. */
   static String metadata(long now, boolean clean) {
-    return PREFIX + now + ";clean=" + (clean ? 1 : 0);
+    return metadata(now, 0, clean);
+  }
+
+  /**
+   * The metadata of a commit made at {@code now} by an owner holding {@code held} requests of the
+   * partition; {@code clean} when nothing was in flight.
+   */
+  static String metadata(long now, int held, boolean clean) {
+    return PREFIX + now + HeldCount.field(held) + ";clean=" + (clean ? 1 : 0);
   }
 
   /**

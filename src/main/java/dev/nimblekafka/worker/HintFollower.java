@@ -41,7 +41,8 @@ final class HintFollower {
       return;
     }
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ZERO)) {
-      CallbackHint hint = CallbackRouter.decode(record.partition(), record.value());
+      CallbackHint hint =
+          CallbackRouter.decode(record.partition(), record.value(), record.headers());
       if (hint != null) {
         new LoopEvent.Hint(hint).dispatchTo(handler);
       }

@@ -2,9 +2,11 @@ package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.fleet.KeyShare;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.task.CheckBudget;
 import dev.nimblekafka.task.DurationEstimator;
 import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
@@ -40,9 +42,11 @@ final class Lifecycle implements LoopEvent.Handler {
    * @param outcomes how result and failure records are made
    * @param unit where they go: the loop's unit of work
    * @param random uniform in [0, 1), for the polling policy's jitter
+   * @param share this pod's part of the key's limits, as the fleet splits them
    */
   record Parts(
       NimbleCalls nimble,
+      KeyShare share,
       OutcomeRecords outcomes,
       UnitOfWork unit,
       Restorer restorer,
@@ -67,6 +71,8 @@ final class Lifecycle implements LoopEvent.Handler {
             config.tasks().pollMaxInterval(),
             config.callbacks().safetyInterval(),
             config.resilience().callsPerSecond(),
+            new CheckBudget(parts.share()::callsPerSecond),
+            config.key().listLimit(),
             parts.random());
     OutcomeWriter writer =
         new OutcomeWriter(
@@ -82,11 +88,18 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.metrics());
     TaskContext context =
         new TaskContext(
-            book, parts.nimble(), writer, policy, parts.clock(), parts.metrics(), parts.events());
+            book,
+            parts.nimble(),
+            writer,
+            policy,
+            parts.share(),
+            parts.clock(),
+            parts.metrics(),
+            parts.events());
     return new Lifecycle(
         context,
         new Admission(context, json, maxRequestBytes),
-        new Submitter(context, config.tasks(), config.batch(), config.callbacks()),
+        new Submitter(context, config.tasks(), config.key(), config.batch(), config.callbacks()),
         new Checker(context, config.tasks(), json),
         parts.restorer(),
         new RequestParser(json),
@@ -240,6 +253,16 @@ final class Lifecycle implements LoopEvent.Handler {
         event.partition(),
         event.error().toString(),
         next - now);
+  }
+
+  @Override
+  public void bulkRead(LoopEvent.BulkRead event) {
+    checker.bulkRead(event);
+  }
+
+  @Override
+  public void bulkReadFailed(LoopEvent.BulkReadFailed event) {
+    checker.bulkReadFailed(event);
   }
 
   @Override

@@ -47,6 +47,10 @@ sealed interface LoopEvent {
     void scanned(Scanned event);
 
     void scanFailed(ScanFailed event);
+
+    void bulkRead(BulkRead event);
+
+    void bulkReadFailed(BulkReadFailed event);
   }
 
   record Submitted(PendingTask task, long epoch, TaskInfo info) implements LoopEvent {
@@ -145,6 +149,27 @@ sealed interface LoopEvent {
     @Override
     public void dispatchTo(Handler handler) {
       handler.scanFailed(this);
+    }
+  }
+
+  /**
+   * A read of many tasks' states answered: a batch's ({@code batchId}), or the account's latest
+   * tasks (null). {@code tasks} are the ones it was made for; {@code shown} is what Nimble listed.
+   */
+  record BulkRead(String batchId, List<PendingTask> tasks, List<Long> epochs, List<TaskInfo> shown)
+      implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.bulkRead(this);
+    }
+  }
+
+  record BulkReadFailed(
+      String batchId, List<PendingTask> tasks, List<Long> epochs, NimbleException error)
+      implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.bulkReadFailed(this);
     }
   }
 }

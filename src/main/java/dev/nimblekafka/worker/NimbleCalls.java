@@ -7,6 +7,7 @@ import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.nimble.TaskResults;
 import dev.nimblekafka.request.Kind;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,6 +26,15 @@ interface NimbleCalls {
 
   /** A page of the account's tasks, newest first, each with its input. */
   CompletableFuture<TaskPage> recentTasks(String cursor, int limit);
+
+  /**
+   * The account's latest {@code limit} tasks with their states: one call that checks every task it
+   * shows (a bulk status read; which tasks it shows is Nimble's business).
+   */
+  CompletableFuture<TaskPage> latestStates(int limit);
+
+  /** {@code GET /v1/batches/{id}}: every task of a batch with its state (null: no such task). */
+  CompletableFuture<List<TaskInfo>> batch(String batchId);
 
   /** True while no new work should start (the circuit breaker is open). */
   boolean circuitOpen();
@@ -59,6 +69,16 @@ interface NimbleCalls {
       @Override
       public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
         return gateway.recentTasks(cursor, limit);
+      }
+
+      @Override
+      public CompletableFuture<TaskPage> latestStates(int limit) {
+        return gateway.recentTasks(null, limit);
+      }
+
+      @Override
+      public CompletableFuture<List<TaskInfo>> batch(String batchId) {
+        return gateway.batchTasks(batchId);
       }
 
       @Override

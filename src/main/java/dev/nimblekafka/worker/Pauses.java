@@ -71,6 +71,7 @@ final class Pauses {
     logChange(reason, detail);
     status.pause(reason, detail);
     status.load(book.queued(), book.slotsUsed(), submitter.atRisk());
+    status.held(book.pending());
     status.partitions(book.partitions().size(), book.restoring());
   }
 

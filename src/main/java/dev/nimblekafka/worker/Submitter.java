@@ -5,6 +5,7 @@ import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.config.BatchConfig;
 import dev.nimblekafka.config.CallbackConfig;
+import dev.nimblekafka.config.KeyConfig;
 import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
@@ -30,6 +31,7 @@ final class Submitter {
   private final TaskContext context;
   private final TaskBook book;
   private final TaskConfig config;
+  private final KeyConfig key;
   private final BatchConfig batch;
   private final BatchPlanner planner;
   private final CallbackConfig callbacks;
@@ -44,10 +46,16 @@ final class Submitter {
 
   private int recordedSinceCommit;
 
-  Submitter(TaskContext context, TaskConfig config, BatchConfig batch, CallbackConfig callbacks) {
+  Submitter(
+      TaskContext context,
+      TaskConfig config,
+      KeyConfig key,
+      BatchConfig batch,
+      CallbackConfig callbacks) {
     this.context = context;
     this.book = context.book();
     this.config = config;
+    this.key = key;
     this.batch = batch;
     this.planner = new BatchPlanner();
     this.callbacks = callbacks;
@@ -106,7 +114,8 @@ final class Submitter {
       }
       return;
     }
-    int free = config.maxPending() - book.slotsUsed();
+    int allowed = context.share().tasks();
+    int free = allowed - book.slotsUsed();
     int maxCalls = context.policy().maxCallsInFlight();
     if (free <= 0 || callsInFlight >= maxCalls) {
       return;
@@ -118,9 +127,8 @@ final class Submitter {
       }
       return;
     }
-    boolean full = head.size() >= Math.min(batch.maxSize(), free);
-    if (!full && now - head.get(0).queuedAt() < batch.linger().toMillis()) {
-      return; // let a few more requests join the batch
+    if (!batchGoesNow(head.size(), allowed, free, now - head.get(0).queuedAt())) {
+      return; // let more requests join the batch
     }
     List<PendingTask> grouped = new ArrayList<>();
     List<ObjectNode> bodies = new ArrayList<>();
@@ -146,6 +154,24 @@ final class Submitter {
     }
   }
 
+  /**
+   * Whether the requests at the head of the queue go now, or wait for more to share their batch (a
+   * batch is one call however many tasks it creates). They go when the batch cannot grow, when the
+   * tasks this pod keeps queued at Nimble run short (half of those it may queue ahead are free) and
+   * the short linger has passed, or when they have waited the longest linger.
+   *
+   * @param size the requests that would go, at most the free slots
+   * @param allowed the tasks this pod may have at Nimble
+   * @param waited how long the oldest of them has waited
+   */
+  private boolean batchGoesNow(int size, int allowed, int free, long waited) {
+    if (size >= batch.maxSize() || waited >= batch.maxLinger().toMillis()) {
+      return true;
+    }
+    int ahead = allowed - (int) Math.round(allowed * 100.0 / (100 + key.queueAheadPercent()));
+    return free >= Math.max(1, ahead / 2) && waited >= batch.linger().toMillis();
+  }
+
   private void submitBatch(BatchPlanner.Group group) {
     List<PendingTask> tasks = group.tasks();
     boolean callback = tokens != null && !group.shared().has("callback_url");
@@ -161,6 +187,7 @@ final class Submitter {
     }
     submissionsInFlight += tasks.size();
     callsInFlight++;
+    context.policy().spent(now);
     context.answer(
         "batch",
         context.nimble().submitBatch(group.kind(), planner.batchBody(group)),
@@ -170,9 +197,11 @@ final class Submitter {
 
   private void submit(PendingTask task, ObjectNode body) {
     boolean callback = addCallback(body, task.kind(), task.partition(), task.requestId());
-    book.submitting(task, callback, context.clock().millis());
+    long now = context.clock().millis();
+    book.submitting(task, callback, now);
     submissionsInFlight++;
     callsInFlight++;
+    context.policy().spent(now);
     long epoch = book.epoch(task);
     context.answer(
         "submit",
@@ -260,7 +289,7 @@ final class Submitter {
             task.requestId());
         book.requeue(task, true, context.clock().millis());
       } else {
-        created(task, info);
+        created(task, info, e.batch().batchId());
       }
     }
   }
@@ -293,13 +322,18 @@ final class Submitter {
   }
 
   private void created(PendingTask task, TaskInfo info) {
+    created(task, info, null);
+  }
+
+  /** The request's task exists ({@code batchId}: created in that batch, checked through it). */
+  private void created(PendingTask task, TaskInfo info, String batchId) {
     try (MdcScope mdc = MdcScope.of(task)) {
       gate.accepted();
       if (task.attempts() > 0) {
         context.metrics().resubmitted();
       }
       long now = context.clock().millis();
-      book.created(task, info.id(), now, context.policy().firstCheckAt(task, now));
+      book.created(task, info.id(), batchId, now, context.policy().firstCheckAt(task, now));
       MDC.put("task_id", info.id());
       context.writer().record(task);
       recordedSinceCommit++;

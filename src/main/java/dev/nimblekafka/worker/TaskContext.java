@@ -1,5 +1,6 @@
 package dev.nimblekafka.worker;
 
+import dev.nimblekafka.fleet.KeyShare;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.TaskBook;
@@ -15,6 +16,7 @@ import java.util.function.Function;
  * @param nimble the calls to Nimble
  * @param writer where outcomes and state records go
  * @param policy when tasks are checked next
+ * @param share this pod's part of the key's limits now
  * @param events where HTTP answers come back to the loop
  */
 record TaskContext(
@@ -22,6 +24,7 @@ record TaskContext(
     NimbleCalls nimble,
     OutcomeWriter writer,
     PollPolicy policy,
+    KeyShare share,
     Clock clock,
     WorkerMetrics metrics,
     Queue<LoopEvent> events) {

@@ -6,6 +6,9 @@ import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.config.ProcessingGuarantee;
 import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.fleet.FleetShare;
+import dev.nimblekafka.fleet.FleetView;
+import dev.nimblekafka.fleet.KeyBudget;
 import dev.nimblekafka.http.WorkerHttpServer;
 import dev.nimblekafka.nimble.NimbleClient;
 import dev.nimblekafka.nimble.NimbleGateway;
@@ -61,6 +64,8 @@ public final class Worker implements AutoCloseable {
   private final NimbleClient client;
   private final ScheduledExecutorService scheduler;
   private final NimbleGateway gateway;
+  private final KeyBudget budget;
+  private final FleetView fleet;
   private final ConsumeLoop loop;
   private final Thread thread;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -87,7 +92,16 @@ public final class Worker implements AutoCloseable {
               return t;
             });
     this.client = new NimbleClient(config.nimble(), json);
-    this.gateway = new NimbleGateway(client, config.resilience(), scheduler);
+    int fleetTasks = config.key().fleetTasks();
+    this.budget =
+        new KeyBudget(
+            new FleetShare.Share(config.resilience().callsPerSecond(), fleetTasks),
+            config.tasks().maxPending(),
+            clock::millis);
+    client.signals(budget);
+    this.gateway =
+        new NimbleGateway(
+            client, config.resilience(), scheduler, budget::callsPerSecond, budget::pausedUntil);
     gateway.bindMetrics(registry);
 
     Map<String, Object> producerProps = producerProperties(layout);
@@ -150,6 +164,7 @@ public final class Worker implements AutoCloseable {
             config,
             new Lifecycle.Parts(
                 NimbleCalls.of(gateway),
+                budget,
                 outcomes,
                 unit,
                 restorer,
@@ -179,7 +194,20 @@ public final class Worker implements AutoCloseable {
             owned);
     this.thread = new Thread(this::runLoop, "consume-loop");
     this.processMeters = ProcessMeters.bindTo(registry);
-    metrics.pendingLimit(config.tasks().maxPending());
+    this.fleet =
+        new FleetView(
+            Admin.create(adminProperties()),
+            config.kafka().groupId(),
+            config.topics().requests(),
+            FleetView.self(status::memberId, status::held),
+            budget,
+            fleetTasks,
+            config.resilience().callsPerSecond());
+    metrics.keyShare(budget, fleet::members);
+    status.keySource(
+        () ->
+            new WorkerStatus.KeyView(
+                budget.callsPerSecond(), budget.tasks(), fleet.members(), budget.slowdown()));
   }
 
   public Worker start() {
@@ -194,6 +222,7 @@ public final class Worker implements AutoCloseable {
     // once, with every setting as read (secrets print masked)
     log.info("Effective configuration: {}", config);
     http.start();
+    fleet.start();
     thread.start();
     return this;
   }
@@ -237,6 +266,7 @@ public final class Worker implements AutoCloseable {
       hintProducer.close(Duration.ofSeconds(2));
     }
     client.close();
+    fleet.close();
     scheduler.shutdownNow();
     processMeters.close();
   }

@@ -1,6 +1,8 @@
 package dev.nimblekafka.worker;
 
+import dev.nimblekafka.fleet.KeyBudget;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /** The worker's own meters (Resilience4j and Kafka clients bind their own). */
 public final class WorkerMetrics {
@@ -207,10 +210,31 @@ public final class WorkerMetrics {
         : error.code().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** {@code MAX_PENDING_TASKS}, so that alerts and dashboards can set the slots used against it. */
-  void pendingLimit(int maxPending) {
-    Gauge.builder("nimble_worker_tasks_limit", () -> maxPending)
-        .description("Most tasks this worker keeps at Nimble at once (MAX_PENDING_TASKS)")
+  /**
+   * The pod's share of the key: the tasks it may keep at Nimble (so that alerts and dashboards can
+   * set the slots used against it), its calls per second, the pods sharing the key, and how far
+   * 429s slowed it down.
+   */
+  void keyShare(KeyBudget budget, IntSupplier pods) {
+    Gauge.builder("nimble_worker_tasks_limit", budget, KeyBudget::tasks)
+        .description(
+            "Most tasks this worker may keep at Nimble now: its share of the plan's"
+                + " (NIMBLE_PLAN_TASKS, plus NIMBLE_QUEUE_AHEAD_PERCENT), at most"
+                + " MAX_PENDING_TASKS")
+        .register(registry);
+    Gauge.builder("nimble_worker_key_calls_per_second", budget, KeyBudget::callsPerSecond)
+        .description(
+            "Calls per second this worker may make now: its share of NIMBLE_QPS, after any"
+                + " slowing down on 429s")
+        .register(registry);
+    Gauge.builder("nimble_worker_key_pods", pods, IntSupplier::getAsInt)
+        .description("Workers sharing the Nimble key, as last read from the consumer group")
+        .register(registry);
+    Gauge.builder("nimble_worker_key_slowdown", budget, KeyBudget::slowdown)
+        .description("How far 429s slowed this worker's calls down: 1 is not at all")
+        .register(registry);
+    FunctionCounter.builder("nimble_worker_key_cuts", budget, KeyBudget::cuts)
+        .description("Times Nimble's answers (429, or no calls left) cut this worker's rate")
         .register(registry);
   }
 

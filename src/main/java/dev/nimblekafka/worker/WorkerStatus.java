@@ -20,6 +20,26 @@ public final class WorkerStatus {
   private volatile int atRisk;
   private volatile int pausedPartitions;
   private volatile long restoredTasks;
+  private volatile String memberId;
+  private volatile int held;
+  private volatile KeyView key;
+
+  /**
+   * What the pod shows of its share of the Nimble key.
+   *
+   * @param callsPerSecond calls per second it may make now (after any slowing down)
+   * @param tasks tasks it may have at Nimble now
+   * @param pods pods sharing the key, as last read from the consumer group
+   * @param slowdown how far 429s slowed it down: 1 is not at all
+   */
+  public record KeyView(double callsPerSecond, int tasks, int pods, double slowdown) {}
+
+  /** Where the key's share is read from, live. */
+  public interface KeySource {
+    KeyView view();
+  }
+
+  private volatile KeySource keySource;
   private final Map<Integer, Integer> pendingByPartition = new ConcurrentHashMap<>();
 
   /** Live: the loop thread has not died. */
@@ -81,6 +101,26 @@ public final class WorkerStatus {
     return restoredTasks;
   }
 
+  /** The member id the consumer group knows this pod by; null before it joined. */
+  public String memberId() {
+    return memberId;
+  }
+
+  /** Requests this pod holds, in every phase. */
+  public int held() {
+    return held;
+  }
+
+  /** This pod's share of the key now; null when nothing shares it. */
+  public KeyView key() {
+    KeySource source = keySource;
+    return source == null ? null : source.view();
+  }
+
+  public void keySource(KeySource source) {
+    keySource = source;
+  }
+
   public Map<Integer, Integer> pendingByPartition() {
     return Map.copyOf(pendingByPartition);
   }
@@ -91,6 +131,14 @@ public final class WorkerStatus {
 
   void joined() {
     joined = true;
+  }
+
+  void member(String id) {
+    memberId = id;
+  }
+
+  void held(int count) {
+    held = count;
   }
 
   void stopped() {

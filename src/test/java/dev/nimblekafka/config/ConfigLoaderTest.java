@@ -33,7 +33,12 @@ class ConfigLoaderTest {
     assertThat(config.kafka().groupId()).isEqualTo("nimble-worker");
     assertThat(config.kafka().guarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
     assertThat(config.nimble().baseUrl().toString()).isEqualTo("https://sdk.nimbleway.com");
-    assertThat(config.tasks().maxPending()).isEqualTo(100);
+    assertThat(config.tasks().maxPending()).isEqualTo(1_000);
+    assertThat(config.key().planTasks()).isEqualTo(100);
+    assertThat(config.key().queueAheadPercent()).isEqualTo(50);
+    assertThat(config.key().fleetTasks()).isEqualTo(150);
+    assertThat(config.key().listLimit()).isEqualTo(500);
+    assertThat(config.batch().maxLinger()).isEqualTo(Duration.ofSeconds(1));
     assertThat(config.resilience().callsPerSecond()).isEqualTo(83);
     assertThat(config.httpPort()).isEqualTo(8080);
   }

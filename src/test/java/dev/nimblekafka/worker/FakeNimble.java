@@ -11,6 +11,7 @@ import dev.nimblekafka.request.Kind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,11 @@ final class FakeNimble implements NimbleCalls {
     BATCH,
     STATUS,
     RESULTS,
-    LIST
+    LIST,
+    /** A bulk read of the account's latest tasks' states. */
+    LATEST,
+    /** A batch's read; the call's {@code taskId} is the batch id. */
+    BATCH_STATUS
   }
 
   /** One call the worker made: the body it sent (or the task id it asked about) and its answer. */
@@ -55,11 +60,29 @@ final class FakeNimble implements NimbleCalls {
 
     /** Answers a batch call with one created task per id, in order. */
     void batch(String... ids) {
+      batchNamed("batch-1", ids);
+    }
+
+    /** Answers a batch call as batch {@code batchId}, with one created task per id, in order. */
+    void batchNamed(String batchId, String... ids) {
       List<TaskInfo> tasks = new ArrayList<>();
       for (String id : ids) {
         tasks.add(info(id, TaskState.PENDING));
       }
-      answer.complete(new BatchSubmission("batch-1", tasks));
+      answer.complete(new BatchSubmission(batchId, tasks));
+    }
+
+    /** Answers a read of the latest tasks, or of a batch, with these tasks' states. */
+    void states(TaskInfo... tasks) {
+      if (op == Op.LATEST) {
+        List<TaskPage.Listed> listed = new ArrayList<>();
+        for (TaskInfo task : tasks) {
+          listed.add(new TaskPage.Listed(task, null));
+        }
+        answer.complete(new TaskPage(listed, null));
+      } else {
+        answer.complete(new ArrayList<>(Arrays.asList(tasks)));
+      }
     }
 
     /** Answers a results call with this JSON body. */
@@ -173,6 +196,16 @@ final class FakeNimble implements NimbleCalls {
   @Override
   public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
     return add(new Call(Op.LIST, null, null, cursor));
+  }
+
+  @Override
+  public CompletableFuture<TaskPage> latestStates(int limit) {
+    return add(new Call(Op.LATEST, null, null, null));
+  }
+
+  @Override
+  public CompletableFuture<List<TaskInfo>> batch(String batchId) {
+    return add(new Call(Op.BATCH_STATUS, null, null, batchId));
   }
 
   @Override

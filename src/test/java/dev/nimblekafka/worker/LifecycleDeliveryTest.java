@@ -78,10 +78,10 @@ class LifecycleDeliveryTest {
     batch.batch("t0", "t1");
     rig.turn();
     rig.turn();
-    assertThat(rig.nimble.open(Op.STATUS))
+    assertThat(rig.nimble.open(Op.BATCH_STATUS))
         .extracting(c -> c.taskId)
-        .as("checked at once, not after the safety net")
-        .containsExactly("t1");
+        .as("checked at once through its batch, not after the safety net")
+        .containsExactly("batch-1");
   }
 
   @Test

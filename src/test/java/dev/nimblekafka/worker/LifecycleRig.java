@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.ConfigLoader;
 import dev.nimblekafka.config.WorkerConfig;
+import dev.nimblekafka.fleet.FleetShare;
+import dev.nimblekafka.fleet.KeyBudget;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.OutputException;
@@ -63,6 +65,7 @@ final class LifecycleRig {
   final TaskBook book;
   final WorkerConfig config;
   final Lifecycle lifecycle;
+  final KeyBudget budget;
   private final Map<Integer, Long> nextOffset = new HashMap<>();
   private long epochs;
 
@@ -77,16 +80,23 @@ final class LifecycleRig {
     env.put("FAILURES_TOPIC", FAILURES);
     env.put("BATCH_SUBMIT", "false");
     env.put("TASK_EXPECTED_DURATION", "10s");
+    env.put("POLL_LIST_LIMIT", "0"); // one call per check, unless a test turns bulk reads on
     for (int i = 0; i + 1 < settings.length; i += 2) {
       env.put(settings[i], settings[i + 1]);
     }
     config = ConfigLoader.load(env, Optional.empty());
     unit.open();
+    budget =
+        new KeyBudget(
+            new FleetShare.Share(config.resilience().callsPerSecond(), config.key().fleetTasks()),
+            config.tasks().maxPending(),
+            clock::millis);
     lifecycle =
         Lifecycle.create(
             config,
             new Lifecycle.Parts(
                 nimble,
+                budget,
                 new OutcomeRecords(JSON, RESULTS, FAILURES, 1_000_000),
                 unit,
                 restorer,

@@ -1,0 +1,58 @@
+package dev.nimblekafka.fleet;
+
+import java.util.Arrays;
+
+/**
+ * How the key's limits split between the pods of a fleet, from what each pod has to do (its demand:
+ * the requests it holds). The same function on the same figures gives every pod the same split, so
+ * the pods' shares add up to the key's limits however many there are.
+ *
+ * <p>Tasks are shared max-min fairly: no pod gets more than it asks for, and what a pod does not
+ * need goes to the others; what nobody needs is split evenly. Calls follow tasks (a pod's calls are
+ * mostly its tasks' creates and fetches), with one task's worth kept for every pod so that an idle
+ * pod can start at once when work reaches it.
+ */
+public final class FleetShare {
+  private FleetShare() {}
+
+  /** One pod's share: calls per second, and tasks at Nimble. */
+  public record Share(double callsPerSecond, int tasks) {}
+
+  /**
+   * @param demands every pod's demand, this pod's included
+   * @param self this pod's index in {@code demands}
+   * @param fleetTasks the tasks the whole fleet may keep at Nimble
+   * @param fleetCalls the key's calls per second
+   */
+  public static Share of(long[] demands, int self, int fleetTasks, double fleetCalls) {
+    int pods = demands.length;
+    if (pods <= 1) {
+      return new Share(fleetCalls, fleetTasks);
+    }
+    double[] tasks = fairSplit(demands, fleetTasks);
+    double calls = fleetCalls * (tasks[self] + 1) / (fleetTasks + (double) pods);
+    return new Share(calls, Math.max(1, (int) Math.floor(tasks[self])));
+  }
+
+  /** Max-min fair split of {@code total} by {@code demands}, the rest split evenly. */
+  static double[] fairSplit(long[] demands, double total) {
+    int pods = demands.length;
+    Integer[] order = new Integer[pods];
+    for (int i = 0; i < pods; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(demands[a], demands[b]));
+    double[] split = new double[pods];
+    double left = total;
+    for (int k = 0; k < pods; k++) {
+      int i = order[k];
+      double fair = left / (pods - k);
+      split[i] = Math.min(Math.max(0, demands[i]), fair);
+      left -= split[i];
+    }
+    for (int i = 0; i < pods; i++) {
+      split[i] += left / pods;
+    }
+    return split;
+  }
+}
