@@ -35,7 +35,7 @@ final class CallPacer {
     double rate = Math.max(0.01, callsPerSecond.getAsDouble());
     long interval = (long) (1e9 / rate);
     long burst = (long) (Math.max(1, rate * BURST_SECONDS) * interval);
-    long earliest = Math.max(nextFree == Long.MIN_VALUE ? now : nextFree, now - burst + interval);
+    long earliest = Math.max(nextFree, now - burst + interval);
     long at = Math.max(earliest, pausedUntil);
     long wait = at - now;
     if (wait > maxWaitNanos) {

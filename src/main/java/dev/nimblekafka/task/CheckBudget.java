@@ -22,7 +22,7 @@ public final class CheckBudget {
   private double spentPerSecond;
   private long windowStart = -1;
   private int windowCalls;
-  private double tokens = 1;
+  private double tokens;
   private long refilledAt = -1;
 
   /**
@@ -47,9 +47,9 @@ public final class CheckBudget {
   /** Takes one read's worth: false when reads have used their budget for now. */
   public boolean take(long now) {
     double rate = readsPerSecond(now);
-    if (refilledAt >= 0) {
-      tokens = Math.min(Math.max(1, rate), tokens + (now - refilledAt) * rate / 1000.0);
-    }
+    double capacity = Math.max(1, rate);
+    tokens =
+        refilledAt < 0 ? capacity : Math.min(capacity, tokens + (now - refilledAt) * rate / 1000.0);
     refilledAt = now;
     if (tokens < 1) {
       return false;

@@ -59,13 +59,19 @@ public final class PollPolicy {
   private boolean listInFlight;
   private boolean listRefused;
 
-  /** What to read for the tasks due now. */
+  /**
+   * What to read for the tasks due now.
+   *
+   * @param listed the tasks one read of the latest tasks is for (none: no such read now)
+   * @param batches the tasks each batch's read is for
+   * @param singles the tasks read one call each
+   * @param later the tasks not read now, with when they are due again
+   */
   public record Reads(
       List<PendingTask> listed,
       Map<String, List<PendingTask>> batches,
       List<PendingTask> singles,
-      List<PendingTask> later,
-      long laterAt) {
+      Map<PendingTask, Long> later) {
 
     public boolean listRead() {
       return !listed.isEmpty();
@@ -174,20 +180,25 @@ public final class PollPolicy {
   /**
    * Splits the tasks due now into reads: one of the latest tasks for those bulk reads cover (when
    * one may go), one per batch and one per task for the rest, as far as {@code calls} in flight and
-   * the budget allow. The tasks left over are due again at {@link Reads#laterAt}.
+   * the budget allow. The tasks left over wait: for the next read of the latest tasks, or until the
+   * budget has room again.
    */
   public Reads plan(List<PendingTask> due, long now, int calls) {
     List<PendingTask> listed = new ArrayList<>();
     Map<String, List<PendingTask>> batches = new LinkedHashMap<>();
     List<PendingTask> singles = new ArrayList<>();
-    List<PendingTask> later = new ArrayList<>();
+    Map<PendingTask, Long> later = new LinkedHashMap<>();
     List<PendingTask> alone = new ArrayList<>();
     for (PendingTask task : due) {
       (bulk(task) ? listed : alone).add(task);
     }
+    long retry = Math.max(minMillis / 4, (long) (1000 / budget.readsPerSecond(now)));
+    long budgetAt = now + Math.min(retry, maxMillis);
     if (!listed.isEmpty()) {
-      if (listInFlight || now < listReadyAt || calls <= 0 || !budget.take(now)) {
-        later.addAll(listed);
+      boolean wait = listInFlight || now < listReadyAt;
+      if (wait || calls <= 0 || !budget.take(now)) {
+        long at = wait && !listInFlight ? listReadyAt : budgetAt;
+        listed.forEach(task -> later.put(task, at));
         listed.clear();
       } else {
         calls--;
@@ -206,12 +217,10 @@ public final class PollPolicy {
           batches.computeIfAbsent(batch, b -> new ArrayList<>()).add(task);
         }
       } else {
-        later.add(task);
+        later.put(task, budgetAt);
       }
     }
-    long retry = Math.max(minMillis / 4, (long) (1000 / budget.readsPerSecond(now)));
-    long laterAt = Math.max(now + Math.min(retry, maxMillis), listInFlight ? 0 : listReadyAt);
-    return new Reads(listed, batches, singles, later, laterAt);
+    return new Reads(listed, batches, singles, later);
   }
 
   /** How many of the account's latest tasks a bulk read asks for. */

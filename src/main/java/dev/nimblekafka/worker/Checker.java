@@ -71,9 +71,7 @@ final class Checker {
     }
     reads.batches().forEach(this::readBatch);
     reads.singles().forEach(this::check);
-    for (PendingTask task : reads.later()) {
-      book.waitUntil(task, reads.laterAt());
-    }
+    reads.later().forEach(book::waitUntil);
   }
 
   /**

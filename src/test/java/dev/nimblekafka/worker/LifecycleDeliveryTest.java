@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.callback.CallbackHint;
+import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.worker.FakeNimble.Call;
 import dev.nimblekafka.worker.FakeNimble.Op;
@@ -42,6 +43,84 @@ class LifecycleDeliveryTest {
     rig.turn();
     rig.commit();
     assertThat(rig.committed(RESULTS)).hasSize(1);
+  }
+
+  private static CallbackHint said(String requestId, String taskId, String state) {
+    TaskInfo task =
+        new TaskInfo(
+            taskId,
+            TaskState.fromWire(state),
+            state,
+            null,
+            null,
+            null,
+            "2026-12-01T10:00:00Z",
+            "2026-12-01T10:00:02Z");
+    return new CallbackHint(0, requestId, taskId, task);
+  }
+
+  private static LifecycleRig createdWithCallback() {
+    LifecycleRig rig = new LifecycleRig(CALLBACKS);
+    rig.assign(0);
+    rig.consume(0, null, extract("r1", "https://a.io"));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.turn();
+    return rig;
+  }
+
+  @Test
+  void aCallbackSayingTheTaskSucceededFetchesTheResultsWithoutAStatusCheck() {
+    LifecycleRig rig = createdWithCallback();
+    rig.events.add(new LoopEvent.Hint(said("r1", "t1", "completed")));
+    rig.turn();
+    assertThat(rig.nimble.count(Op.STATUS)).as("the results call is the check").isZero();
+    rig.nimble.only(Op.RESULTS).results("{\"data\":{}}");
+    rig.turn();
+    rig.commit();
+    assertThat(rig.committed(RESULTS)).hasSize(1);
+    assertThat(rig.lifecycle.book().byRequestId(0, "r1")).isNull();
+  }
+
+  @Test
+  void aResultsFetchRefusedAfterACallbackLeadsToAStatusCheckNotToExpiry() {
+    LifecycleRig rig = createdWithCallback();
+    rig.events.add(new LoopEvent.Hint(said("r1", "t1", "success")));
+    rig.turn();
+    // Nimble: 404 "Task results not ready", the status an unknown task gets too
+    rig.nimble.only(Op.RESULTS).fail(FakeNimble.rejected(404));
+    rig.turn();
+    assertThat(rig.outcomes(FAILURES, "TASK_EXPIRED")).isZero();
+    assertThat(rig.open(FAILURES)).isEmpty();
+    rig.nimble.only(Op.STATUS).task("t1", TaskState.RUNNING);
+    rig.turn();
+    assertThat(rig.nimble.open(Op.RESULTS)).isEmpty();
+
+    rig.events.add(new LoopEvent.Hint(said("r1", "t1", "success")));
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results("{}");
+    rig.turn();
+    assertThat(rig.open(RESULTS)).hasSize(1);
+  }
+
+  @Test
+  void aCallbackSayingTheTaskFailedIsCheckedBeforeAnythingIsDecided() {
+    LifecycleRig rig = createdWithCallback();
+    rig.events.add(new LoopEvent.Hint(said("r1", "t1", "failed")));
+    rig.turn();
+    assertThat(rig.nimble.count(Op.RESULTS)).isZero();
+    rig.nimble.only(Op.STATUS).task("t1", TaskState.FAILED);
+    rig.turn();
+    assertThat(rig.nimble.open(Op.SUBMIT)).as("submitted again").hasSize(1);
+  }
+
+  @Test
+  void aCallbackInAStateNobodyDocumentedIsChecked() {
+    LifecycleRig rig = createdWithCallback();
+    rig.events.add(new LoopEvent.Hint(said("r1", "t1", "uploading")));
+    rig.turn();
+    assertThat(rig.nimble.count(Op.RESULTS)).isZero();
+    assertThat(rig.nimble.open(Op.STATUS)).hasSize(1);
   }
 
   @Test

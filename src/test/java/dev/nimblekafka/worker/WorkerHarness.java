@@ -85,6 +85,8 @@ final class WorkerHarness implements AutoCloseable {
     environment.put("CALLBACKS_TOPIC", prefix + ".callbacks");
     environment.put("WORKER_GROUP_ID", group);
     environment.put("NIMBLE_QPS", "2000");
+    // the simulators these tests start are not the plan's limit: MAX_PENDING_TASKS is
+    environment.put("NIMBLE_PLAN_TASKS", "10000");
     environment.put("TASK_EXPECTED_DURATION", "300ms");
     environment.put("POLL_MIN_INTERVAL", "100ms");
     environment.put("POLL_MAX_INTERVAL", "1s");

@@ -71,7 +71,7 @@ class WorkerObservabilityTest {
               value(metrics, "resilience4j_circuitbreaker_state{name=\"nimble\",state=\"closed\"}"))
           .isEqualTo(1);
       assertThat(metrics)
-          .contains("resilience4j_ratelimiter_available_permissions{name=\"nimble\"}")
+          .contains("nimble_worker_key_calls_per_second")
           .contains("nimble_worker_tasks_pending{partition=\"0\"}")
           .contains("nimble_worker_paused{reason=\"budget\"} 0.0")
           .contains("nimble_worker_submissions_at_risk")

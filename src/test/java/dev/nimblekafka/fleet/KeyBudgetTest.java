@@ -1,0 +1,55 @@
+package dev.nimblekafka.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.nimblekafka.testkit.ManualClock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How Nimble's answers slow a pod down, and how it recovers by itself. */
+@Timeout(10)
+class KeyBudgetTest {
+  private final ManualClock clock = new ManualClock();
+  private final KeyBudget budget = new KeyBudget(new FleetShare.Share(80, 100), 60, clock::millis);
+
+  @Test
+  void aStormOf429sCutsTheRateOnceASecondMultiplicativelyAndItComesBack() {
+    for (int i = 0; i < 20; i++) {
+      budget.rateLimited(Optional.empty()); // one storm, many refused calls at once
+    }
+    assertThat(budget.callsPerSecond()).isCloseTo(80 * KeyBudget.CUT, within(1e-9));
+    clock.advance(Duration.ofMillis(1_100));
+    budget.rateLimited(Optional.empty());
+    assertThat(budget.slowdown()).isLessThan(KeyBudget.CUT);
+    assertThat(budget.cuts()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(budget.slowdown()).as("recovers by itself").isEqualTo(1.0);
+    assertThat(budget.callsPerSecond()).isEqualTo(80);
+  }
+
+  @Test
+  void retryAfterHoldsEveryCallUntilThen() {
+    budget.rateLimited(Optional.of(Duration.ofSeconds(2)));
+    assertThat(budget.pausedUntil()).isEqualTo(clock.millis() + 2_000);
+  }
+
+  @Test
+  void aWindowWithAlmostNoCallsLeftSlowsDownGentlyAndAFullOneNot() {
+    budget.remaining(60, 83);
+    assertThat(budget.slowdown()).isEqualTo(1.0);
+    budget.remaining(2, 83);
+    assertThat(budget.slowdown()).isCloseTo(KeyBudget.SOFT_CUT, within(1e-9));
+  }
+
+  @Test
+  void tasksAreTheShareButNeverMoreThanThePodMayHold() {
+    assertThat(budget.tasks()).isEqualTo(60);
+    budget.share(new FleetShare.Share(20, 25));
+    assertThat(budget.tasks()).isEqualTo(25);
+    assertThat(budget.callsPerSecond()).isEqualTo(20);
+  }
+}
