@@ -51,6 +51,7 @@ public final class DurationEstimator {
       sorted = Arrays.copyOf(samples, count);
       Arrays.sort(sorted);
     }
-    return sorted[(int) Math.min(count - 1, Math.floor(q * count))];
+    // the sorted copy is refreshed every 16 samples only: index it by its own length
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   }
 }

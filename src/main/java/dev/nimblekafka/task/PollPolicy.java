@@ -43,6 +43,15 @@ public final class PollPolicy {
   /** The share of recent tasks finished by the time a task bulk reads cover is first read. */
   static final double FIRST_BULK_QUANTILE = 0.05;
 
+  /**
+   * Reads of the latest tasks are this far apart at least, whatever {@code POLL_MIN_INTERVAL}: each
+   * reads every task it shows, and Nimble asks for no task to be read more than once a second.
+   */
+  static final long LIST_MIN_INTERVAL_MILLIS = 1_000;
+
+  /** Nimble's documented default page of {@code GET /v1/tasks}. */
+  static final int DEFAULT_LIST_LIMIT = 100;
+
   /** After a read of the latest tasks failed, they are not read for this long. */
   static final long LIST_BACKOFF_MILLIS = 5_000;
 
@@ -52,7 +61,7 @@ public final class PollPolicy {
   private final long safetyMillis;
   private final int maxCallsInFlight;
   private final CheckBudget budget;
-  private final int listLimit;
+  private int listLimit;
   private final DoubleSupplier random;
 
   private long listReadyAt;
@@ -231,14 +240,22 @@ public final class PollPolicy {
   /** A read of the latest tasks went out at {@code now}. */
   public void listSent(long now) {
     listInFlight = true;
-    listReadyAt = now + Math.max(minMillis, listInterval(now));
+    listReadyAt = now + Math.max(LIST_MIN_INTERVAL_MILLIS, listInterval(now));
   }
 
-  /** The read of the latest tasks answered ({@code refused}: Nimble will not serve it). */
+  /**
+   * The read of the latest tasks answered ({@code refused}: Nimble would not serve it). A refused
+   * read is tried once more with Nimble's default page of {@value #DEFAULT_LIST_LIMIT} (a service
+   * may cap the page), and never again after that.
+   */
   public void listAnswered(long now, boolean failed, boolean refused) {
     listInFlight = false;
     if (refused) {
-      listRefused = true;
+      if (listLimit > DEFAULT_LIST_LIMIT) {
+        listLimit = DEFAULT_LIST_LIMIT;
+      } else {
+        listRefused = true;
+      }
     } else if (failed) {
       listReadyAt = Math.max(listReadyAt, now + LIST_BACKOFF_MILLIS);
     }
@@ -261,6 +278,11 @@ public final class PollPolicy {
 
   public DurationEstimator estimator() {
     return estimator;
+  }
+
+  /** Whether reads of the latest tasks are off for good (Nimble refused even the default page). */
+  public boolean listRefused() {
+    return listRefused;
   }
 
   /** Whether bulk reads of the latest tasks cover this task. */

@@ -250,8 +250,11 @@ final class Checker {
       context.policy().listAnswered(now, true, refused);
       if (refused) {
         log.warn(
-            "Nimble refused a read of the account's latest tasks ({}); tasks are read by batch"
-                + " and one by one from now on",
+            context.policy().listRefused()
+                ? "Nimble refused a read of the account's latest tasks ({}); tasks are read by"
+                    + " batch and one by one from now on"
+                : "Nimble refused a read of the account's latest tasks ({}); trying its default"
+                    + " page size",
             e.error().getMessage());
       }
     }

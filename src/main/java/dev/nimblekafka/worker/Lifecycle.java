@@ -72,7 +72,7 @@ final class Lifecycle implements LoopEvent.Handler {
             config.callbacks().safetyInterval(),
             config.resilience().callsPerSecond(),
             new CheckBudget(parts.share()::callsPerSecond),
-            config.key().listLimit(),
+            listLimit(config),
             parts.random());
     OutcomeWriter writer =
         new OutcomeWriter(
@@ -104,6 +104,14 @@ final class Lifecycle implements LoopEvent.Handler {
         parts.restorer(),
         new RequestParser(json),
         parts.status());
+  }
+
+  /**
+   * Tasks one read of the latest tasks asks for: twice what the fleet keeps at Nimble covers its
+   * tasks when nobody else uses the key, and {@code POLL_LIST_LIMIT} bounds it.
+   */
+  static int listLimit(WorkerConfig config) {
+    return Math.min(config.key().listLimit(), Math.max(100, 2 * config.key().fleetTasks()));
   }
 
   Lifecycle(

@@ -46,6 +46,15 @@ class PollPolicyTest {
   }
 
   @Test
+  void quantilesStayWithinTheSamplesWhileSamplesAccumulateBetweenSorts() {
+    for (int i = 1; i <= 40; i++) {
+      estimator.observe(i); // sorted at 16 and 32, read in between
+      assertThat(estimator.quantileMillis(0.99)).isBetween(1L, (long) i);
+      assertThat(estimator.expectedMillis()).isBetween(1L, (long) i);
+    }
+  }
+
+  @Test
   void aTaskReadOnItsOwnWaitsForMostTasksToFinishAndThenLongerEachTime() {
     for (int i = 1; i <= 100; i++) {
       estimator.observe(i * 100L);
