@@ -25,6 +25,9 @@ class KubernetesManifestsTest {
   private static final String CONCURRENCY_ANNOTATION = "nimble-kafka-worker/plan-concurrency";
   private static final String QPS_ANNOTATION = "nimble-kafka-worker/plan-qps";
 
+  /** The app's MAX_PENDING_TASKS when the ConfigMap does not set it. */
+  private static final String DEFAULT_MAX_PENDING = "1000";
+
   /** The app's drain period when SHUTDOWN_GRACE_PERIOD is not set. */
   private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
@@ -212,29 +215,30 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void theLargestFleetUsesWhatOneNimbleKeyAllowsAndNoMore() {
+  void theConfigMapSetsTheKeysLimitsOnceForTheWholeFleet() {
     JsonNode data = config(base).path("data");
     JsonNode annotations = config(base).path("metadata").path("annotations");
-    int concurrency = Integer.parseInt(annotations.path(CONCURRENCY_ANNOTATION).asText());
-    int qps = Integer.parseInt(annotations.path(QPS_ANNOTATION).asText());
-    int maxPending = Integer.parseInt(data.path("MAX_PENDING_TASKS").asText());
-    int podQps = Integer.parseInt(data.path("NIMBLE_QPS").asText());
+    assertThat(data.path("NIMBLE_PLAN_TASKS").asText())
+        .as("NIMBLE_PLAN_TASKS is the plan's concurrency, shared by the pods")
+        .isEqualTo(annotations.path(CONCURRENCY_ANNOTATION).asText());
+    assertThat(data.path("NIMBLE_QPS").asText())
+        .as("NIMBLE_QPS is the key's calls per second, shared by the pods")
+        .isEqualTo(annotations.path(QPS_ANNOTATION).asText());
+    assertThat(Integer.parseInt(annotations.path(CONCURRENCY_ANNOTATION).asText())).isPositive();
+    assertThat(Integer.parseInt(annotations.path(QPS_ANNOTATION).asText())).isPositive();
+
     JsonNode scaled = Manifests.single(base, "ScaledObject").path("spec");
-    int hpaMax =
-        Manifests.single(overlay, "HorizontalPodAutoscaler")
-            .path("spec")
-            .path("maxReplicas")
-            .asInt();
-    for (int max : List.of(scaled.path("maxReplicaCount").asInt(), hpaMax)) {
-      assertThat(max * maxPending).isLessThanOrEqualTo((int) (1.2 * concurrency));
-      assertThat(max * podQps).isLessThanOrEqualTo(qps);
-    }
+    JsonNode hpa = Manifests.single(overlay, "HorizontalPodAutoscaler").path("spec");
+    assertThat(scaled.path("maxReplicaCount").asInt()).isLessThanOrEqualTo(partitions(base));
+    assertThat(hpa.path("maxReplicas").asInt()).isLessThanOrEqualTo(partitions(overlay));
+
+    int maxPending = Integer.parseInt(data.path("MAX_PENDING_TASKS").asText(DEFAULT_MAX_PENDING));
     double threshold = Double.parseDouble(trigger(scaled, "prometheus").path("threshold").asText());
     assertThat(threshold)
-        .as("pods are added before the workers reach MAX_PENDING_TASKS")
+        .as("pods are added before a pod reaches MAX_PENDING_TASKS, its memory bound")
         .isLessThan(maxPending);
     JsonNode pendingMetric =
-        stream(Manifests.single(overlay, "HorizontalPodAutoscaler").path("spec").path("metrics"))
+        stream(hpa.path("metrics"))
             .filter(m -> "Pods".equals(m.path("type").asText()))
             .findFirst()
             .orElseThrow();
