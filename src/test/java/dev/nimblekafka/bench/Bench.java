@@ -156,13 +156,24 @@ public final class Bench implements Callable<Integer> {
       }
       scaled = scaled.scaled(scale);
       for (Scenario.Variant variant : scaled.variants()) {
-        System.err.printf(
-            "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
-        long runStarted = System.nanoTime();
-        RunResult r = runOne(ctx, scaled, variant);
-        r.put("run_s", (System.nanoTime() - runStarted) / 1e9, 1); // start-up and tear-down too
-        r.put("load_average_1m_at_end", loadAverage1m(), 2);
+        RunResult earlier = variant.baseline() ? sharedLoop(runs, scaled) : null;
+        RunResult r;
+        if (earlier != null) {
+          r = RunResult.sharedCopy(earlier, scaled);
+          r.put("run_s", 0.0, 1);
+          System.err.printf(
+              "bench: %s / %s: the loop run of %s, shared%n",
+              scaled.name(), variant.name(), earlier.scenario.name());
+        } else {
+          System.err.printf(
+              "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
+          long runStarted = System.nanoTime();
+          r = runOne(ctx, scaled, variant);
+          r.put("run_s", (System.nanoTime() - runStarted) / 1e9, 1); // start-up and tear-down too
+          r.put("load_average_1m_at_end", loadAverage1m(), 2);
+        }
         runs.add(r);
+        Figures.relate(runs);
         System.err.printf(
             "bench: %s / %s: %s %s%n", scaled.name(), variant.name(), r.status, summary(r));
         header.put("elapsed_s", Math.round((System.nanoTime() - started) / 1e9));
@@ -184,6 +195,29 @@ public final class Bench implements Callable<Integer> {
       System.err.println("bench: no throughput chart was drawn, so docs/ is left as it was");
     }
     return runs.stream().allMatch(r -> r.status == RunResult.Status.OK) ? 0 : 1;
+  }
+
+  /**
+   * The loop run {@code scenario} may use as its baseline row ({@link Scenarios#SHARES_LOOP_WITH}):
+   * the named scenario's own loop run in this benchmark, finished, on equal simulator settings and
+   * N; null when there is none, and the loop runs again.
+   */
+  static RunResult sharedLoop(List<RunResult> runs, Scenario scenario) {
+    String from = Scenarios.SHARES_LOOP_WITH.get(scenario.name());
+    if (from == null) {
+      return null;
+    }
+    for (RunResult r : runs) {
+      if (r.variant.baseline()
+          && !r.shared()
+          && r.scenario.name().equals(from)
+          && r.scenario.sim().equals(scenario.sim())
+          && r.scenario.requests() == scenario.requests()
+          && r.status == RunResult.Status.OK) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** Redraws the chart from the runs so far; a chart that cannot be drawn never stops the runs. */

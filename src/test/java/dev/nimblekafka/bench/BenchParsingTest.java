@@ -86,7 +86,15 @@ class BenchParsingTest {
   void everyDefaultScenarioHasVariantsAndTheLimitFollowsCOverD() {
     assertThat(Scenarios.defaults())
         .extracting(Scenario::name)
-        .containsExactly("pro-2s", "pro-2s-modes", "starter-20s", "fast-path", "heap");
+        .containsExactly(
+            "pro-2s",
+            "pro-2s-callbacks",
+            "pro-lognormal",
+            "starter-lognormal",
+            "three-pods",
+            "three-pods-skewed",
+            "fast-path",
+            "heap");
     assertThat(Scenarios.pro2s().sim().concurrencyLimit()).isEqualTo(50.0);
     assertThat(Scenarios.fastPath().sim().concurrencyLimit()).isInfinite();
     assertThat(Scenarios.all().values()).allSatisfy(s -> assertThat(s.variants()).isNotEmpty());
@@ -94,9 +102,15 @@ class BenchParsingTest {
 
   @Test
   void pairedScenariosRunTheWorkerThenTheBaselineOnTheSameSimulatorAndN() {
-    for (Scenario s : List.of(Scenarios.pro2s(), Scenarios.starter20s())) {
+    for (Scenario s :
+        List.of(
+            Scenarios.pro2s(),
+            Scenarios.pro2sCallbacks(),
+            Scenarios.proLognormal(),
+            Scenarios.starterLognormal(),
+            Scenarios.pro2sConc(),
+            Scenarios.starter20s())) {
       assertThat(s.paired()).as(s.name()).isTrue();
-      assertThat(s.inDefault()).isTrue();
       assertThat(s.variants().get(s.variants().size() - 1).baseline()).isTrue();
       assertThat(s.withoutBaseline().variants()).noneMatch(Scenario.Variant::baseline);
       assertThat(s.scaled(0.5).requests()).isEqualTo(Math.round(s.requests() * 0.5));
@@ -129,7 +143,7 @@ class BenchParsingTest {
 
   @Test
   void aPairedScenarioGivesOneComparisonWithEveryFigureAndItsRatio() {
-    Scenario pro = Scenarios.pro2s();
+    Scenario pro = Scenarios.pro2sConc();
     RunResult workerC = run(pro, 0, 49.0, 2.5, 800, 0);
     RunResult worker12 = run(pro, 1, 50.0, 2.0, 600, 0);
     RunResult baseline = run(pro, 2, 10.0, 4.0, 2500, 12);
@@ -145,7 +159,7 @@ class BenchParsingTest {
     assertThat(c.baseline()).isSameAs(baseline);
     String md = c.markdown();
     assertThat(md)
-        .contains("pro-2s", "C=100, D=2s, QPS 1000, N=" + pro.requests())
+        .contains("pro-2s-conc", "C=100, D=2s, QPS 1000, N=" + pro.requests())
         .contains(
             "| throughput, steady (outcomes/s) | higher | 49.0 | 50.0 | 10.0 | 4.90× | 5.00× |")
         .contains("| HTTP calls per task | lower | 2.50 | 2.00 | 4.00 | 0.63× | 0.50× |")
@@ -193,7 +207,7 @@ class BenchParsingTest {
   @Test
   void theChartIsAPngWithAPanelPerPairAndTheBaselineInItsColour(@TempDir Path dir)
       throws Exception {
-    Scenario pro = Scenarios.pro2s();
+    Scenario pro = Scenarios.pro2sConc();
     RunResult worker = run(pro, 1, 50.0, 2.0, 600, 0);
     RunResult baseline = run(pro, 2, 10.0, 4.0, 2500, 0);
     List<Long> fast = new ArrayList<>();
@@ -242,6 +256,147 @@ class BenchParsingTest {
     // a run with no pair still gets a panel per scenario
     assertThat(Chart.panels(List.of(run(Scenarios.fastPath(), 0, 900.0, 3.0, 5, 0)))).hasSize(1);
     assertThat(Chart.panels(List.of())).isEmpty();
+  }
+
+  @Test
+  void theHeadlineScenariosRunAtNimblesRateWithOnlyTheKeysSettings() {
+    for (Scenario s :
+        List.of(
+            Scenarios.pro2s(),
+            Scenarios.pro2sCallbacks(),
+            Scenarios.proLognormal(),
+            Scenarios.starterLognormal(),
+            Scenarios.threePods(),
+            Scenarios.threePodsSkewed())) {
+      assertThat(s.inDefault()).as(s.name()).isTrue();
+      assertThat(s.sim().qps()).as(s.name()).isEqualTo(83);
+      assertThat(s.sim().args()).containsSequence("--qps", "83");
+      for (Scenario.Variant v : s.variants()) {
+        if (v.baseline()) {
+          continue;
+        }
+        assertThat(v.env())
+            .as(s.name() + " / " + v.name())
+            .containsEntry("NIMBLE_QPS", "83")
+            .containsEntry("NIMBLE_PLAN_TASKS", Integer.toString(s.sim().concurrency()))
+            .doesNotContainKeys("MAX_PENDING_TASKS", "TASK_EXPECTED_DURATION");
+      }
+    }
+    assertThat(Scenarios.pro2sCallbacks().variants().get(0).env())
+        .containsKeys("CALLBACK_BASE_URL", "CALLBACK_SECRET");
+    assertThat(Scenarios.pro2s().variants().get(0).env()).doesNotContainKey("CALLBACK_BASE_URL");
+    // the concurrency-only scenarios keep QPS 1000
+    assertThat(Scenarios.pro2sConc().sim().qps()).isEqualTo(1000);
+    assertThat(Scenarios.pro2sConcModes().sim().qps()).isEqualTo(1000);
+    assertThat(Scenarios.all()).containsKeys("fast-path", "lost-answers", "pro-2s-conc-faults");
+  }
+
+  @Test
+  void logNormalDurationsTakeCOverDFromTheMean() {
+    Scenario.Sim pro = Scenarios.proLognormal().sim();
+    assertThat(pro.args()).containsSequence("--duration", "lognormal:8s,0.5");
+    assertThat(pro.meanDuration().toMillis()).isEqualTo(9065); // 8 s x e^(0.125)
+    assertThat(pro.concurrencyLimit()).isCloseTo(11.03, within(0.01));
+    Scenario.Sim starter = Scenarios.starterLognormal().sim();
+    assertThat(starter.args()).containsSequence("--duration", "lognormal:15s,0.5");
+    assertThat(starter.args()).containsSequence("--plan", "10");
+    assertThat(starter.meanDuration().toMillis()).isEqualTo(16997);
+  }
+
+  @Test
+  void theFleetScenariosRunThreePodsOnTwelvePartitionsAndOnePodOnTheSameSkewedInput() {
+    Scenario.Variant three = Scenarios.threePods().variants().get(0);
+    assertThat(three.fleet()).isEqualTo(new Scenario.Fleet(3, 12, false));
+    List<Scenario.Variant> skewed = Scenarios.threePodsSkewed().variants();
+    assertThat(skewed).extracting(v -> v.fleet().pods()).containsExactly(3, 1);
+    assertThat(skewed).allSatisfy(v -> assertThat(v.fleet().sameKey()).isTrue());
+    assertThat(skewed).allSatisfy(v -> assertThat(v.fleet().partitions()).isEqualTo(12));
+    assertThat(skewed.get(0).comparedTo()).isEqualTo(skewed.get(1).name());
+    assertThat(Scenarios.threePodsSkewed().sim()).isEqualTo(Scenarios.threePods().sim());
+    assertThat(Scenarios.pro2s().variants().get(0).fleet()).isEqualTo(Scenario.Fleet.ONE);
+  }
+
+  @Test
+  void theThreePodsRunIsDividedByTheLonePodAndOnlyItIsHeldToThatTarget() {
+    Scenario skewed = Scenarios.threePodsSkewed();
+    RunResult three = run(skewed, 0, 45.0, 2.0, 300, 0);
+    RunResult one = run(skewed, 1, 50.0, 2.0, 300, 0);
+    three.put("throughput_overall_per_s", 40.0, 2);
+    one.put("throughput_overall_per_s", 50.0, 2);
+    for (RunResult r : List.of(three, one)) {
+      r.put("duplicate_outcomes", 0L);
+      r.put("duplicate_inputs_live", 0L);
+    }
+    Figures.relate(List.of(three, one));
+    assertThat(three.number("throughput_steady_ratio")).isEqualTo(0.9);
+    assertThat(three.number("throughput_overall_ratio")).isEqualTo(0.8);
+    assertThat(three.settings).containsEntry("ratio_reference", Scenarios.SKEWED_ONE);
+    assertThat(one.figures).doesNotContainKey("throughput_steady_ratio");
+    assertThat(Report.targets(three)).isEqualTo("met");
+    assertThat(Report.targets(one)).isEqualTo("met"); // the ratio target is not its own
+    three.put("throughput_steady_per_s", 40.0, 2);
+    Figures.relate(List.of(three, one));
+    assertThat(Report.targets(three)).isEqualTo("missed: throughput_steady_ratio 0.80 < 0.90");
+    assertThat(Report.markdown(java.util.Map.of("started_at", "s"), List.of(three, one)))
+        .contains("| three-pods-skewed | 3 pods, one key | 1 pod alone, one key | 0.80 | 0.80 |");
+
+    // starter-lognormal: the worker against the loop's throughput
+    Scenario starter = Scenarios.starterLognormal();
+    RunResult worker = run(starter, 0, 0.6, 3.0, 900, 0);
+    RunResult loop = run(starter, 1, 0.5, 9.0, 4000, 0);
+    Figures.relate(List.of(worker, loop));
+    assertThat(worker.number("throughput_steady_ratio")).isEqualTo(1.2);
+  }
+
+  @Test
+  void pro2sCallbacksUsesPro2sLoopRunOnlyWhenItRanOnTheSameSettingsAndN() {
+    Scenario pro = Scenarios.pro2s();
+    Scenario callbacks = Scenarios.pro2sCallbacks();
+    assertThat(callbacks.sim()).isEqualTo(pro.sim());
+    assertThat(callbacks.requests()).isEqualTo(pro.requests());
+    RunResult loop = run(pro, 1, 10.0, 3.0, 900, 40);
+    loop.arrivalOffsetsMillis = List.of(1000L, 2000L);
+    assertThat(Bench.sharedLoop(List.of(loop), callbacks)).isSameAs(loop);
+    assertThat(Bench.sharedLoop(List.of(loop), callbacks.scaled(0.5))).isNull();
+    assertThat(Bench.sharedLoop(List.of(loop), Scenarios.proLognormal())).isNull();
+    assertThat(Bench.sharedLoop(List.of(), callbacks)).isNull();
+
+    RunResult copy = RunResult.sharedCopy(loop, callbacks);
+    assertThat(copy.scenario).isSameAs(callbacks);
+    assertThat(copy.variant.baseline()).isTrue();
+    assertThat(copy.variant.name()).isEqualTo("baseline (recommended loop), pro-2s's run");
+    assertThat(copy.figures).isEqualTo(loop.figures);
+    assertThat(copy.settings).containsEntry("shared_from", "pro-2s");
+    assertThat(copy.shared()).isTrue();
+    assertThat(Bench.sharedLoop(List.of(copy), callbacks)).isNull(); // a copy is never copied
+
+    RunResult worker = run(callbacks, 0, 50.0, 1.02, 100, 0);
+    List<Comparison> comparisons = Comparison.of(List.of(loop, worker, copy));
+    assertThat(comparisons).hasSize(1); // pro-2s has no worker run here
+    assertThat(comparisons.get(0).scenario()).isSameAs(callbacks);
+    assertThat(comparisons.get(0).baseline()).isSameAs(copy);
+  }
+
+  @Test
+  void the429ShareIsOfAllCallsAtTheSimulator() throws Exception {
+    JsonNode stats =
+        Http.JSON.readTree(
+            "{\"tasks_created\":10,\"calls\":{\"POST /v1/extract/async\":{\"200\":10,\"429\":5},"
+                + "\"GET /v1/tasks/{id}\":{\"200\":20,\"429\":5}}}");
+    RunResult r = new RunResult(Scenarios.pro2s(), Scenarios.pro2s().variants().get(0));
+    OutcomeCollector.Snapshot seen =
+        new OutcomeCollector.Snapshot(
+            10, 0, 0, 0, java.util.Map.of(), List.of(1L), List.of(), List.of());
+    Figures.outcomes(r, seen, 10, 0, Scenarios.pro2s().sim(), stats);
+    assertThat(r.number("api_calls")).isEqualTo(40);
+    assertThat(r.number("http_429")).isEqualTo(10);
+    assertThat(r.number("http_429_share")).isEqualTo(0.25);
+    assertThat(r.number("calls_per_task")).isEqualTo(4.0);
+    assertThat(Report.formatPercent(0.0041)).isEqualTo("0.41%");
+    assertThat(Report.formatPercent(null)).isEqualTo("–");
+    assertThat(Scenarios.threePods().targets())
+        .extracting(Object::toString)
+        .contains("http_429_share <= 0.01", "fraction_of_concurrency_limit >= 0.95");
   }
 
   /** A finished run of {@code scenario}'s variant {@code index} with the compared figures. */

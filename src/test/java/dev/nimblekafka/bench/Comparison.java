@@ -65,6 +65,7 @@ record Comparison(Scenario scenario, List<RunResult> workers, RunResult baseline
               "finish_to_read_p99_ms",
               Better.LOWER),
           Row.same("http_429", "429s received", Better.LOWER),
+          Row.same("http_429_share", "429s ÷ all calls", Better.LOWER),
           new Row("client_cpu_s", "client CPU s", "worker_cpu_s", "client_cpu_s", Better.LOWER),
           new Row(
               "client_heap_peak_mb",
@@ -160,13 +161,13 @@ record Comparison(Scenario scenario, List<RunResult> workers, RunResult baseline
     for (Row row : ROWS) {
       md.append("| ").append(row.label()).append(" | ").append(row.better().label()).append(" |");
       for (RunResult w : workers) {
-        md.append(' ').append(Report.format(w.figures.get(row.workerFigure()))).append(" |");
+        md.append(' ').append(cell(row, w.figures.get(row.workerFigure()))).append(" |");
       }
       md.append(' ')
           .append(
               row.baselineFigure() == null
                   ? "–"
-                  : Report.format(baseline.figures.get(row.baselineFigure())))
+                  : cell(row, baseline.figures.get(row.baselineFigure())))
           .append(" |");
       for (RunResult w : workers) {
         md.append(' ')
@@ -182,6 +183,11 @@ record Comparison(Scenario scenario, List<RunResult> workers, RunResult baseline
     md.append(' ').append(status(baseline)).append(" |");
     md.append(" |".repeat(workers.size())).append("\n\n");
     return md.toString();
+  }
+
+  /** A figure's cell: shares as percentages, everything else as {@link Report#format}. */
+  private static String cell(Row row, Object value) {
+    return row.key().endsWith("_share") ? Report.formatPercent(value) : Report.format(value);
   }
 
   private static String status(RunResult r) {

@@ -47,7 +47,9 @@ final class Figures {
     r.put("api_calls", calls);
     r.put("api_calls_by_endpoint", Simulator.callsByEndpoint(stats));
     r.put("calls_per_task", callsPerTask, 2);
-    r.put("http_429", Simulator.callsWithStatus(stats, "429"));
+    long http429 = Simulator.callsWithStatus(stats, "429");
+    r.put("http_429", http429);
+    r.put("http_429_share", calls == 0 ? Double.NaN : http429 / (double) calls, 4);
     r.put("duplicate_inputs", stats.path("duplicate_inputs").asLong());
     r.put("duplicate_inputs_live", stats.path("duplicate_inputs_live").asLong());
     r.put("sim_running_peak", stats.path("running_peak").asLong());
@@ -73,6 +75,47 @@ final class Figures {
 
     latency(r, "finish_to_published", seen.finishToPublishedMillis());
     latency(r, "finish_to_read", seen.finishToReadMillis());
+  }
+
+  /**
+   * For every run whose variant is compared to another of the same scenario ({@link
+   * Scenario.Variant#comparedTo()}), once both are in {@code runs}: {@code throughput_steady_ratio}
+   * and {@code throughput_overall_ratio}, this run's ÷ the other's. Safe to call again.
+   */
+  static void relate(List<RunResult> runs) {
+    for (RunResult r : runs) {
+      String other = r.variant.comparedTo();
+      if (other == null) {
+        continue;
+      }
+      RunResult ref = reference(runs, r, other);
+      if (ref == null) {
+        continue;
+      }
+      r.settings.put("ratio_reference", ref.variant.name());
+      r.put(
+          "throughput_steady_ratio",
+          r.number("throughput_steady_per_s") / ref.number("throughput_steady_per_s"),
+          3);
+      r.put(
+          "throughput_overall_ratio",
+          r.number("throughput_overall_per_s") / ref.number("throughput_overall_per_s"),
+          3);
+    }
+  }
+
+  /** The run {@code r} is compared to: same scenario, the named variant (or the baseline row). */
+  static RunResult reference(List<RunResult> runs, RunResult r, String variant) {
+    for (RunResult x : runs) {
+      boolean named =
+          Scenario.Variant.BASELINE.equals(variant)
+              ? x.variant.baseline()
+              : x.variant.name().equals(variant);
+      if (x != r && named && x.scenario.name().equals(r.scenario.name())) {
+        return x;
+      }
+    }
+    return null;
   }
 
   static void latency(RunResult r, String name, List<Long> millis) {

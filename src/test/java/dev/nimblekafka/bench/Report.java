@@ -19,6 +19,11 @@ final class Report {
       return new Column(header, r -> format(r.figures.get(name)));
     }
 
+    /** A fraction shown as a percentage, e.g. 0.0123 as "1.23%". */
+    static Column percent(String header, String name) {
+      return new Column(header, r -> formatPercent(r.figures.get(name)));
+    }
+
     static Column pair(String header, String first, String second) {
       return new Column(
           header, r -> format(r.figures.get(first)) + " / " + format(r.figures.get(second)));
@@ -41,9 +46,12 @@ final class Report {
               "finish_to_published_p50_ms",
               "finish_to_published_p99_ms"),
           Column.pair("finish→read p50/p99 ms", "finish_to_read_p50_ms", "finish_to_read_p99_ms"),
+          Column.figure("failures", "failures"),
           Column.figure("dup outcomes", "duplicate_outcomes"),
           Column.figure("dup submissions (live)", "duplicate_inputs_live"),
           Column.figure("429s", "http_429"),
+          Column.percent("429 share", "http_429_share"),
+          Column.figure("pods", "pods"),
           Column.figure("worker CPU s", "worker_cpu_s"),
           Column.figure("outcomes/CPU-s", "outcomes_per_worker_cpu_s"),
           Column.figure("peak heap MB", "worker_heap_peak_mb"),
@@ -73,11 +81,12 @@ final class Report {
 
   /** "met", "–" without targets, else what was missed. */
   static String targets(RunResult r) {
-    if (r.scenario.targets().isEmpty() || r.variant.baseline()) {
+    List<Scenario.Target> targets =
+        r.scenario.targets().stream().filter(t -> t.appliesTo(r.variant)).toList();
+    if (targets.isEmpty()) {
       return "–";
     }
-    List<String> missed =
-        r.scenario.targets().stream().map(t -> t.missed(r)).filter(m -> m != null).toList();
+    List<String> missed = targets.stream().map(t -> t.missed(r)).filter(m -> m != null).toList();
     return missed.isEmpty() ? "met" : "missed: " + String.join(", ", missed);
   }
 
@@ -102,6 +111,30 @@ final class Report {
     }
     if (!heap.isEmpty()) {
       table(md, HEAP, heap);
+    }
+    List<RunResult> related =
+        moving.stream().filter(r -> r.figures.containsKey("throughput_steady_ratio")).toList();
+    if (!related.isEmpty()) {
+      md.append("## Ratios between runs of a scenario\n\n")
+          .append(
+              "The same N on the same simulator settings in the same benchmark; steady and overall")
+          .append(" throughput of the run ÷ the reference run's.\n\n")
+          .append("| scenario | run | reference | steady ÷ reference | overall ÷ reference |\n")
+          .append("| --- | --- | --- | --- | --- |\n");
+      for (RunResult r : related) {
+        md.append("| ")
+            .append(r.scenario.name())
+            .append(" | ")
+            .append(r.variant.name())
+            .append(" | ")
+            .append(r.settings.get("ratio_reference"))
+            .append(" | ")
+            .append(format(r.figures.get("throughput_steady_ratio")))
+            .append(" | ")
+            .append(format(r.figures.get("throughput_overall_ratio")))
+            .append(" |\n");
+      }
+      md.append('\n');
     }
     List<Comparison> comparisons = Comparison.of(runs);
     if (!comparisons.isEmpty()) {
@@ -161,7 +194,12 @@ final class Report {
       run.put("status", r.status.name().toLowerCase(Locale.ROOT));
       run.set(
           "targets",
-          Http.JSON.valueToTree(r.scenario.targets().stream().map(Object::toString).toList()));
+          Http.JSON.valueToTree(
+              r.scenario.targets().stream()
+                  .filter(t -> t.appliesTo(r.variant))
+                  .map(Object::toString)
+                  .toList()));
+      run.put("pods", r.variant.fleet().pods());
       run.put("targets_result", targets(r));
       run.set("settings", Http.JSON.valueToTree(r.settings));
       run.set("figures", Http.JSON.valueToTree(r.figures));
@@ -183,6 +221,14 @@ final class Report {
   /** The chart's file name next to {@code <stamp>.md}. */
   static String chartName(String stamp) {
     return stamp + "-throughput.png";
+  }
+
+  /** A fraction as a percentage with two decimals ("0.41%"); "–" when absent. */
+  static String formatPercent(Object value) {
+    if (!(value instanceof Number n)) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%.2f%%", n.doubleValue() * 100);
   }
 
   static String format(Object value) {

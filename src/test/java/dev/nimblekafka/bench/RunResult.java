@@ -38,6 +38,34 @@ final class RunResult {
     this.variant = variant;
   }
 
+  /**
+   * The baseline run {@code from} (of another scenario with the same simulator settings and N, in
+   * the same benchmark) as the baseline row of {@code scenario}: the same figures, labelled as
+   * shared, so its comparison and chart panel can be drawn without running the loop again.
+   */
+  static RunResult sharedCopy(RunResult from, Scenario scenario) {
+    Scenario.Variant label =
+        from.variant.renamed(Scenario.Variant.BASELINE + ", " + from.scenario.name() + "'s run");
+    RunResult copy = new RunResult(scenario, label);
+    copy.settings.putAll(from.settings);
+    copy.settings.put("shared_from", from.scenario.name());
+    copy.figures.putAll(from.figures);
+    copy.notes.addAll(from.notes);
+    copy.notes.add(
+        "the loop run of "
+            + from.scenario.name()
+            + " in this benchmark (same simulator settings, same N), not run again");
+    copy.status = from.status;
+    copy.logs = from.logs;
+    copy.arrivalOffsetsMillis = from.arrivalOffsetsMillis;
+    return copy;
+  }
+
+  /** Whether this is a copy of another scenario's run ({@link #sharedCopy}). */
+  boolean shared() {
+    return settings.containsKey("shared_from");
+  }
+
   /** Records a number rounded to {@code digits} decimals; NaN or infinite values are left out. */
   void put(String name, double value, int digits) {
     if (!Double.isNaN(value) && !Double.isInfinite(value)) {

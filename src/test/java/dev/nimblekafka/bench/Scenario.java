@@ -34,14 +34,25 @@ record Scenario(
    * A figure's bound: {@code figure <= limit} ({@code atMost}) or {@code figure >= limit}.
    *
    * @param figure the figure's name in {@link RunResult#figures}
+   * @param variant the worker variant it applies to; null for every worker variant
    */
-  record Target(String figure, boolean atMost, double limit) {
+  record Target(String figure, boolean atMost, double limit, String variant) {
     static Target atMost(String figure, double limit) {
-      return new Target(figure, true, limit);
+      return new Target(figure, true, limit, null);
     }
 
     static Target atLeast(String figure, double limit) {
-      return new Target(figure, false, limit);
+      return new Target(figure, false, limit, null);
+    }
+
+    /** The same bound, checked on the variant named {@code name} only. */
+    Target onlyFor(String name) {
+      return new Target(figure, atMost, limit, name);
+    }
+
+    /** Whether this bound is checked on {@code v}: never on a baseline row. */
+    boolean appliesTo(Variant v) {
+      return !v.baseline() && (variant == null || variant.equals(v.name()));
     }
 
     /** Null when met; otherwise what was missed, e.g. "calls_per_task 4.2 > 4". */
@@ -58,7 +69,10 @@ record Scenario(
 
     @Override
     public String toString() {
-      return figure + (atMost ? " <= " : " >= ") + Report.format(limit);
+      return figure
+          + (atMost ? " <= " : " >= ")
+          + Report.format(limit)
+          + (variant == null ? "" : " (" + variant + ")");
     }
   }
 
@@ -84,6 +98,21 @@ record Scenario(
       int concurrency, String duration, Duration meanDuration, int qps, List<String> faults) {
     Sim(int concurrency, String duration, Duration meanDuration, int qps) {
       this(concurrency, duration, meanDuration, qps, List.of());
+    }
+
+    /**
+     * Log-normal task durations ({@code --duration lognormal:<median>,<sigma>}); the mean, which
+     * C/D is taken over, is median × e^(sigma²/2) (8 s and 0.5: 9.065 s). The simulator caps a draw
+     * at 100 × the median, which leaves the mean as it is to well under a millisecond for sigma
+     * 0.5.
+     */
+    static Sim logNormal(int concurrency, Duration median, double sigma, int qps) {
+      long meanMillis = Math.round(median.toMillis() * Math.exp(sigma * sigma / 2));
+      return new Sim(
+          concurrency,
+          "lognormal:" + median.toSeconds() + "s," + sigma,
+          Duration.ofMillis(meanMillis),
+          qps);
     }
 
     /** The same simulator with a fault mix: the simulator's own options, e.g. --error-rate 0.05. */
@@ -114,6 +143,34 @@ record Scenario(
   }
 
   /**
+   * How many worker processes run a variant, and how the requests reach them.
+   *
+   * @param pods worker JVMs in one consumer group, all on the same simulator key
+   * @param partitions partitions of the requests topic, created by the driver before the pods
+   *     start; 0: the worker creates it (its default, {@code TOPIC_PARTITIONS}=12)
+   * @param sameKey true: every request is produced with the same record key, so all land on one
+   *     partition (and one pod); false: keyed by request id, spread over all partitions
+   */
+  record Fleet(int pods, int partitions, boolean sameKey) {
+    static final Fleet ONE = new Fleet(1, 0, false);
+
+    Fleet {
+      if (pods < 1 || partitions < 0) {
+        throw new IllegalArgumentException(
+            "pods >= 1 and partitions >= 0: " + pods + ", " + partitions);
+      }
+    }
+
+    /** For the report, e.g. "3 pods, 12 partitions, one key". */
+    String describe() {
+      return pods
+          + (pods == 1 ? " pod" : " pods")
+          + (partitions == 0 ? "" : ", " + partitions + " partitions")
+          + (sameKey ? ", every request with the same key" : "");
+    }
+  }
+
+  /**
    * One client configuration.
    *
    * @param name the row label, e.g. {@code pending=C}
@@ -123,14 +180,29 @@ record Scenario(
    *     once the simulator has created the tasks of the steps before
    * @param baseline true: not the worker but Nimble's recommended client loop ({@link
    *     BaselineRun}), run by the driver straight against the simulator
+   * @param fleet how many worker processes, and how the requests are keyed
+   * @param comparedTo another variant of the same scenario (a worker variant's name, or {@link
+   *     #BASELINE}) this one's throughput is divided by, as {@code throughput_steady_ratio}, when
+   *     both ran in the same benchmark; null for none
    */
   record Variant(
-      String name, Map<String, String> env, String heap, int produceStep, boolean baseline) {
+      String name,
+      Map<String, String> env,
+      String heap,
+      int produceStep,
+      boolean baseline,
+      Fleet fleet,
+      String comparedTo) {
     /** The label of the baseline's row. */
     static final String BASELINE = "baseline (recommended loop)";
 
     Variant {
       env = Map.copyOf(env);
+      java.util.Objects.requireNonNull(fleet, "fleet");
+    }
+
+    Variant(String name, Map<String, String> env, String heap, int produceStep, boolean baseline) {
+      this(name, env, heap, produceStep, baseline, Fleet.ONE, null);
     }
 
     Variant(String name, Map<String, String> env, String heap, int produceStep) {
@@ -144,6 +216,21 @@ record Scenario(
     /** Nimble's recommended loop, against the same simulator settings as the worker rows. */
     static Variant recommendedLoop() {
       return new Variant(BASELINE, Map.of(), "", 0, true);
+    }
+
+    /** This variant run by {@code fleet}. */
+    Variant on(Fleet fleet) {
+      return new Variant(name, env, heap, produceStep, baseline, fleet, comparedTo);
+    }
+
+    /** This variant, with its steady throughput divided by the variant named {@code other}. */
+    Variant comparedTo(String other) {
+      return new Variant(name, env, heap, produceStep, baseline, fleet, other);
+    }
+
+    /** This baseline variant under another label (a shared run's copy). */
+    Variant renamed(String label) {
+      return new Variant(label, env, heap, produceStep, baseline, fleet, comparedTo);
     }
 
     /** Variables in a stable order, for the report. */

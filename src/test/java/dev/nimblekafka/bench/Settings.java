@@ -19,5 +19,9 @@ final class Settings {
       result.settings.put("worker_heap", "-Xmx" + variant.heap());
     }
     result.settings.put("worker_env", variant.sortedEnv());
+    if (!variant.baseline()) {
+      result.settings.put("worker_pods", variant.fleet().pods());
+      result.settings.put("fleet", variant.fleet().describe());
+    }
   }
 }

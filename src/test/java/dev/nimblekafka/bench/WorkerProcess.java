@@ -44,6 +44,24 @@ final class WorkerProcess implements AutoCloseable {
       Map<String, String> extraEnv,
       Path dir)
       throws IOException {
+    return start(jar, bootstrap, nimbleUrl, topics, heap, extraEnv, dir, 1);
+  }
+
+  /**
+   * As {@link #start(Path, String, String, Topics, String, Map, Path)}, as pod number {@code
+   * instance} of the run's consumer group ({@code WORKER_INSTANCE_ID=<group>-<instance>}), with its
+   * log, GC log and metrics in {@code dir}.
+   */
+  static WorkerProcess start(
+      Path jar,
+      String bootstrap,
+      String nimbleUrl,
+      Topics topics,
+      String heap,
+      Map<String, String> extraEnv,
+      Path dir,
+      int instance)
+      throws IOException {
     int port = freePort();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
@@ -55,7 +73,7 @@ final class WorkerProcess implements AutoCloseable {
     env.put("STATE_TOPIC", topics.state());
     env.put("CALLBACKS_TOPIC", topics.callbacks());
     env.put("WORKER_GROUP_ID", topics.group());
-    env.put("WORKER_INSTANCE_ID", topics.group() + "-1");
+    env.put("WORKER_INSTANCE_ID", topics.group() + "-" + instance);
     env.put("HTTP_PORT", Integer.toString(port));
     // a variant may refer to the worker's own port, e.g.
     // CALLBACK_BASE_URL=http://127.0.0.1:{http_port}
@@ -70,7 +88,7 @@ final class WorkerProcess implements AutoCloseable {
             "-Xlog:gc:file=" + gcLog + ":uptime");
     JavaProcess process =
         JavaProcess.start(
-            "worker",
+            "worker-" + instance,
             jvm,
             List.of("-jar", jar.toString(), "worker"),
             env,
