@@ -192,7 +192,7 @@ public final class ConfigLoader {
             s.bool("BATCH_SUBMIT", true),
             s.integer("BATCH_MAX_SIZE", 100, 1, 1_000),
             s.duration("BATCH_LINGER", Duration.ofMillis(20), Duration.ZERO),
-            s.duration("BATCH_MAX_LINGER", Duration.ofSeconds(1), Duration.ZERO));
+            s.duration("BATCH_MAX_LINGER", Duration.ofSeconds(2), Duration.ZERO));
     if (batch.maxLinger().compareTo(batch.linger()) < 0) {
       s.problem(
           "BATCH_MAX_LINGER must be >= BATCH_LINGER ("

@@ -10,8 +10,12 @@ import java.util.function.LongSupplier;
  * sum within the key's rate at every instant, not only on average over a second.
  */
 final class CallPacer {
-  /** Calls that may go at once after a quiet spell: this much of the rate. */
-  static final double BURST_SECONDS = 0.25;
+  /**
+   * Calls that may go at once after a quiet spell: one second of the rate, as a key's token bucket
+   * holds (a wave of tasks finishing together is fetched at once). Pods' shares add up to the key's
+   * rate, so their bursts together stay within one second of it too.
+   */
+  static final double BURST_SECONDS = 1.0;
 
   private final DoubleSupplier callsPerSecond;
   private final LongSupplier nanoTime;

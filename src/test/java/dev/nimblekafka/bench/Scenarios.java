@@ -412,6 +412,8 @@ final class Scenarios {
     Map<String, String> workerEnv =
         env(
             "NIMBLE_QPS", "5000",
+            "NIMBLE_PLAN_TASKS", "1000",
+            "NIMBLE_QUEUE_AHEAD_PERCENT", "0",
             "MAX_PENDING_TASKS", "1000",
             "TASK_EXPECTED_DURATION", "1ms",
             "POLL_MIN_INTERVAL", "10ms");

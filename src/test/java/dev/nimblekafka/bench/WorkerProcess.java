@@ -81,11 +81,16 @@ final class WorkerProcess implements AutoCloseable {
         (name, value) -> env.put(name, value.replace("{http_port}", Integer.toString(port))));
     Path gcLog = dir.resolve("worker-gc.log");
     List<String> jvm =
-        List.of(
-            "-Xmx" + heap,
-            "-XX:+UseG1GC",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Xlog:gc:file=" + gcLog + ":uptime");
+        new java.util.ArrayList<>(
+            List.of(
+                "-Xmx" + heap,
+                "-XX:+UseG1GC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Xlog:gc:file=" + gcLog + ":uptime"));
+    if (System.getenv("BENCH_JFR") != null) {
+      // a profile of where the worker's CPU goes: BENCH_JFR=1 make bench SCENARIOS=fast-path
+      jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("worker.jfr"));
+    }
     JavaProcess process =
         JavaProcess.start(
             "worker-" + instance,

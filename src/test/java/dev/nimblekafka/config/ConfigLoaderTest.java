@@ -38,7 +38,7 @@ class ConfigLoaderTest {
     assertThat(config.key().queueAheadPercent()).isEqualTo(50);
     assertThat(config.key().fleetTasks()).isEqualTo(150);
     assertThat(config.key().listLimit()).isEqualTo(500);
-    assertThat(config.batch().maxLinger()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.batch().maxLinger()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.resilience().callsPerSecond()).isEqualTo(83);
     assertThat(config.httpPort()).isEqualTo(8080);
   }
