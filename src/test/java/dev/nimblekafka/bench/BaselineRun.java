@@ -99,6 +99,22 @@ final class BaselineRun {
               List.of(),
               List.copyOf(finishToRead));
       Figures.outcomes(result, seen, n, startedAt, scenario.sim(), stats);
+      int lost =
+          failureCodes.entrySet().stream()
+              .filter(e -> e.getKey().startsWith("SUBMIT_"))
+              .mapToInt(Map.Entry::getValue)
+              .sum();
+      result.put("requests_lost", lost);
+      if (lost > 0) {
+        result.notes.add(
+            lost
+                + " of "
+                + n
+                + " submissions were refused ("
+                + new java.util.TreeMap<>(failureCodes)
+                + ") and not made again: the loop has no retry; its throughput is over the"
+                + " results it delivered");
+      }
       result.put("transport_errors", transportErrors.get());
       result.put("client_cpu_s", cpu, 2);
       result.put("outcomes_per_client_cpu_s", done.size() / cpu, 0);

@@ -399,6 +399,40 @@ class BenchParsingTest {
         .contains("http_429_share <= 0.01", "fraction_of_concurrency_limit >= 0.95");
   }
 
+  @Test
+  void theLoopsSteadyRateIsOverTheResultsItDeliveredWhenItGaveUpOnSome() {
+    Scenario pro = Scenarios.pro2s();
+    List<Long> arrivals = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      arrivals.add(1000L + i * 100L); // 10/s
+    }
+    JsonNode stats = Http.JSON.createObjectNode();
+    // 80 results with arrival times, 20 submissions refused: every request has its outcome
+    RunResult loop = new RunResult(pro, pro.variants().get(1));
+    Figures.outcomes(
+        loop,
+        new OutcomeCollector.Snapshot(
+            80, 20, 0, 0, java.util.Map.of("SUBMIT_429", 20), arrivals, List.of(), List.of()),
+        100,
+        0,
+        pro.sim(),
+        stats);
+    assertThat(loop.number("throughput_steady_per_s")).isCloseTo(10.0, within(0.01));
+    assertThat(loop.number("steady_over_outcomes")).isEqualTo(80);
+    // a worker run that did not finish: no steady rate, as before
+    RunResult stalled = new RunResult(pro, pro.variants().get(0));
+    Figures.outcomes(
+        stalled,
+        new OutcomeCollector.Snapshot(
+            80, 0, 0, 0, java.util.Map.of(), arrivals, List.of(), List.of()),
+        100,
+        0,
+        pro.sim(),
+        stats);
+    assertThat(stalled.figures)
+        .doesNotContainKeys("throughput_steady_per_s", "steady_over_outcomes");
+  }
+
   /** A finished run of {@code scenario}'s variant {@code index} with the compared figures. */
   private static RunResult run(
       Scenario scenario, int index, double steady, double calls, long p50, long http429) {
