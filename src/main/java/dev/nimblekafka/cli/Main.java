@@ -29,8 +29,25 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The JDK's HTTP client completes every answer on {@code CompletableFuture}'s default pool. With
+   * one or two cores that pool has one thread or less and the JDK then starts a new thread for
+   * every completion: most of a worker's CPU on a small pod. At least two threads keep it a pool.
+   * Set before anything touches {@code CompletableFuture}; an explicit {@code -D} wins.
+   */
+  static final String COMMON_POOL_PARALLELISM =
+      "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    commonPool(Runtime.getRuntime().availableProcessors());
     System.exit(run(args));
+  }
+
+  /** Sizes {@code CompletableFuture}'s default pool for {@code cores}, unless set already. */
+  static void commonPool(int cores) {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, cores - 1)));
+    }
   }
 
   /** Runs a command line and returns its exit code, without exiting the JVM. */

@@ -15,14 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The client loop Nimble recommends, with no Kafka and no worker: submit a batch of 100 tasks
  * ({@code POST /v1/extract/async} each), pause 10 s, submit the next; every 5 s check every task
- * not yet finished ({@code GET /v1/tasks/{id}}) and fetch the results of each completed one. It
- * gives the same figures as a worker run, so the two can be compared row by row.
+ * not yet finished ({@code GET /v1/tasks/{id}}) and fetch the results of each completed one. Its
+ * calls are spaced evenly at the key's rate (the simulator's {@code --qps}), as a careful client of
+ * a rate-limited key would, so that it is compared at its best, not at its bursts' 429s. It gives
+ * the same figures as a worker run, so the two can be compared row by row.
  */
 final class BaselineRun {
   static final int BATCH = 100;
@@ -46,6 +50,8 @@ final class BaselineRun {
   private final Map<String, Boolean> done = new ConcurrentHashMap<>();
   private final AtomicLong transportErrors = new AtomicLong();
   private String base;
+  private final Object pace = new Object();
+  private long nextCallAt = Long.MIN_VALUE;
 
   BaselineRun(Context ctx, Scenario scenario, Scenario.Variant variant) {
     this.ctx = ctx;
@@ -239,8 +245,28 @@ final class BaselineRun {
 
   private CompletableFuture<HttpResponse<String>> send(HttpRequest.Builder request) {
     inFlight.acquireUninterruptibly();
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+    long delay = paced();
+    Executor at =
+        delay <= 0 ? Runnable::run : CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS);
+    return CompletableFuture.supplyAsync(() -> null, at)
+        .thenCompose(
+            ignored -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()))
         .whenComplete((r, e) -> inFlight.release());
+  }
+
+  /** Nanoseconds until this call's slot at the key's rate (0 without a rate). */
+  private long paced() {
+    int qps = scenario.sim().qps();
+    if (qps <= 0) {
+      return 0;
+    }
+    long interval = 1_000_000_000L / qps;
+    synchronized (pace) {
+      long now = System.nanoTime();
+      long slot = Math.max(now, nextCallAt);
+      nextCallAt = slot + interval;
+      return slot - now;
+    }
   }
 
   private static JsonNode json(HttpResponse<String> response) {
