@@ -173,7 +173,7 @@ public final class ConfigLoader {
     KeyConfig plan =
         new KeyConfig(
             s.integer("NIMBLE_PLAN_TASKS", 100, 1, 100_000),
-            s.integer("NIMBLE_QUEUE_AHEAD_PERCENT", 50, 0, 1_000),
+            s.integer("NIMBLE_QUEUE_AHEAD_PERCENT", 100, 0, 1_000),
             s.integer("POLL_LIST_LIMIT", 500, 0, 1_000));
     s.describe("CALLBACK_BASE_URL", "unset", "an http(s) URL; unset turns callbacks off");
     s.describe("CALLBACK_SECRET", "unset", ">= 16 characters when CALLBACK_BASE_URL is set");

@@ -35,8 +35,8 @@ class ConfigLoaderTest {
     assertThat(config.nimble().baseUrl().toString()).isEqualTo("https://sdk.nimbleway.com");
     assertThat(config.tasks().maxPending()).isEqualTo(1_000);
     assertThat(config.key().planTasks()).isEqualTo(100);
-    assertThat(config.key().queueAheadPercent()).isEqualTo(50);
-    assertThat(config.key().fleetTasks()).isEqualTo(150);
+    assertThat(config.key().queueAheadPercent()).isEqualTo(100);
+    assertThat(config.key().fleetTasks()).isEqualTo(200);
     assertThat(config.key().listLimit()).isEqualTo(500);
     assertThat(config.batch().maxLinger()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.resilience().callsPerSecond()).isEqualTo(83);
