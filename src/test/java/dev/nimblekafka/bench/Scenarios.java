@@ -470,6 +470,8 @@ final class Scenarios {
   private static Map<String, String> heapEnv() {
     return env(
         "NIMBLE_QPS", "3000",
+        "NIMBLE_PLAN_TASKS", "100000",
+        "NIMBLE_QUEUE_AHEAD_PERCENT", "0",
         "MAX_PENDING_TASKS", "100000",
         "TASK_EXPECTED_DURATION", "1h",
         "POLL_MAX_INTERVAL", "1h",
