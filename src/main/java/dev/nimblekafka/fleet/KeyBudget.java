@@ -8,10 +8,11 @@ import java.util.function.LongSupplier;
 /**
  * This pod's part of the key: the fleet's split ({@link FleetView} updates it), slowed down by what
  * Nimble's answers say. A 429 cuts the rate by {@value #CUT} (once a second at most, however many
- * calls a storm refuses) and honours any retry-after; an answer saying the key has almost no calls
- * left in its window cuts it gently. The rate grows back by {@value #RECOVERY_PER_SECOND} of the
- * share each second after the last cut. Pods and other clients on the same key thus leave each
- * other room through Nimble's own answers.
+ * calls a storm refuses, and once for a whole retry-after, which every call waits out), never below
+ * {@value #FLOOR} of the share; an answer saying the key has almost no calls left in its window
+ * cuts it gently. The rate grows back by {@value #RECOVERY_PER_SECOND} of the share each second
+ * after the last cut. Pods and other clients on the same key thus leave each other room through
+ * Nimble's own answers.
  */
 public final class KeyBudget implements KeyShare, RateSignals {
   /** The factor a 429 multiplies the rate by. */
@@ -21,10 +22,10 @@ public final class KeyBudget implements KeyShare, RateSignals {
   static final double SOFT_CUT = 0.9;
 
   /** The share of the rate regained per second without a cut. */
-  static final double RECOVERY_PER_SECOND = 0.05;
+  static final double RECOVERY_PER_SECOND = 0.1;
 
   /** The rate never goes below this share of the pod's share. */
-  static final double FLOOR = 0.05;
+  static final double FLOOR = 0.2;
 
   /** "Almost no calls left": at most this share of the window's limit. */
   static final double LOW_REMAINING = 0.05;
@@ -87,9 +88,16 @@ public final class KeyBudget implements KeyShare, RateSignals {
     return cuts;
   }
 
+  /**
+   * A 429. With a retry-after, every call waits it out and the rate is cut once for the whole wait:
+   * the 429s of calls already under way during it say nothing new.
+   */
   @Override
   public synchronized void rateLimited(Optional<Duration> retryAfter) {
     long now = clock.getAsLong();
+    if (now < pausedUntil) {
+      return; // one of the calls already sent before the pause: the cut is made
+    }
     retryAfter.ifPresent(wait -> pausedUntil = Math.max(pausedUntil, now + wait.toMillis()));
     cut(now, CUT);
   }

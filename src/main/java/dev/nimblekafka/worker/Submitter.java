@@ -281,6 +281,12 @@ final class Submitter {
       if (!book.current(task, e.epochs().get(i))) {
         if (info != null) {
           context.metrics().orphaned();
+          log.warn(
+              "Batch {} created task {} for request {} after its partition moved; the new owner"
+                  + " looks it up or submits it again",
+              e.batch().batchId(),
+              info.id(),
+              task.requestId());
         }
       } else if (info == null || info.id() == null) {
         log.warn(

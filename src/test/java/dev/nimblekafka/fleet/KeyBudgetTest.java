@@ -32,9 +32,24 @@ class KeyBudgetTest {
   }
 
   @Test
-  void retryAfterHoldsEveryCallUntilThen() {
-    budget.rateLimited(Optional.of(Duration.ofSeconds(2)));
-    assertThat(budget.pausedUntil()).isEqualTo(clock.millis() + 2_000);
+  void retryAfterHoldsEveryCallUntilThenAndCutsOnceForTheWholeWait() {
+    budget.rateLimited(Optional.of(Duration.ofSeconds(5)));
+    assertThat(budget.pausedUntil()).isEqualTo(clock.millis() + 5_000);
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMillis(1_100));
+      budget.rateLimited(Optional.of(Duration.ofSeconds(5))); // calls sent before the pause
+    }
+    assertThat(budget.cuts()).isEqualTo(1);
+    assertThat(budget.slowdown()).isGreaterThanOrEqualTo(KeyBudget.CUT);
+  }
+
+  @Test
+  void aLongStormNeverTakesTheRateBelowItsFloor() {
+    for (int i = 0; i < 30; i++) {
+      budget.rateLimited(Optional.empty());
+      clock.advance(Duration.ofMillis(1_001));
+    }
+    assertThat(budget.slowdown()).isGreaterThanOrEqualTo(KeyBudget.FLOOR);
   }
 
   @Test
