@@ -136,6 +136,23 @@ public final class TaskBook {
     return state == null ? 0 : state.tasks.size();
   }
 
+  /**
+   * When the oldest create call still out for a partition went out (epoch ms), or {@code
+   * Long.MAX_VALUE} when none is: a task Nimble creates for it may be that old.
+   */
+  public long oldestSubmission(int partition) {
+    Partition state = partitions.get(partition);
+    long oldest = Long.MAX_VALUE;
+    if (state != null) {
+      for (PendingTask task : state.tasks.values()) {
+        if (task.phase() == TaskPhase.SUBMITTING) {
+          oldest = Math.min(oldest, task.sentAt());
+        }
+      }
+    }
+    return oldest;
+  }
+
   /** Submissions still in flight for a partition (waited for before it is given away). */
   public int submittingIn(int partition) {
     Partition state = partitions.get(partition);

@@ -236,7 +236,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
             offsets.put(
                 partition(p),
                 new OffsetAndMetadata(
-                    offset, Handovers.metadata(now, held.get(p), clean.contains(p)))));
+                    offset,
+                    Handovers.metadata(
+                        Math.min(now, book.oldestSubmission(p)), held.get(p), clean.contains(p)))));
     try {
       unit.commit(offsets, consumer.groupMetadata());
       heldReported = held;

@@ -7,10 +7,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 /**
  * What a committed offset says about the hand-over of its partition. Each commit carries, in the
  * offset's metadata, when it was made and whether it was the owner's last (everything in flight was
- * recorded first), and how many requests its owner held: {@code nkw1;t=<epoch
- * ms>;held=<n>;clean=<0|1>}. The next owner reads it to know whether, and since when, create calls
- * may have gone unrecorded; every pod reads {@code held} to share the Nimble key ({@link
- * dev.nimblekafka.fleet.FleetView}).
+ * recorded first; when a create call was still out, the time it went out instead), and how many
+ * requests its owner held: {@code nkw1;t=<epoch ms>;held=<n>;clean=<0|1>}. The next owner reads it
+ * to know whether, and since when, create calls may have gone unrecorded; every pod reads {@code
+ * held} to share the Nimble key ({@link dev.nimblekafka.fleet.FleetView}).
  */
 final class Handovers {
   private static final String PREFIX = "nkw1;t=";
@@ -29,11 +29,12 @@ final class Handovers {
   }
 
   /**
-   * The metadata of a commit made at {@code now} by an owner holding {@code held} requests of the
-   * partition; {@code clean} when nothing was in flight.
+   * The metadata of a commit that leaves unrecorded only the creates sent at or after {@code since}
+   * (the commit's time, or the oldest create still out, when one is), by an owner holding {@code
+   * held} requests of the partition; {@code clean} when nothing was in flight.
    */
-  static String metadata(long now, int held, boolean clean) {
-    return PREFIX + now + HeldCount.field(held) + ";clean=" + (clean ? 1 : 0);
+  static String metadata(long since, int held, boolean clean) {
+    return PREFIX + since + HeldCount.field(held) + ";clean=" + (clean ? 1 : 0);
   }
 
   /**

@@ -207,6 +207,22 @@ class ConsumeLoopTest {
   }
 
   @Test
+  void aCommitWhileACreateIsOutTellsTheNextOwnerToLookBackToWhenItWentOut() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    long sent = rig.clock.millis();
+    record(0, LifecycleRig.extract("r1", "https://a.io"));
+    loop.runOnce();
+    assertThat(rig.nimble.open(Op.SUBMIT)).as("the create is out").hasSize(1);
+    rig.clock.advance(Duration.ofSeconds(40)); // a slow create: longer than the look-up's skew
+    commitInterval();
+    OffsetAndMetadata committed = rig.output.commits().get(rig.output.commits().size() - 1).get(P0);
+    assertThat(Handovers.of(committed).since())
+        .as("a crash now leaves a task created at any time since the create went out")
+        .isEqualTo(sent);
+  }
+
+  @Test
   void aRevokedPartitionIsCommittedAsACleanHandOverAndPeriodicCommitsAreNot() {
     restored(assignPartitionZero());
     loop.runOnce();
