@@ -37,6 +37,15 @@ public record TaskInfo(
     return millis(modifiedAt);
   }
 
+  /** How long Nimble worked on the task by its own clock, when both timestamps are readable. */
+  public OptionalLong workedMillis() {
+    OptionalLong created = createdAtMillis();
+    OptionalLong modified = modifiedAtMillis();
+    return created.isPresent() && modified.isPresent()
+        ? OptionalLong.of(modified.getAsLong() - created.getAsLong())
+        : OptionalLong.empty();
+  }
+
   private static OptionalLong millis(String timestamp) {
     if (timestamp == null) {
       return OptionalLong.empty();

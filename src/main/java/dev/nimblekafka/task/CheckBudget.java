@@ -58,12 +58,6 @@ public final class CheckBudget {
     return true;
   }
 
-  /** Creates and fetches per second lately. */
-  double spentPerSecond(long now) {
-    roll(now);
-    return spentPerSecond;
-  }
-
   private void roll(long now) {
     if (windowStart < 0) {
       windowStart = now;

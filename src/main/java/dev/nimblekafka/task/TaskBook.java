@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * The one owner of every request this worker holds. Each lifecycle transition is one method here:
@@ -141,29 +142,20 @@ public final class TaskBook {
    * Long.MAX_VALUE} when none is: a task Nimble creates for it may be that old.
    */
   public long oldestSubmission(int partition) {
-    Partition state = partitions.get(partition);
-    long oldest = Long.MAX_VALUE;
-    if (state != null) {
-      for (PendingTask task : state.tasks.values()) {
-        if (task.phase() == TaskPhase.SUBMITTING) {
-          oldest = Math.min(oldest, task.sentAt());
-        }
-      }
-    }
-    return oldest;
+    return submitting(partition).mapToLong(PendingTask::sentAt).min().orElse(Long.MAX_VALUE);
   }
 
   /** Submissions still in flight for a partition (waited for before it is given away). */
   public int submittingIn(int partition) {
+    return (int) submitting(partition).count();
+  }
+
+  /** The partition's requests whose create call is out. */
+  private Stream<PendingTask> submitting(int partition) {
     Partition state = partitions.get(partition);
-    if (state == null) {
-      return 0;
-    }
-    int count = 0;
-    for (PendingTask task : state.tasks.values()) {
-      count += task.phase() == TaskPhase.SUBMITTING ? 1 : 0;
-    }
-    return count;
+    return state == null
+        ? Stream.empty()
+        : state.tasks.values().stream().filter(task -> task.phase() == TaskPhase.SUBMITTING);
   }
 
   // ---- offsets ----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,15 +105,8 @@ final class Checker {
       if (readsInFlight >= context.policy().maxCallsInFlight()) {
         book.waitUntil(task, now); // due at once, as the budget allows
       } else if (hint.reportsSuccess() && task.request().delivery() == null) {
-        if (hint.task().createdAtMillis().isPresent()
-            && hint.task().modifiedAtMillis().isPresent()) {
-          context
-              .policy()
-              .observeDuration(
-                  hint.task().modifiedAtMillis().getAsLong()
-                      - hint.task().createdAtMillis().getAsLong());
-        }
-        book.fetchingOnCallback(task, hint.task().modifiedAtMillis().orElse(now));
+        hint.task().workedMillis().ifPresent(context.policy()::observeDuration);
+        book.fetchingOnCallback(task, completedAt(hint.task(), now));
         fetch(task);
       } else {
         check(task);
@@ -409,12 +401,7 @@ final class Checker {
 
   /** How long Nimble worked on the task by its own clock, else by the worker's. */
   private static long duration(PendingTask task, TaskInfo info, long now) {
-    OptionalLong created = info.createdAtMillis();
-    OptionalLong modified = info.modifiedAtMillis();
-    if (created.isPresent() && modified.isPresent()) {
-      return modified.getAsLong() - created.getAsLong();
-    }
-    return now - task.submittedAt();
+    return info.workedMillis().orElse(now - task.submittedAt());
   }
 
   private static long completedAt(TaskInfo info, long fallback) {

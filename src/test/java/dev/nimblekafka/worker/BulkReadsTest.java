@@ -31,6 +31,25 @@ class BulkReadsTest {
     return new LifecycleRig(settings);
   }
 
+  /** The state record of request r0, whose task t0 was created in batch {@code batchId}. */
+  private static StoredTask storedInBatch(String batchId) {
+    byte[] request = extract("r0", "https://a.io").getBytes(StandardCharsets.UTF_8);
+    return new StoredTask(
+        "r0",
+        "t0",
+        Kind.EXTRACT,
+        1,
+        0,
+        0,
+        "nimble.requests",
+        3,
+        request,
+        false,
+        null,
+        null,
+        batchId);
+  }
+
   @Test
   void tasksDueAreReadWithOneCallOfTheLatestTasks() {
     LifecycleRig rig = rig();
@@ -108,22 +127,7 @@ class BulkReadsTest {
   @Test
   void aRestoredTaskIsCheckedThroughTheBatchItsStateRecordNames() {
     LifecycleRig rig = rig();
-    byte[] request = extract("r0", "https://a.io").getBytes(StandardCharsets.UTF_8);
-    StoredTask stored =
-        new StoredTask(
-            "r0",
-            "t0",
-            Kind.EXTRACT,
-            1,
-            0,
-            0,
-            "nimble.requests",
-            3,
-            request,
-            false,
-            null,
-            null,
-            "b-9");
+    StoredTask stored = storedInBatch("b-9");
     rig.assign(0, stored);
     rig.advance(Duration.ofSeconds(12));
     assertThat(rig.nimble.count(Op.LATEST)).isZero();
@@ -140,23 +144,7 @@ class BulkReadsTest {
   @Test
   void aTaskItsBatchNoLongerShowsIsReadOnItsOwn() {
     LifecycleRig rig = rig();
-    byte[] request = extract("r0", "https://a.io").getBytes(StandardCharsets.UTF_8);
-    rig.assign(
-        0,
-        new StoredTask(
-            "r0",
-            "t0",
-            Kind.EXTRACT,
-            1,
-            0,
-            0,
-            "nimble.requests",
-            3,
-            request,
-            false,
-            null,
-            null,
-            "b-9"));
+    rig.assign(0, storedInBatch("b-9"));
     rig.advance(Duration.ofSeconds(12));
     rig.nimble.only(Op.BATCH_STATUS).states((dev.nimblekafka.nimble.TaskInfo) null);
     rig.turn();
@@ -167,23 +155,7 @@ class BulkReadsTest {
   @Test
   void aBatchNimbleDoesNotKnowSendsEachTaskToItsOwnCheckNotToExpiry() {
     LifecycleRig rig = rig();
-    byte[] request = extract("r0", "https://a.io").getBytes(StandardCharsets.UTF_8);
-    rig.assign(
-        0,
-        new StoredTask(
-            "r0",
-            "t0",
-            Kind.EXTRACT,
-            1,
-            0,
-            0,
-            "nimble.requests",
-            3,
-            request,
-            false,
-            null,
-            null,
-            "b-9"));
+    rig.assign(0, storedInBatch("b-9"));
     rig.advance(Duration.ofSeconds(12));
     rig.nimble.only(Op.BATCH_STATUS).fail(FakeNimble.rejected(404));
     rig.turn();
