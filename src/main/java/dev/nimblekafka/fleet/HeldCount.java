@@ -1,37 +1,22 @@
 package dev.nimblekafka.fleet;
 
+import dev.nimblekafka.handover.CommitNote;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
- * The requests a partition's owner held when it last committed, as written into the committed
- * offset's metadata ({@code ...;held=<n>;...}): what the partition asks of the key.
+ * The requests a partition's owner held when it last committed, as its committed offset's {@link
+ * CommitNote} says: what the partition asks of the key.
  */
 public final class HeldCount {
-  static final String FIELD = ";held=";
-
   private HeldCount() {}
 
-  /** The field to put into a commit's metadata for {@code held} requests. */
+  /** The field a commit's metadata carries for {@code held} requests (for tests and tools). */
   public static String field(int held) {
-    return FIELD + held;
+    return ";held=" + held;
   }
 
   /** The held count a committed offset carries; 0 when it carries none. */
   static long read(OffsetAndMetadata committed) {
-    String meta = committed == null ? null : committed.metadata();
-    if (meta == null) {
-      return 0;
-    }
-    int at = meta.indexOf(FIELD);
-    if (at < 0) {
-      return 0;
-    }
-    int from = at + FIELD.length();
-    int end = meta.indexOf(';', from);
-    try {
-      return Math.max(0, Long.parseLong(meta.substring(from, end < 0 ? meta.length() : end)));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return committed == null ? 0 : CommitNote.decode(committed.metadata()).held();
   }
 }

@@ -290,7 +290,11 @@ public final class NimbleClient implements AutoCloseable {
   }
 
   private static BatchSubmission batch(JsonNode body) {
-    return new BatchSubmission(body.path("batch_id").asText(null), tasks(body));
+    List<JsonNode> inputs = new ArrayList<>();
+    for (JsonNode task : body.path("tasks")) {
+      inputs.add(task.isObject() && task.path("input").isObject() ? task.get("input") : null);
+    }
+    return new BatchSubmission(body.path("batch_id").asText(null), tasks(body), inputs);
   }
 
   /** A body's {@code tasks}, in order; null for an entry that is no task (gone, or unknown). */

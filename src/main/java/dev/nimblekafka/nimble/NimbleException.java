@@ -92,7 +92,10 @@ public abstract sealed class NimbleException extends RuntimeException
   public static final class Unavailable extends NimbleException {
     /** Codes of failures where the request surely never reached Nimble, or was refused whole. */
     private static final Set<String> NOT_CREATED =
-        Set.of("RATE_LIMITED", "CONNECT_FAILED", "THROTTLED", "CIRCUIT_OPEN");
+        Set.of("RATE_LIMITED", "CONNECT_FAILED", "THROTTLED", "CIRCUIT_OPEN", Unavailable.FENCED);
+
+    /** The code of a call never sent because its caller no longer owned what it was for. */
+    public static final String FENCED = "FENCED";
 
     private final Duration retryAfter;
     private final String taskId;
@@ -129,6 +132,11 @@ public abstract sealed class NimbleException extends RuntimeException
 
     public boolean isRateLimit() {
       return httpStatus() == 429;
+    }
+
+    /** Whether the call was never sent because its caller no longer owned it. */
+    public boolean fenced() {
+      return FENCED.equals(code());
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -34,6 +35,9 @@ import java.util.function.Supplier;
 public final class NimbleGateway {
   /** Calls that may wait this long for a rate-limit permit; beyond it they fail as throttled. */
   private static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
+
+  /** A caller that wants its call whenever it goes out. */
+  private static final BooleanSupplier ALWAYS = () -> true;
 
   private final NimbleClient client;
   private final ScheduledExecutorService scheduler;
@@ -132,24 +136,49 @@ public final class NimbleGateway {
   }
 
   public CompletableFuture<TaskInfo> submitExtract(JsonNode body) {
-    return created(() -> client.submitExtract(body));
+    return submitExtract(body, ALWAYS);
+  }
+
+  /**
+   * A create call that goes out only while {@code live} holds, asked right before each attempt
+   * (after any wait for a permit): a call of a partition no longer owned is never sent, and fails
+   * as {@code FENCED}.
+   */
+  public CompletableFuture<TaskInfo> submitExtract(JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitExtract(body), live);
   }
 
   public CompletableFuture<TaskInfo> submitAgent(JsonNode body) {
-    return created(() -> client.submitAgent(body));
+    return submitAgent(body, ALWAYS);
+  }
+
+  /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for an agent. */
+  public CompletableFuture<TaskInfo> submitAgent(JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitAgent(body), live);
   }
 
   public CompletableFuture<BatchSubmission> submitExtractBatch(JsonNode body) {
-    return created(() -> client.submitExtractBatch(body));
+    return submitExtractBatch(body, ALWAYS);
+  }
+
+  /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for a batch. */
+  public CompletableFuture<BatchSubmission> submitExtractBatch(
+      JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitExtractBatch(body), live);
   }
 
   public CompletableFuture<BatchSubmission> submitAgentBatch(JsonNode body) {
-    return created(() -> client.submitAgentBatch(body));
+    return submitAgentBatch(body, ALWAYS);
+  }
+
+  /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for a batch of agents. */
+  public CompletableFuture<BatchSubmission> submitAgentBatch(JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitAgentBatch(body), live);
   }
 
   /** A single status check: throttled and guarded, not retried. */
   public CompletableFuture<TaskInfo> task(String taskId) {
-    return guarded(() -> client.task(taskId)).toCompletableFuture();
+    return guarded(() -> client.task(taskId), ALWAYS).toCompletableFuture();
   }
 
   public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
@@ -158,7 +187,7 @@ public final class NimbleGateway {
 
   /** {@code GET /v1/batches/{id}}: every task of the batch; throttled and guarded, not retried. */
   public CompletableFuture<List<TaskInfo>> batchTasks(String batchId) {
-    return guarded(() -> client.batchTasks(batchId)).toCompletableFuture();
+    return guarded(() -> client.batchTasks(batchId), ALWAYS).toCompletableFuture();
   }
 
   /**
@@ -166,7 +195,7 @@ public final class NimbleGateway {
    * not retried.
    */
   public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
-    return guarded(() -> client.recentTasks(cursor, limit)).toCompletableFuture();
+    return guarded(() -> client.recentTasks(cursor, limit), ALWAYS).toCompletableFuture();
   }
 
   /**
@@ -174,22 +203,29 @@ public final class NimbleGateway {
    * the local throttle). A timeout, a lost answer or a 5xx comes back to the caller, which looks
    * the task up before it creates another.
    */
-  private <T> CompletableFuture<T> created(Supplier<CompletableFuture<T>> call) {
-    return Retry.decorateCompletionStage(createRetry, scheduler, () -> guarded(call))
+  private <T> CompletableFuture<T> created(
+      Supplier<CompletableFuture<T>> call, BooleanSupplier live) {
+    return Retry.decorateCompletionStage(createRetry, scheduler, () -> guarded(call, live))
         .get()
         .toCompletableFuture();
   }
 
   private <T> CompletableFuture<T> retried(Supplier<CompletableFuture<T>> call) {
-    return Retry.decorateCompletionStage(retry, scheduler, () -> guarded(call))
+    return Retry.decorateCompletionStage(retry, scheduler, () -> guarded(call, ALWAYS))
         .get()
         .toCompletableFuture();
   }
 
-  /** Rate limit first (waiting on the scheduler, not a thread), then the circuit breaker. */
-  private <T> CompletionStage<T> guarded(Supplier<CompletableFuture<T>> call) {
-    Supplier<CompletionStage<T>> broken =
+  /**
+   * Rate limit first (waiting on the scheduler, not a thread), then {@code live}, asked right
+   * before the call goes out, then the circuit breaker.
+   */
+  private <T> CompletionStage<T> guarded(
+      Supplier<CompletableFuture<T>> call, BooleanSupplier live) {
+    Supplier<CompletionStage<T>> breaking =
         CircuitBreaker.decorateCompletionStage(breaker, call::get);
+    Supplier<CompletionStage<T>> broken =
+        () -> live.getAsBoolean() ? breaking.get() : CompletableFuture.failedFuture(fenced());
     long waitNanos = pacer.reserve();
     long until = pausedUntil.getAsLong();
     long now = System.currentTimeMillis();
@@ -222,11 +258,24 @@ public final class NimbleGateway {
     return later;
   }
 
-  /** 429, 5xx and IO errors are tried again; an open circuit is not (the caller waits it out). */
+  /**
+   * 429, 5xx and IO errors are tried again; an open circuit is not (the caller waits it out), nor a
+   * call its caller no longer wants.
+   */
   static boolean retryable(Throwable failure) {
     Throwable cause = ErrorClassifier.unwrap(failure);
     return !(cause instanceof CallNotPermittedException)
-        && NimbleException.of(cause) instanceof NimbleException.Unavailable;
+        && NimbleException.of(cause) instanceof NimbleException.Unavailable u
+        && !u.fenced();
+  }
+
+  private static NimbleException.Unavailable fenced() {
+    return new NimbleException.Unavailable(
+        0,
+        NimbleException.Unavailable.FENCED,
+        "not sent: the caller no longer owns it",
+        null,
+        null);
   }
 
   /** Retriable, and no task can have been created: safe to send a create call again. */
@@ -241,6 +290,7 @@ public final class NimbleGateway {
     NimbleException error = NimbleException.of(failure);
     return error instanceof NimbleException.Unavailable u
         && !u.isRateLimit()
+        && !u.fenced()
         && !"THROTTLED".equals(u.code());
   }
 

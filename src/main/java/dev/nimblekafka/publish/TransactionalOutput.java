@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,15 +68,26 @@ public final class TransactionalOutput extends ProducerOutput {
       return;
     }
     long started = System.nanoTime();
+    boolean committing = false;
     try {
       throwSendFailure();
       begin();
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, group);
       }
-      producer.commitTransaction();
+      committing = true;
+      commitTransaction();
       inTransaction = false;
       dirty = false;
+    } catch (TimeoutException e) {
+      // the producer refuses any other call until the timed-out one is retried: replace it
+      inTransaction = false;
+      dirty = false;
+      forgetSendFailure();
+      if (committing) {
+        throw new OutputException("the commit timed out and may have landed", e, true, true);
+      }
+      throw new OutputException("the transaction timed out before its commit", e, true);
     } catch (ProducerFencedException
         | OutOfOrderSequenceException
         | AuthorizationException
@@ -85,8 +97,8 @@ public final class TransactionalOutput extends ProducerOutput {
       dirty = false;
       throw new OutputException("transaction failed and the producer is unusable", e, true);
     } catch (KafkaException e) {
-      abort();
-      throw new OutputException("transaction aborted: " + e.getMessage(), e, false);
+      boolean aborted = tryAbort();
+      throw new OutputException("transaction aborted: " + e.getMessage(), e, !aborted);
     } finally {
       timer.record(Duration.ofNanos(System.nanoTime() - started));
     }
@@ -94,16 +106,37 @@ public final class TransactionalOutput extends ProducerOutput {
 
   @Override
   public void abort() {
+    tryAbort();
+  }
+
+  /**
+   * Aborts the open transaction; returns false when the producer refused (it must then be replaced:
+   * the transaction ends when a new producer of the same id starts).
+   */
+  private boolean tryAbort() {
+    boolean aborted = true;
     if (inTransaction) {
       try {
         producer.abortTransaction();
-      } catch (KafkaException e) {
+      } catch (KafkaException | IllegalStateException e) {
+        aborted = false;
         log.warn("Aborting the transaction failed: {}", e.toString());
       }
     }
     inTransaction = false;
     dirty = false;
     forgetSendFailure();
+    return aborted;
+  }
+
+  /** Commits; a commit that timed out is asked for once more, as the producer requires. */
+  private void commitTransaction() {
+    try {
+      producer.commitTransaction();
+    } catch (TimeoutException first) {
+      log.warn("Committing the transaction timed out; asking once more");
+      producer.commitTransaction();
+    }
   }
 
   private void begin() {

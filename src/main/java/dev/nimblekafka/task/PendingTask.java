@@ -115,10 +115,15 @@ public final class PendingTask {
     checks = 0;
   }
 
+  /**
+   * The state record of the request as it stands: a queued request has no task at Nimble (a task
+   * that failed and is to be created again is over), so it is recorded without one, with the
+   * attempts made so far.
+   */
   public StoredTask toStored(String sourceTopic) {
     return new StoredTask(
         request.requestId(),
-        taskId,
+        phase == TaskPhase.QUEUED ? null : taskId,
         request.kind(),
         attempts,
         submittedAt,

@@ -38,11 +38,18 @@ public final class TaskBook {
    * What the previous owner of a partition may have left unrecorded: a crash can leave create calls
    * made for requests whose task was never recorded. Requests below {@code suspectBefore} (offsets)
    * and restored ones without a task may have a task created at or after {@code since} (epoch ms);
-   * they are looked up before they are submitted.
+   * they are looked up before they are submitted. A create call the previous owner sent could reach
+   * Nimble until {@code settledAfter} (epoch ms, -1: not known): a request not found by a look-up
+   * that started earlier is looked up again then, before it is created.
    */
-  public record Handover(long suspectBefore, long since) {
+  public record Handover(long suspectBefore, long since, long settledAfter) {
     /** The previous owner handed over cleanly (or there was none): nothing to look up. */
-    public static final Handover CLEAN = new Handover(-1, -1);
+    public static final Handover CLEAN = new Handover(-1, -1, -1);
+
+    /** A hand-over without a known horizon. */
+    public Handover(long suspectBefore, long since) {
+      this(suspectBefore, since, -1);
+    }
 
     boolean clean() {
       return since < 0;
@@ -343,6 +350,15 @@ public final class TaskBook {
     task.sentAt(task.suspectSince());
     task.suspectSince(-1);
     suspects--;
+  }
+
+  /**
+   * Until when a create call for this request, sent by the partition's previous owner, could still
+   * reach Nimble (epoch ms; -1 when none could).
+   */
+  public long settledAfter(PendingTask task) {
+    Partition state = partitions.get(task.partition());
+    return state == null ? -1 : state.handover.settledAfter();
   }
 
   /** Whether a partition holds requests still to be looked up (its hand-over is not clean). */

@@ -76,6 +76,11 @@ final class AccessGate {
     closedUntil = now + recheck.toMillis();
   }
 
+  /** Lets the next probe go at {@code at} rather than after the recheck interval. */
+  void probeAt(long at) {
+    closedUntil = at;
+  }
+
   /** Nimble could not take a create call: none starts before {@code until}. */
   void closedUntil(long until) {
     closedUntil = Math.max(closedUntil, until);

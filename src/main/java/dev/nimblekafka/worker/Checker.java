@@ -371,6 +371,8 @@ final class Checker {
           task.attempts() + 1,
           config.maxAttempts());
       book.requeue(task, false, now);
+      // recorded, so that a crash while the new create is out has it looked up, not sent again
+      context.writer().record(task);
       return;
     }
     JsonNode details =

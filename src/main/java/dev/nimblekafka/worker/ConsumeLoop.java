@@ -49,6 +49,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
    * @param resetToLatest where a partition without a committed offset starts after a replay
    * @param replayAfter how long commits may keep failing before the partitions are replayed from
    *     the last commit instead of their work being written again
+   * @param maxUnitBytes bytes of records the unit of work may hold before no new work starts until
+   *     a commit empties it
    */
   record Settings(
       String requestsTopic,
@@ -56,7 +58,29 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       Duration shutdownGrace,
       int queueLimit,
       boolean resetToLatest,
-      Duration replayAfter) {}
+      Duration replayAfter,
+      long maxUnitBytes) {
+
+    /** The unit of work's default bound. */
+    static final long MAX_UNIT_BYTES = 64L << 20;
+
+    Settings(
+        String requestsTopic,
+        Duration commitInterval,
+        Duration shutdownGrace,
+        int queueLimit,
+        boolean resetToLatest,
+        Duration replayAfter) {
+      this(
+          requestsTopic,
+          commitInterval,
+          shutdownGrace,
+          queueLimit,
+          resetToLatest,
+          replayAfter,
+          MAX_UNIT_BYTES);
+    }
+  }
 
   private final Consumer<byte[], byte[]> consumer;
   private final Lifecycle lifecycle;
@@ -70,6 +94,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private final Pauses pauses;
   private final Set<Integer> owned;
   private final Duration revokeDrain;
+  private final Ownership ownership;
   private final AtomicLong epochs = new AtomicLong();
   private volatile boolean draining;
   private volatile boolean halted;
@@ -104,6 +129,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     this.hints = hints;
     this.pauses = new Pauses(consumer, lifecycle, status, this::partition, settings.queueLimit());
     this.owned = owned;
+    this.ownership = lifecycle.ownership();
     this.revokeDrain =
         settings.shutdownGrace().compareTo(MAX_REVOKE_DRAIN) < 0
             ? settings.shutdownGrace()
@@ -164,15 +190,28 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   /** One turn: poll, hints, answers, new work, pauses, commit, housekeeping. */
   void runOnce() {
+    ownership.turned();
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
       lifecycle.admit(record);
     }
     hints.poll();
     drainEvents();
-    lifecycle.dispatch(draining);
-    pauses.update(draining);
+    PauseReason hold = hold();
+    lifecycle.dispatch(draining, hold != null);
+    pauses.update(draining, hold);
     maybeCommit(false);
     housekeeping();
+  }
+
+  /**
+   * Why no new work may start, if none may: commits are failing (nothing done now could be
+   * recorded, and the unit must not grow while they do), or the unit of work holds its bound.
+   */
+  private PauseReason hold() {
+    if (ownership.commitsFailing()) {
+      return PauseReason.COMMIT_FAILING;
+    }
+    return unit.bytes() >= settings.maxUnitBytes() ? PauseReason.UNIT_FULL : null;
   }
 
   private void shutdown() {
@@ -230,6 +269,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     if (!unit.dirty() && !book.advanced(committable) && clean.isEmpty() && !heldMoved) {
       return true;
     }
+    long settledAfter = ownership.settledAfter(now);
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     committable.forEach(
         (p, offset) ->
@@ -238,14 +278,21 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
                 new OffsetAndMetadata(
                     offset,
                     Handovers.metadata(
-                        Math.min(now, book.oldestSubmission(p)), held.get(p), clean.contains(p)))));
+                        Math.min(now, book.oldestSubmission(p)),
+                        held.get(p),
+                        clean.contains(p),
+                        settledAfter))));
     try {
       unit.commit(offsets, consumer.groupMetadata());
       heldReported = held;
       heldReportedAt = now;
       book.committed(committable);
       lifecycle.committed();
+      if (failingSince >= 0) {
+        log.info("Commits succeed again after {} ms; resuming", now - failingSince);
+      }
       failingSince = -1;
+      ownership.commitsFailing(false);
       return true;
     } catch (OutputException e) {
       commitFailed(e, now);
@@ -254,18 +301,29 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   /**
-   * A commit failed (a rebalance moved the group's generation, the broker restarted, ...): what the
+   * A commit failed (a rebalance moved the group's generation, the broker restarted, ...). Until a
+   * commit succeeds no new work starts and fetching pauses, so the unit does not grow. What the
    * unit holds is still true, so it is written again into the next transaction, and nothing is
-   * replayed. Only a failure that lasts is answered with a replay from the last commit.
+   * replayed. A commit whose fate is unknown (it timed out: it may have landed) is never written
+   * again: the producer is replaced and the partitions are replayed from what is committed, every
+   * request read since looked up before it is submitted. A failure that lasts is answered with the
+   * same replay.
    */
   private void commitFailed(OutputException e, long now) {
-    unit.abort(e.fatal());
+    ownership.commitsFailing(true);
     if (failingSince < 0) {
       failingSince = now;
     }
+    if (e.uncertain()) {
+      log.warn("Commit outcome unknown ({}); replaying from what is committed", e.getMessage());
+      unit.abort(true);
+      replay();
+      return;
+    }
+    unit.abort(e.fatal());
     if (now - failingSince < settings.replayAfter().toMillis()) {
       log.warn(
-          "Commit failed ({}); its {} records go into the next transaction",
+          "Commit failed ({}); its {} records go into the next transaction; no new work meanwhile",
           e.getMessage(),
           unit.size());
       unit.resend();
@@ -275,9 +333,15 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         "Commits have failed for {} ms ({}); replaying from the last commit",
         now - failingSince,
         e.getMessage());
+    replay();
+  }
+
+  /** Throws the unit away and starts every owned partition again from its committed offset. */
+  private void replay() {
     failingSince = -1;
     unit.discard();
     rewind(partitionsOwned());
+    ownership.commitsFailing(false);
   }
 
   private void housekeeping() {
@@ -311,6 +375,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       return;
     }
     log.info("Revoked {}; finishing their in-flight submissions", partitions);
+    List<Integer> revoked = partitions.stream().map(TopicPartition::partition).toList();
+    ownership.release(revoked); // creates not yet sent never go out
     long deadline = clock.millis() + revokeDrain.toMillis();
     while (clock.millis() < deadline && submittingIn(partitions) > 0) {
       try {
@@ -360,10 +426,26 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   /** Pauses the partitions and has their state read back; they resume once it is. */
   private void take(Collection<TopicPartition> partitions) {
+    take(partitions, Map.of());
+  }
+
+  /**
+   * As {@link #take(Collection)}, after a replay: every record below the offset {@code reached} had
+   * been read, and its request may have been submitted.
+   */
+  private void take(Collection<TopicPartition> partitions, Map<TopicPartition, Long> reached) {
     consumer.pause(partitions);
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
     for (TopicPartition tp : partitions) {
-      lifecycle.assign(tp.partition(), epochs.incrementAndGet(), Handovers.of(committed.get(tp)));
+      OffsetAndMetadata last = committed.get(tp);
+      TaskBook.Handover handover = Handovers.of(last);
+      if (reached.containsKey(tp)) {
+        long window = last == null ? 0 : last.offset() + Handovers.SUSPECT_WINDOW;
+        handover =
+            Handovers.replay(
+                last, Math.max(window, reached.get(tp)), ownership.settledAfter(clock.millis()));
+      }
+      lifecycle.assign(tp.partition(), epochs.incrementAndGet(), handover);
       owned.add(tp.partition());
     }
     hints.follow();
@@ -399,6 +481,10 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
    * offsets back to the committed ones, pending requests read back anew.
    */
   private void rewind(Set<TopicPartition> partitions) {
+    Map<TopicPartition, Long> reached = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      reached.put(tp, consumer.position(tp));
+    }
     forget(partitions);
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
     for (TopicPartition tp : partitions) {
@@ -411,7 +497,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         consumer.seekToBeginning(List.of(tp));
       }
     }
-    take(partitions);
+    take(partitions, reached);
   }
 
   private Set<TopicPartition> partitionsOwned() {

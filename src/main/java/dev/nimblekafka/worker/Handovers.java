@@ -1,40 +1,40 @@
 package dev.nimblekafka.worker;
 
-import dev.nimblekafka.fleet.HeldCount;
+import dev.nimblekafka.handover.CommitNote;
 import dev.nimblekafka.task.TaskBook;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
- * What a committed offset says about the hand-over of its partition. Each commit carries, in the
- * offset's metadata, when it was made and whether it was the owner's last (everything in flight was
- * recorded first; when a create call was still out, the time it went out instead), and how many
- * requests its owner held: {@code nkw1;t=<epoch ms>;held=<n>;clean=<0|1>}. The next owner reads it
- * to know whether, and since when, create calls may have gone unrecorded; every pod reads {@code
- * held} to share the Nimble key ({@link dev.nimblekafka.fleet.FleetView}).
+ * What a committed offset says about the hand-over of its partition ({@link CommitNote} in the
+ * offset's metadata): since when create calls may have gone unrecorded, until when a call the owner
+ * sent could still reach Nimble, and whether the owner's last commit left nothing unrecorded. The
+ * next owner reads it to know which requests to look up before it submits them, and how long to
+ * wait before it concludes that a request has no task.
  */
 final class Handovers {
-  private static final String PREFIX = "nkw1;t=";
-
   /**
    * Records consumed after the commit that a crashed owner may have submitted; those beyond are
    * taken as never seen (a pod pauses fetching long before it holds this many).
    */
   static final long SUSPECT_WINDOW = 2_000;
 
-  private Handovers() {}
+  /**
+   * How long after its commit an owner that did not say (an older version) could still have create
+   * calls arriving at Nimble: its calls were not fenced by ownership and waited up to 30 s for a
+   * permit, plus the request's own time.
+   */
+  static final long UNSAID_HORIZON_MILLIS = 60_000;
 
-  /** The metadata of a commit made at {@code now} by an owner that held nothing. */
-  static String metadata(long now, boolean clean) {
-    return metadata(now, 0, clean);
-  }
+  private Handovers() {}
 
   /**
    * The metadata of a commit that leaves unrecorded only the creates sent at or after {@code since}
    * (the commit's time, or the oldest create still out, when one is), by an owner holding {@code
-   * held} requests of the partition; {@code clean} when nothing was in flight.
+   * held} requests of the partition, whose calls could reach Nimble until {@code settledAfter};
+   * {@code clean} when nothing was in flight.
    */
-  static String metadata(long since, int held, boolean clean) {
-    return PREFIX + since + HeldCount.field(held) + ";clean=" + (clean ? 1 : 0);
+  static String metadata(long since, int held, boolean clean, long settledAfter) {
+    return new CommitNote(since, held, clean, settledAfter).encode();
   }
 
   /**
@@ -42,22 +42,34 @@ final class Handovers {
    * group's first consumption, nothing to look up).
    */
   static TaskBook.Handover of(OffsetAndMetadata committed) {
+    return of(committed, committed == null ? -1 : committed.offset() + SUSPECT_WINDOW);
+  }
+
+  /**
+   * How this pod takes its own partition back when it replays it from {@code committed} (null:
+   * never committed) after failed commits: every record below {@code reached} was read and its
+   * request may have been submitted since the last commit, and a create this pod sent could reach
+   * Nimble until {@code settledAfter}.
+   */
+  static TaskBook.Handover replay(OffsetAndMetadata committed, long reached, long settledAfter) {
+    long since =
+        committed == null ? 0 : Math.max(0, CommitNote.decode(committed.metadata()).since());
+    return new TaskBook.Handover(reached, since, settledAfter);
+  }
+
+  private static TaskBook.Handover of(OffsetAndMetadata committed, long suspectBefore) {
     if (committed == null) {
       return TaskBook.Handover.CLEAN;
     }
-    String meta = committed.metadata();
-    long suspectBefore = committed.offset() + SUSPECT_WINDOW;
-    if (meta == null || !meta.startsWith(PREFIX)) {
-      return new TaskBook.Handover(suspectBefore, 0); // no time known: the scan's bound applies
+    CommitNote note = CommitNote.decode(committed.metadata());
+    if (note.clean()) {
+      return TaskBook.Handover.CLEAN;
     }
-    int end = meta.indexOf(';', PREFIX.length());
-    try {
-      long at = Long.parseLong(meta.substring(PREFIX.length(), end < 0 ? meta.length() : end));
-      return meta.endsWith(";clean=1")
-          ? TaskBook.Handover.CLEAN
-          : new TaskBook.Handover(suspectBefore, at);
-    } catch (NumberFormatException e) {
-      return new TaskBook.Handover(suspectBefore, 0);
-    }
+    long since = Math.max(0, note.since()); // no time known: the scan's bound applies
+    long settledAfter =
+        note.settledAfter() >= 0
+            ? note.settledAfter()
+            : note.since() >= 0 ? note.since() + UNSAID_HORIZON_MILLIS : -1;
+    return new TaskBook.Handover(suspectBefore, since, settledAfter);
   }
 }

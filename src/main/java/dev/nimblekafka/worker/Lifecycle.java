@@ -43,6 +43,7 @@ final class Lifecycle implements LoopEvent.Handler {
    * @param unit where they go: the loop's unit of work
    * @param random uniform in [0, 1), for the polling policy's jitter
    * @param share this pod's part of the key's limits, as the fleet splits them
+   * @param ownership which partitions calls may still go out for (kept by the consume loop)
    */
   record Parts(
       NimbleCalls nimble,
@@ -54,7 +55,8 @@ final class Lifecycle implements LoopEvent.Handler {
       WorkerMetrics metrics,
       WorkerStatus status,
       Queue<LoopEvent> events,
-      DoubleSupplier random) {}
+      DoubleSupplier random,
+      Ownership ownership) {}
 
   /**
    * Wires a lifecycle for these settings.
@@ -95,7 +97,8 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.share(),
             parts.clock(),
             parts.metrics(),
-            parts.events());
+            parts.events(),
+            parts.ownership());
     return new Lifecycle(
         context,
         new Admission(context, json, maxRequestBytes),
@@ -148,13 +151,19 @@ final class Lifecycle implements LoopEvent.Handler {
     admission.admit(record);
   }
 
-  /** Starts what may start now: submissions (unless draining), due checks, due restore retries. */
-  void dispatch(boolean draining) {
+  /**
+   * Starts what may start now: submissions (unless draining), due checks, due restore retries.
+   * While {@code holding} (commits fail, or the unit of work is full) no call starts: what is done
+   * could not be recorded.
+   */
+  void dispatch(boolean draining, boolean holding) {
     long now = context.clock().millis();
-    if (!draining) {
-      submitter.dispatch(now);
+    if (!holding) {
+      if (!draining) {
+        submitter.dispatch(now);
+      }
+      checker.dispatch(now);
     }
-    checker.dispatch(now);
     for (RestoreRetries.Retry retry : restoreRetries.due(now)) {
       if (context.book().current(retry.partition(), retry.epoch())) {
         restorer.restore(retry.partition(), retry.epoch());
@@ -168,12 +177,14 @@ final class Lifecycle implements LoopEvent.Handler {
    */
   void assign(int partition, long epoch, TaskBook.Handover handover) {
     context.book().assign(partition, epoch, handover);
+    context.ownership().own(partition, epoch);
     context.metrics().partitionSeen(partition);
     restorer.restore(partition, epoch);
   }
 
   /** Forgets a partition: its tasks belong to the next owner now. */
   void drop(int partition) {
+    context.ownership().release(java.util.List.of(partition));
     context.book().drop(partition);
     restoreRetries.forget(partition);
   }
@@ -185,6 +196,11 @@ final class Lifecycle implements LoopEvent.Handler {
 
   Submitter submitter() {
     return submitter;
+  }
+
+  /** Which partitions calls may still go out for. */
+  Ownership ownership() {
+    return context.ownership();
   }
 
   // ---- events -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import dev.nimblekafka.nimble.TaskResults;
 import dev.nimblekafka.request.Kind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The Nimble calls the lifecycle makes, and nothing else: the seam between the request lifecycle
@@ -16,9 +17,14 @@ import java.util.concurrent.CompletableFuture;
  * dev.nimblekafka.nimble.NimbleException}.
  */
 interface NimbleCalls {
-  CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body);
+  /**
+   * A create call, sent only while {@code live} holds when it is about to go out (after any wait
+   * for a permit or a retry); otherwise it fails as {@code FENCED}, having created nothing.
+   */
+  CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body, BooleanSupplier live);
 
-  CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body);
+  /** A batch create call, fenced as {@link #submit} is. */
+  CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body, BooleanSupplier live);
 
   CompletableFuture<TaskInfo> task(String taskId);
 
@@ -45,15 +51,18 @@ interface NimbleCalls {
   static NimbleCalls of(NimbleGateway gateway) {
     return new NimbleCalls() {
       @Override
-      public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body) {
-        return kind == Kind.EXTRACT ? gateway.submitExtract(body) : gateway.submitAgent(body);
+      public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body, BooleanSupplier live) {
+        return kind == Kind.EXTRACT
+            ? gateway.submitExtract(body, live)
+            : gateway.submitAgent(body, live);
       }
 
       @Override
-      public CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body) {
+      public CompletableFuture<BatchSubmission> submitBatch(
+          Kind kind, JsonNode body, BooleanSupplier live) {
         return kind == Kind.EXTRACT
-            ? gateway.submitExtractBatch(body)
-            : gateway.submitAgentBatch(body);
+            ? gateway.submitExtractBatch(body, live)
+            : gateway.submitAgentBatch(body, live);
       }
 
       @Override

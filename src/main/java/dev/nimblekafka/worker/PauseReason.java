@@ -13,7 +13,11 @@ public enum PauseReason {
   /** Nimble answered 402: no budget, limit reached, or trial over. */
   BUDGET,
   /** The worker is shutting down. */
-  DRAINING;
+  DRAINING,
+  /** Commits are failing: nothing new starts until one succeeds. */
+  COMMIT_FAILING,
+  /** The records written since the last commit reached their bound; the next commit frees it. */
+  UNIT_FULL;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -38,11 +38,18 @@ final class Pauses {
     this.queueLimit = queueLimit;
   }
 
-  void update(boolean draining) {
+  /**
+   * Pauses or resumes fetching for the turn.
+   *
+   * @param holding why no new work may start now (commits failing, the unit full), or null
+   */
+  void update(boolean draining, PauseReason holding) {
     PauseReason reason = null;
     String detail = null;
     if (draining) {
       reason = PauseReason.DRAINING;
+    } else if (holding != null) {
+      reason = holding;
     } else if (submitter.submitBlock() != null) {
       reason = submitter.submitBlock();
       detail = submitter.accessDetail();

@@ -1,5 +1,6 @@
 package dev.nimblekafka.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.task.PendingTask;
@@ -13,9 +14,13 @@ import org.slf4j.LoggerFactory;
  * Finds the tasks of create calls whose answer was lost (a timeout, a connection closed after the
  * request went out, a 5xx), before the requests are submitted again: one bounded scan of Nimble's
  * recent tasks ({@code GET /v1/tasks}, newest first) serves every such request waiting when it
- * starts. A task found by its {@link SubmissionMark} is adopted; a request whose task is not found
- * within the scan is submitted again, as it would have been without the scan. Correctness never
- * depends on the list's order: a miss only costs a second task.
+ * starts. A listed task is adopted only when it proves to be the create's own: it carries the
+ * create's {@link SubmissionMark}, its input is the body that was sent, and it was created after
+ * the create went out (less {@link #SKEW_MILLIS} of clock skew). A request whose task is not found
+ * is submitted again, as it would have been without the scan, but not before the time until which a
+ * create call sent for it could still reach Nimble (a previous owner's calls in flight): a scan
+ * that started earlier cannot tell "not created" from "not created yet", so the request is looked
+ * up again then. Correctness never depends on the list's order: a miss only costs a second task.
  */
 final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -45,8 +50,16 @@ final class Reconciler {
     void notFound(PendingTask task, long epoch);
   }
 
-  /** A request whose create call may have created a task. */
-  private record Lookup(PendingTask task, long epoch, String tag, long sentAt) {}
+  /**
+   * A request whose create call may have created a task.
+   *
+   * @param sent the body the create call carried (with its mark)
+   * @param sentAt when that call went out: a task created before it (less the skew) is not its own
+   * @param settledAfter until when a create call for it could still reach Nimble: only a scan that
+   *     starts at or after it may conclude that there is no task
+   */
+  private record Lookup(
+      PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter) {}
 
   private final TaskContext context;
   private final Outcome outcome;
@@ -56,19 +69,19 @@ final class Reconciler {
   private int pages;
   private int failures;
   private long nextScanAt;
+  private long scanStartedAt;
 
   Reconciler(TaskContext context, Outcome outcome) {
     this.context = context;
     this.outcome = outcome;
   }
 
-  /** Looks for the task of {@code task}'s create call sent at {@code sentAt}. */
-  void lookUp(PendingTask task, long epoch, long sentAt) {
-    String tag = SubmissionMark.tagOf(task.request().body());
-    if (tag == null) {
-      tag = SubmissionMark.of(task.requestId(), task.attempts());
-    }
-    waiting.add(new Lookup(task, epoch, tag, sentAt));
+  /**
+   * Looks for the task of {@code task}'s create call, carrying {@code sent}, that went out at
+   * {@code sentAt} and could reach Nimble until {@code settledAfter}.
+   */
+  void lookUp(PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter) {
+    waiting.add(new Lookup(task, epoch, sent, sentAt, settledAfter));
   }
 
   /** Requests waiting for a scan or in one. */
@@ -83,6 +96,7 @@ final class Reconciler {
     }
     scanning = new ArrayList<>(waiting);
     waiting.clear();
+    scanStartedAt = now;
     scan++;
     pages = 0;
     page(null);
@@ -108,7 +122,7 @@ final class Reconciler {
       page(e.page().nextCursor());
       return;
     }
-    finish();
+    finish(context.clock().millis());
   }
 
   void scanFailed(LoopEvent.ScanFailed e) {
@@ -119,7 +133,7 @@ final class Reconciler {
     log.debug("Looking up lost creates failed: {}", e.error().getMessage());
     if (failures >= MAX_SCAN_FAILURES) {
       failures = 0;
-      finish();
+      finish(context.clock().millis());
       return;
     }
     waiting.addAll(0, scanning); // the scan starts again
@@ -137,11 +151,16 @@ final class Reconciler {
         error -> new LoopEvent.ScanFailed(id, error));
   }
 
+  /** Hands a listed task to the one look-up it proves to belong to, if any. */
   private void adopt(TaskPage.Listed listed) {
+    if (listed.info().id() == null || listed.info().createdAtMillis().isEmpty()) {
+      return; // a task of unknown age cannot prove it was created by the create looked for
+    }
+    long createdAt = listed.info().createdAtMillis().getAsLong();
     for (Iterator<Lookup> it = scanning.iterator(); it.hasNext(); ) {
       Lookup lookup = it.next();
-      if (listed.info().id() != null
-          && SubmissionMark.matches(listed.input(), lookup.task().request().body(), lookup.tag())) {
+      if (createdAt >= lookup.sentAt() - SKEW_MILLIS
+          && SubmissionMark.matches(listed.input(), lookup.sent())) {
         it.remove();
         context.metrics().reconciled("found");
         outcome.found(lookup.task(), lookup.epoch(), listed.info());
@@ -150,12 +169,25 @@ final class Reconciler {
     }
   }
 
-  private void finish() {
+  /**
+   * Ends the scan: what it did not find is created again, unless a create for it could still have
+   * been on its way when the scan started; that is looked up again once it cannot.
+   */
+  private void finish(long now) {
+    long again = Long.MAX_VALUE;
     for (Lookup lookup : scanning) {
+      if (lookup.settledAfter() > scanStartedAt) {
+        waiting.add(lookup);
+        again = Math.min(again, lookup.settledAfter());
+        continue;
+      }
       context.metrics().reconciled("not_found");
       outcome.notFound(lookup.task(), lookup.epoch());
     }
     scanning = List.of();
+    if (again != Long.MAX_VALUE) {
+      nextScanAt = Math.max(nextScanAt, Math.max(now, again));
+    }
   }
 
   private static long createdAt(TaskInfo info) {

@@ -3,28 +3,53 @@ package dev.nimblekafka.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.task.PendingTask;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * How the worker recognises a task it created when no answer said so: each create carries a tag
- * (extract: {@code tag}; agent: {@code params.tag}) made from the request id and the attempt, and
- * Nimble echoes the input on every task object. A request that sets its own tag keeps it; its task
- * is then recognised by that tag and its target (the URL, or the agent).
+ * How the worker recognises a task it created when no answer said so. Each create carries a tag
+ * (extract: {@code tag}; agent: {@code params.tag}) that names one consumption of a request: the
+ * request id, the partition and offset of the record it was consumed from, and the attempt. A
+ * request id used again (the contract frees an id once its outcome is published), or the same id on
+ * two partitions, therefore gets another mark. A request that sets its own tag keeps it; its task
+ * is then recognised by that tag and its input alone.
+ *
+ * <p>Nimble echoes the input on every task object. A listed task is taken for the create only when
+ * its input is the body that was sent, leaving out the delivery options ({@code callback_url},
+ * {@code storage_*}, which the worker adds or which Nimble may not echo) and reading v2's {@code
+ * template} as v1's {@code agent}. A service that echoes more or less than it was sent makes every
+ * look-up miss: the request is then created again, which costs a task but never a wrong result.
  */
 final class SubmissionMark {
-  static final String PREFIX = "nkw-";
+  static final String PREFIX = dev.nimblekafka.request.ReservedTags.PREFIX;
+
+  private static final Set<String> DELIVERY =
+      Set.of(
+          "callback_url", "storage_type", "storage_url", "storage_compress", "storage_object_name");
 
   private SubmissionMark() {}
 
-  /** The tag of a request's attempt number {@code attempt} (0 for the first). */
-  static String of(String requestId, int attempt) {
+  /** The mark of the request's current attempt, from the record it was consumed from. */
+  static String of(PendingTask task) {
+    return of(task.requestId(), task.partition(), task.sourceOffset(), task.attempts());
+  }
+
+  /**
+   * The mark of attempt {@code attempt} (0 for the first) of the request {@code requestId} consumed
+   * at {@code offset} of partition {@code partition}.
+   */
+  static String of(String requestId, int partition, long offset, int attempt) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest = sha.digest((requestId + "#" + attempt).getBytes(StandardCharsets.UTF_8));
-      return PREFIX + HexFormat.of().formatHex(digest, 0, 8);
+      String consumption = requestId + "#" + partition + "#" + offset + "#" + attempt;
+      byte[] digest = sha.digest(consumption.getBytes(StandardCharsets.UTF_8));
+      return PREFIX + HexFormat.of().formatHex(digest, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always there", e);
     }
@@ -43,6 +68,9 @@ final class SubmissionMark {
 
   /** The tag a body or a task's input carries, or null. */
   static String tagOf(JsonNode input) {
+    if (input == null) {
+      return null;
+    }
     JsonNode tag = input.path("tag");
     if (!tag.isTextual()) {
       tag = input.path("params").path("tag");
@@ -50,15 +78,39 @@ final class SubmissionMark {
     return tag.isTextual() ? tag.asText() : null;
   }
 
-  /** Whether a listed task's input is the one a body with this tag created. */
-  static boolean matches(JsonNode input, JsonNode body, String tag) {
-    if (tag == null || !tag.equals(tagOf(input))) {
+  /**
+   * Whether a listed task's input is the one the marked body {@code sent} created: the same tag,
+   * and the same input but for the delivery options.
+   */
+  static boolean matches(JsonNode input, JsonNode sent) {
+    String tag = tagOf(sent);
+    if (input == null || tag == null || !tag.equals(tagOf(input))) {
       return false;
     }
-    if (tag.startsWith(PREFIX)) {
-      return true; // the worker's own mark names the request and the attempt
+    return comparable(input).equals(comparable(sent));
+  }
+
+  /** The input without the delivery options, top level and in {@code params}; v2 names as v1. */
+  private static JsonNode comparable(JsonNode input) {
+    if (!input.isObject()) {
+      return input;
     }
-    return input.path("url").equals(body.path("url"))
-        && input.path("agent").equals(body.path("agent"));
+    ObjectNode copy = ((ObjectNode) input).deepCopy();
+    if (copy.has("template") && !copy.has("agent")) {
+      copy.set("agent", copy.remove("template"));
+    }
+    withoutDelivery(copy);
+    if (copy.path("params").isObject()) {
+      withoutDelivery((ObjectNode) copy.get("params"));
+    }
+    return copy;
+  }
+
+  private static void withoutDelivery(ObjectNode node) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      if (DELIVERY.contains(it.next().getKey())) {
+        it.remove();
+      }
+    }
   }
 }

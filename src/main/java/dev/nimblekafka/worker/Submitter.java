@@ -15,6 +15,7 @@ import dev.nimblekafka.task.TaskBook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,6 +39,7 @@ final class Submitter {
   private final CallbackTokens tokens;
   private final AccessGate gate;
   private final Reconciler reconciler;
+  private final Refusals refusals = new Refusals();
 
   private int submissionsInFlight;
 
@@ -45,6 +47,12 @@ final class Submitter {
   private int callsInFlight;
 
   private int recordedSinceCommit;
+
+  /** Queued requests a probe is chosen from (one refused for itself must not hold the pod). */
+  private static final int PROBE_CHOICES = 100;
+
+  /** Different requests refused with a 403 in a row that are probed at once, before the wait. */
+  private static final int QUICK_PROBES = 3;
 
   Submitter(
       TaskContext context,
@@ -100,7 +108,12 @@ final class Submitter {
     // and a task the previous owner created holds a slot at Nimble already
     for (PendingTask suspect : book.suspects(Integer.MAX_VALUE)) {
       book.lookingUp(suspect, now);
-      reconciler.lookUp(suspect, book.epoch(suspect), suspect.sentAt());
+      reconciler.lookUp(
+          suspect,
+          book.epoch(suspect),
+          body(suspect),
+          suspect.sentAt(),
+          book.settledAfter(suspect));
     }
     reconciler.dispatch(now);
     if (!gate.open(now) || book.queued() == 0) {
@@ -108,7 +121,7 @@ final class Submitter {
     }
     if (gate.denied()) {
       if (gate.probeWanted()) {
-        PendingTask probe = book.queuedHead(1).get(0);
+        PendingTask probe = refusals.probe(book.queuedHead(PROBE_CHOICES));
         gate.probing(probe);
         submit(probe, body(probe));
       }
@@ -180,17 +193,20 @@ final class Submitter {
       group.shared().put("callback_url", callbackUrl(tasks.get(0).partition(), nonce));
     }
     List<Long> epochs = new ArrayList<>();
+    List<BooleanSupplier> fences = new ArrayList<>();
     long now = context.clock().millis();
     for (PendingTask task : tasks) {
       book.submitting(task, callback, now);
       epochs.add(book.epoch(task));
+      fences.add(context.ownership().fence(task.partition(), book.epoch(task)));
     }
     submissionsInFlight += tasks.size();
     callsInFlight++;
     context.policy().spent(now);
+    BooleanSupplier live = () -> fences.stream().allMatch(BooleanSupplier::getAsBoolean);
     context.answer(
         "batch",
-        context.nimble().submitBatch(group.kind(), planner.batchBody(group)),
+        context.nimble().submitBatch(group.kind(), planner.batchBody(group), live),
         submission -> new LoopEvent.BatchSubmitted(tasks, epochs, submission),
         error -> new LoopEvent.BatchFailed(tasks, epochs, error));
   }
@@ -205,15 +221,17 @@ final class Submitter {
     long epoch = book.epoch(task);
     context.answer(
         "submit",
-        context.nimble().submit(task.kind(), body),
+        context
+            .nimble()
+            .submit(task.kind(), body, context.ownership().fence(task.partition(), epoch)),
         info -> new LoopEvent.Submitted(task, epoch, info),
         error -> new LoopEvent.SubmitFailed(task, epoch, error));
   }
 
   /** A copy of the request's Nimble body, marked so its task can be recognised, to be sent. */
-  private static ObjectNode body(PendingTask task) {
+  static ObjectNode body(PendingTask task) {
     ObjectNode body = task.request().body().deepCopy();
-    SubmissionMark.apply(body, task.kind(), SubmissionMark.of(task.requestId(), task.attempts()));
+    SubmissionMark.apply(body, task.kind(), SubmissionMark.of(task));
     return body;
   }
 
@@ -270,14 +288,18 @@ final class Submitter {
     }
   }
 
-  /** Maps the batch's tasks back to their requests, in input order. */
+  /**
+   * Maps the batch's tasks back to their requests by the mark each task's input carries (by input
+   * order only when Nimble echoes no input at all). A request no task proves to be its own is
+   * looked up: its task may exist.
+   */
   void batchSubmitted(LoopEvent.BatchSubmitted e) {
     submissionsInFlight -= e.tasks().size();
     callsInFlight--;
-    List<TaskInfo> created = e.batch().tasks();
+    List<TaskInfo> found = BatchAnswer.match(e.tasks(), e.batch(), Submitter::body);
     for (int i = e.tasks().size() - 1; i >= 0; i--) {
       PendingTask task = e.tasks().get(i);
-      TaskInfo info = i < created.size() ? created.get(i) : null;
+      TaskInfo info = found.get(i);
       if (!book.current(task, e.epochs().get(i))) {
         if (info != null) {
           context.metrics().orphaned();
@@ -288,12 +310,12 @@ final class Submitter {
               info.id(),
               task.requestId());
         }
-      } else if (info == null || info.id() == null) {
+      } else if (info == null) {
         log.warn(
-            "Batch {} returned no task for request {}; submitting it alone",
+            "Batch {} returned no task that is request {}'s; looking it up",
             e.batch().batchId(),
             task.requestId());
-        book.requeue(task, true, context.clock().millis());
+        reconciler.lookUp(task, e.epochs().get(i), body(task), task.sentAt(), -1);
       } else {
         created(task, info, e.batch().batchId());
       }
@@ -335,6 +357,7 @@ final class Submitter {
   private void created(PendingTask task, TaskInfo info, String batchId) {
     try (MdcScope mdc = MdcScope.of(task)) {
       gate.accepted();
+      refusals.accepted();
       if (task.attempts() > 0) {
         context.metrics().resubmitted();
       }
@@ -355,11 +378,19 @@ final class Submitter {
         return;
       }
       long now = context.clock().millis();
+      if (error instanceof NimbleException.Unavailable u && u.fenced()) {
+        book.requeue(task, false, now); // never sent: its partition is being given away
+        return;
+      }
       if (error instanceof NimbleException.Unavailable u && u.mayHaveCreated()) {
         log.debug(
             "The create of {} may have succeeded ({}); looking it up", task.requestId(), u.code());
-        reconciler.lookUp(task, book.epoch(task), task.sentAt());
+        reconciler.lookUp(task, book.epoch(task), body(task), task.sentAt(), -1);
         gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
+        return;
+      }
+      if (error instanceof NimbleException.AccessDenied denied && denied.httpStatus() == 403) {
+        forbidden(task, denied, now);
         return;
       }
       book.requeue(task, false, now);
@@ -369,6 +400,29 @@ final class Submitter {
         log.debug("Submission of {} will be tried again: {}", task.requestId(), error.getMessage());
         gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
       }
+    }
+  }
+
+  /**
+   * A 403: the request fails alone when Nimble refused it before and accepted another since;
+   * otherwise submissions pause and another request probes at once (the first few times), so a
+   * refusal of one request stops only that request.
+   */
+  private void forbidden(PendingTask task, NimbleException.AccessDenied denied, long now) {
+    if (refusals.refused(task)) {
+      log.info(
+          "Nimble refuses request {} itself ({}) while it accepts others; failing it",
+          task.requestId(),
+          denied.getMessage());
+      context
+          .writer()
+          .fail(task, Stage.SUBMIT, "FORBIDDEN", denied.getMessage(), denied.httpStatus(), null);
+      return;
+    }
+    book.requeue(task, false, now);
+    gate.refused(denied, now);
+    if (refusals.refusedSinceAccepted() <= QUICK_PROBES) {
+      gate.probeAt(now);
     }
   }
 

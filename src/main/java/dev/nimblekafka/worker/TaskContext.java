@@ -18,6 +18,7 @@ import java.util.function.Function;
  * @param policy when tasks are checked next
  * @param share this pod's part of the key's limits now
  * @param events where HTTP answers come back to the loop
+ * @param ownership which partitions calls may still go out for
  */
 record TaskContext(
     TaskBook book,
@@ -27,7 +28,8 @@ record TaskContext(
     KeyShare share,
     Clock clock,
     WorkerMetrics metrics,
-    Queue<LoopEvent> events) {
+    Queue<LoopEvent> events,
+    Ownership ownership) {
 
   /**
    * Hands a call's answer back to the loop: times it under {@code operation}, then queues the event

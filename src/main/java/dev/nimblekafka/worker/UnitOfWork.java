@@ -24,6 +24,7 @@ final class UnitOfWork {
 
   private final Supplier<Output> factory;
   private final List<Entry> entries = new ArrayList<>();
+  private long bytes;
   private Output output;
 
   UnitOfWork(Supplier<Output> factory) {
@@ -38,7 +39,23 @@ final class UnitOfWork {
   /** Adds a record of a requests partition's work to the open unit. */
   void send(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {
     entries.add(new Entry(partition, record, onCommit));
+    bytes += size(record);
     output().send(record);
+  }
+
+  /** Bytes of the records kept for the open unit (keys, values and headers). */
+  long bytes() {
+    return bytes;
+  }
+
+  private static long size(ProducerRecord<byte[], byte[]> record) {
+    long size = 64;
+    size += record.key() == null ? 0 : record.key().length;
+    size += record.value() == null ? 0 : record.value().length;
+    for (org.apache.kafka.common.header.Header header : record.headers()) {
+      size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+    }
+    return size;
   }
 
   boolean dirty() {
@@ -63,6 +80,7 @@ final class UnitOfWork {
       }
     }
     entries.clear();
+    bytes = 0;
   }
 
   /**
@@ -93,8 +111,10 @@ final class UnitOfWork {
   void forget(int partition) {
     boolean removed = false;
     for (Iterator<Entry> it = entries.iterator(); it.hasNext(); ) {
-      if (it.next().partition() == partition) {
+      Entry entry = it.next();
+      if (entry.partition() == partition) {
         it.remove();
+        bytes -= size(entry.record());
         removed = true;
       }
     }
@@ -107,6 +127,7 @@ final class UnitOfWork {
   /** Forgets every kept record (the partitions are replayed from the last commit). */
   void discard() {
     entries.clear();
+    bytes = 0;
   }
 
   /** Closes the output, if one was opened. */

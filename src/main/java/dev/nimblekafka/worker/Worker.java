@@ -159,6 +159,11 @@ public final class Worker implements AutoCloseable {
         "latest"
             .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
     UnitOfWork unit = new UnitOfWork(() -> newOutput(producerProps));
+    Ownership ownership =
+        new Ownership(
+            clock,
+            config.nimble().requestTimeout().plus(config.nimble().connectTimeout()).toMillis(),
+            config.kafka().commitInterval().toMillis());
     Lifecycle lifecycle =
         Lifecycle.create(
             config,
@@ -172,7 +177,8 @@ public final class Worker implements AutoCloseable {
                 metrics,
                 status,
                 events,
-                () -> ThreadLocalRandom.current().nextDouble()),
+                () -> ThreadLocalRandom.current().nextDouble(),
+                ownership),
             json,
             maxRequestBytes);
     this.loop =

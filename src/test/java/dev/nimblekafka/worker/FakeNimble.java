@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * Nimble in memory, for the fast tier: every call is kept, unanswered, until the test answers it,
@@ -41,12 +42,23 @@ final class FakeNimble implements NimbleCalls {
     final JsonNode body;
     final String taskId;
     private final CompletableFuture<Object> answer = new CompletableFuture<>();
+    private BooleanSupplier live = () -> true;
 
     Call(Op op, Kind kind, JsonNode body, String taskId) {
       this.op = op;
       this.kind = kind;
       this.body = body;
       this.taskId = taskId;
+    }
+
+    Call fencedBy(BooleanSupplier fence) {
+      this.live = fence;
+      return this;
+    }
+
+    /** Whether the worker would still send this call if it went out now (its fence). */
+    boolean live() {
+      return live.getAsBoolean();
     }
 
     boolean answered() {
@@ -70,6 +82,17 @@ final class FakeNimble implements NimbleCalls {
         tasks.add(info(id, TaskState.PENDING));
       }
       answer.complete(new BatchSubmission(batchId, tasks));
+    }
+
+    /** Answers a batch call with these created tasks, each echoing its input. */
+    void batchEchoing(String batchId, TaskPage.Listed... tasks) {
+      List<TaskInfo> infos = new ArrayList<>();
+      List<JsonNode> inputs = new ArrayList<>();
+      for (TaskPage.Listed task : tasks) {
+        infos.add(task.info());
+        inputs.add(task.input());
+      }
+      answer.complete(new BatchSubmission(batchId, infos, inputs));
     }
 
     /** Answers a read of the latest tasks, or of a batch, with these tasks' states. */
@@ -174,13 +197,14 @@ final class FakeNimble implements NimbleCalls {
   }
 
   @Override
-  public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body) {
-    return add(new Call(Op.SUBMIT, kind, body, null));
+  public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body, BooleanSupplier live) {
+    return add(new Call(Op.SUBMIT, kind, body, null).fencedBy(live));
   }
 
   @Override
-  public CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body) {
-    return add(new Call(Op.BATCH, kind, body, null));
+  public CompletableFuture<BatchSubmission> submitBatch(
+      Kind kind, JsonNode body, BooleanSupplier live) {
+    return add(new Call(Op.BATCH, kind, body, null).fencedBy(live));
   }
 
   @Override

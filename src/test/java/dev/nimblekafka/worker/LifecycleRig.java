@@ -66,6 +66,7 @@ final class LifecycleRig {
   final WorkerConfig config;
   final Lifecycle lifecycle;
   final KeyBudget budget;
+  final Ownership ownership = new Ownership(clock, 30_000, 100);
   private final Map<Integer, Long> nextOffset = new HashMap<>();
   private long epochs;
 
@@ -104,7 +105,8 @@ final class LifecycleRig {
                 metrics,
                 status,
                 events,
-                () -> 0.5),
+                () -> 0.5,
+                ownership),
             JSON,
             100_000);
     book = lifecycle.book();
@@ -166,7 +168,8 @@ final class LifecycleRig {
     while ((event = events.poll()) != null) {
       event.dispatchTo(lifecycle);
     }
-    lifecycle.dispatch(false);
+    ownership.turned();
+    lifecycle.dispatch(false, ownership.commitsFailing());
   }
 
   /** Takes a turn (answers given so far are handled now), moves the clock, takes another. */

@@ -38,7 +38,7 @@ class ReconcileTest {
     rig.consume(0, null, extract("r1", "https://a.io"));
     rig.turn();
     assertThat(rig.nimble.only(Op.SUBMIT).body.get("tag").asText())
-        .isEqualTo(SubmissionMark.of("r1", 0))
+        .isEqualTo(SubmissionMark.of("r1", 0, 0, 0))
         .startsWith("nkw-");
   }
 
@@ -191,7 +191,8 @@ class ReconcileTest {
     Call list = rig.nimble.only(Op.LIST);
     list.page(
         null,
-        FakeNimble.listed("t0", since + 100, input("https://a.io/0", SubmissionMark.of("r0", 0))));
+        FakeNimble.listed(
+            "t0", since + 100, input("https://a.io/0", SubmissionMark.of("r0", 0, 7, 0))));
     rig.turn();
     // the replayed requests came after the restore's scan had started: a second scan is theirs
     rig.nimble.only(Op.LIST).page(null);
@@ -222,13 +223,18 @@ class ReconcileTest {
 
   @Test
   void aCommitSaysWhenItWasMadeAndWhetherItHandsOverCleanly() {
-    assertThat(Handovers.of(new OffsetAndMetadata(10, Handovers.metadata(1_000, true))))
+    assertThat(Handovers.of(new OffsetAndMetadata(10, Handovers.metadata(1_000, 3, true, 5_000))))
         .isEqualTo(TaskBook.Handover.CLEAN);
-    assertThat(Handovers.of(new OffsetAndMetadata(10, Handovers.metadata(1_000, false))))
-        .isEqualTo(new TaskBook.Handover(10 + Handovers.SUSPECT_WINDOW, 1_000));
+    assertThat(Handovers.of(new OffsetAndMetadata(10, Handovers.metadata(1_000, 3, false, 5_000))))
+        .isEqualTo(new TaskBook.Handover(10 + Handovers.SUSPECT_WINDOW, 1_000, 5_000));
+    assertThat(Handovers.of(new OffsetAndMetadata(10, "nkw1;t=1000;held=3;clean=0")))
+        .as("an owner that did not say how long its calls could arrive: the longest they could")
+        .isEqualTo(
+            new TaskBook.Handover(
+                10 + Handovers.SUSPECT_WINDOW, 1_000, 1_000 + Handovers.UNSAID_HORIZON_MILLIS));
     assertThat(Handovers.of(new OffsetAndMetadata(10, "")))
         .as("a commit of another kind: suspect, since an unknown time")
-        .isEqualTo(new TaskBook.Handover(10 + Handovers.SUSPECT_WINDOW, 0));
+        .isEqualTo(new TaskBook.Handover(10 + Handovers.SUSPECT_WINDOW, 0, -1));
     assertThat(Handovers.of(null)).as("never committed").isEqualTo(TaskBook.Handover.CLEAN);
   }
 }
