@@ -64,6 +64,34 @@ class NimbleGatewayTest {
   }
 
   @Test
+  void aCreateWhoseOwnerLetGoWhileItWaitedForAPermitIsNeverSent() throws Exception {
+    // one call per second: the second create waits for its permit
+    NimbleGateway paced =
+        new NimbleGateway(
+            client,
+            new ResilienceSettings(
+                1,
+                4,
+                Duration.ofMillis(50),
+                Duration.ofMillis(200),
+                50,
+                10,
+                Duration.ofSeconds(30)),
+            scheduler);
+    java.util.concurrent.atomic.AtomicBoolean owned =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    paced
+        .submitExtract(json.readTree("{\"url\":\"https://a.io/1\"}"), owned::get)
+        .get(20, TimeUnit.SECONDS);
+    var waiting = paced.submitExtract(json.readTree("{\"url\":\"https://a.io/2\"}"), owned::get);
+    owned.set(false); // the partition is revoked while the create waits
+    NimbleException refused = failure(waiting);
+    assertThat(refused.code()).isEqualTo(NimbleException.Unavailable.FENCED);
+    assertThat(sim.stats().callsTo("POST /v1/extract/async")).as("never sent").isEqualTo(1);
+    assertThat(paced.circuitOpen()).isFalse();
+  }
+
+  @Test
   void fourHundredsNeverOpenTheCircuitNorAreRetried() throws Exception {
     for (int i = 0; i < 30; i++) {
       assertThat(failure(gateway.submitExtract(json.readTree("{\"url\":\"nope\"}"))).httpStatus())

@@ -324,6 +324,74 @@ class ConsumeLoopTest {
     };
   }
 
+  @Test
+  void failingCommitsPauseFetchingAndNoCreateStartsUntilOneSucceeds() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, "not json");
+    loop.runOnce();
+    rig.output.failCommits(3, new OutputException("results topic refuses records", null, false));
+    commitInterval();
+    record(1, LifecycleRig.extract("r1", "https://a.io"));
+    loop.runOnce();
+    loop.runOnce();
+    assertThat(consumer.paused()).as("no fetching while commits fail").contains(P0);
+    assertThat(rig.nimble.count(Op.SUBMIT)).as("no create while commits fail").isZero();
+    assertThat(rig.status.pauseReason()).isEqualTo(PauseReason.COMMIT_FAILING);
+
+    commitInterval();
+    commitInterval();
+    commitInterval(); // the fourth commit succeeds
+    loop.runOnce();
+    loop.runOnce();
+    assertThat(rig.nimble.count(Op.SUBMIT)).as("work resumes once a commit succeeds").isEqualTo(1);
+  }
+
+  @Test
+  void aReplayAfterFailingCommitsLooksUpEveryRequestItHadReadWhateverItsOffset() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    int invalid = (int) Handovers.SUSPECT_WINDOW + 10;
+    for (int offset = 0; offset < invalid; offset++) {
+      record(offset, "not json");
+    }
+    record(invalid, LifecycleRig.extract("r1", "https://a.io"));
+    loop.runOnce();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    loop.runOnce();
+    rig.output.failCommits(1_000, new OutputException("coordinator unavailable", null, false));
+    commitInterval();
+    rig.clock.advance(Duration.ofMinutes(3));
+    loop.runOnce(); // replays from the last commit (none: from the beginning)
+    restored(rig.restorer.asked.get(rig.restorer.asked.size() - 1));
+    rig.output.failCommits(0, null);
+    loop.runOnce();
+    record(invalid, LifecycleRig.extract("r1", "https://a.io")); // read again
+    loop.runOnce();
+    loop.runOnce();
+
+    assertThat(rig.nimble.count(Op.SUBMIT)).as("not created again without a look-up").isEqualTo(1);
+    assertThat(rig.nimble.open(Op.LIST)).as("looked up").hasSize(1);
+  }
+
+  @Test
+  void aCommitWhoseOutcomeIsUnknownIsReplayedNotWrittenAgain() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, LifecycleRig.extract("r1", "https://a.io"));
+    loop.runOnce();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    loop.runOnce();
+    int opened = rig.outputsOpened;
+
+    rig.output.failCommits(1, new OutputException("commit timed out", null, true, true));
+    commitInterval();
+
+    assertThat(rig.outputsOpened).as("a new producer").isEqualTo(opened + 1);
+    assertThat(rig.unit.size()).as("nothing written again").isZero();
+    assertThat(rig.restorer.asked).as("read back from what is committed").hasSize(2);
+  }
+
   private void commitInterval() {
     rig.clock.advance(Duration.ofMillis(200));
     loop.runOnce();
