@@ -153,6 +153,28 @@ public final class ConfigLoader {
               + ") but was "
               + Settings.format(resilience.backoffMax()));
     }
+    long maxAnswerBytes =
+        s.longValue(
+            "NIMBLE_MAX_ANSWER_BYTES",
+            NimbleClientSettings.DEFAULT_MAX_ANSWER_BYTES,
+            1024,
+            Integer.MAX_VALUE);
+    long maxPageBytes =
+        s.longValue(
+            "NIMBLE_MAX_PAGE_BYTES",
+            NimbleClientSettings.DEFAULT_MAX_PAGE_BYTES,
+            1024,
+            Long.MAX_VALUE);
+    if (maxPageBytes < maxAnswerBytes) {
+      s.problem(
+          "NIMBLE_MAX_PAGE_BYTES must be >= NIMBLE_MAX_ANSWER_BYTES ("
+              + maxAnswerBytes
+              + ") but was "
+              + maxPageBytes);
+      maxPageBytes = maxAnswerBytes;
+    }
+    // one answer's retry-after never holds calls longer than the longest backoff
+    nimble = nimble.withLimits(maxAnswerBytes, maxPageBytes, resilience.backoffMax());
     TaskConfig tasks =
         new TaskConfig(
             s.integer("MAX_PENDING_TASKS", 1_000, 1, 1_000_000),

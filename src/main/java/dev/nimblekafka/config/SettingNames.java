@@ -28,6 +28,8 @@ final class SettingNames {
           "NIMBLE_API_VERSION",
           "NIMBLE_CONNECT_TIMEOUT",
           "NIMBLE_REQUEST_TIMEOUT",
+          "NIMBLE_MAX_ANSWER_BYTES",
+          "NIMBLE_MAX_PAGE_BYTES",
           "NIMBLE_QPS",
           "NIMBLE_PLAN_TASKS",
           "NIMBLE_QUEUE_AHEAD_PERCENT",

@@ -12,24 +12,73 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Turns an HTTP status and body, or a transport failure, into one {@link NimbleException}. */
+/**
+ * Turns an HTTP status and body, or a transport failure, into one {@link NimbleException}. Any
+ * retry-after hint is honoured up to {@code maxRetryAfter}: one answer never holds the worker's
+ * calls for longer.
+ */
 final class ErrorClassifier {
+  private static final Logger log = LoggerFactory.getLogger(ErrorClassifier.class);
   private static final int MAX_MESSAGE = 300;
+
+  /** Distinct hints whose clamp was logged; forgotten when this many, so it never grows. */
+  private static final int MAX_CLAMPS_REMEMBERED = 64;
+
   private final ObjectMapper json;
   private final ApiKey apiKey;
+  private final Duration maxRetryAfter;
+  private final long maxBodyBytes;
+  private final Set<String> clampsLogged = ConcurrentHashMap.newKeySet();
 
+  /** A classifier with the default limits. */
   ErrorClassifier(ObjectMapper json, ApiKey apiKey) {
-    this.json = json;
-    this.apiKey = apiKey;
+    this(
+        json,
+        apiKey,
+        ResilienceSettings.defaults().backoffMax(),
+        NimbleClientSettings.DEFAULT_MAX_ANSWER_BYTES);
   }
 
+  /**
+   * @param maxRetryAfter the longest retry-after hint honoured
+   * @param maxBodyBytes the error-body limit, named when a body was too large to read
+   */
+  ErrorClassifier(ObjectMapper json, ApiKey apiKey, Duration maxRetryAfter, long maxBodyBytes) {
+    this.json = json;
+    this.apiKey = apiKey;
+    this.maxRetryAfter = maxRetryAfter;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /**
+   * @param body the error body, or null when it was over the limit and not read
+   */
   NimbleException classify(int status, HttpHeaders headers, byte[] body) {
     JsonNode parsed = parse(body);
-    String message = message(status, parsed, body);
+    String message =
+        body == null
+            ? "HTTP "
+                + status
+                + ": the answer is over NIMBLE_MAX_ANSWER_BYTES ("
+                + maxBodyBytes
+                + " bytes) and was not read"
+            : message(status, parsed, body);
+    if (status / 100 == 3) {
+      String location = headers.firstValue("location").map(this::clean).orElse("none");
+      return new NimbleException.Rejected(
+          status,
+          "REDIRECTED",
+          "HTTP " + status + ": redirects are not followed (Location: " + location + ")",
+          null);
+    }
     if (status == 401) {
       return new NimbleException.AccessDenied(status, "UNAUTHORIZED", message);
     }
@@ -41,7 +90,7 @@ final class ErrorClassifier {
     }
     if (status == 429) {
       return new NimbleException.Unavailable(
-          status, "RATE_LIMITED", message, retryAfter(headers, parsed).orElse(null), null);
+          status, "RATE_LIMITED", message, hint(headers, parsed).orElse(null), null);
     }
     if (status == 408 || status >= 500) {
       String taskId =
@@ -49,12 +98,7 @@ final class ErrorClassifier {
               ? parsed.path("task_id").asText()
               : null;
       return new NimbleException.Unavailable(
-          status,
-          "NIMBLE_UNAVAILABLE",
-          message,
-          retryAfter(headers, parsed).orElse(null),
-          taskId,
-          null);
+          status, "NIMBLE_UNAVAILABLE", message, hint(headers, parsed).orElse(null), taskId, null);
     }
     JsonNode details = parsed == null ? null : scrub(parsed.get("details"));
     String code =
@@ -143,13 +187,44 @@ final class ErrorClassifier {
       text = new String(body, StandardCharsets.UTF_8);
     }
     // scrubbed before it is cut, so no part of the key survives at the cut
-    return "HTTP " + status + (text == null ? "" : ": " + trim(apiKey.scrub(text)));
+    return "HTTP " + status + (text == null ? "" : ": " + clean(text));
+  }
+
+  /** Nimble text made safe for a log line or a message: scrubbed, escaped, cut. */
+  private String clean(String text) {
+    return trim(apiKey.scrub(text));
   }
 
   /**
-   * A retry-after hint: the {@code retry-after-ms} or {@code Retry-After} header (seconds or an
-   * HTTP date), or {@code retry_after} in the body. The body's unit is not documented (examples
-   * show 2 and 1000): values above 100 are read as milliseconds, smaller ones as seconds.
+   * The answer's retry-after hint, clamped to {@code maxRetryAfter}. A clamp is logged once per
+   * distinct hint, so a gateway that keeps asking for a day is seen without flooding the log.
+   */
+  Optional<Duration> hint(HttpHeaders headers, JsonNode body) {
+    Optional<Duration> asked = retryAfter(headers, body);
+    if (asked.isEmpty() || asked.get().compareTo(maxRetryAfter) <= 0) {
+      return asked;
+    }
+    String seen = asked.get().toString();
+    if (clampsLogged.size() >= MAX_CLAMPS_REMEMBERED) {
+      clampsLogged.clear();
+    }
+    if (clampsLogged.add(seen)) {
+      log.warn(
+          "Nimble asked to wait {} ({} s) before trying again; waiting at most {} ms"
+              + " (NIMBLE_BACKOFF_MAX)",
+          clean(headers.firstValue("retry-after").orElse(seen)),
+          asked.get().toSeconds(),
+          maxRetryAfter.toMillis());
+    }
+    return Optional.of(maxRetryAfter);
+  }
+
+  /**
+   * A retry-after hint as Nimble sent it: the {@code retry-after-ms} or {@code Retry-After} header
+   * (seconds or an HTTP date), or {@code retry_after} in the body. Nimble does not state the body's
+   * unit (its examples show 2 and, on an older page, 1000); it is read in seconds, as the header of
+   * the same name is. Read so, a hint can only make the worker wait longer than meant, never hammer
+   * a key that is out of calls; the clamp in {@link #hint} bounds how much longer.
    */
   static Optional<Duration> retryAfter(HttpHeaders headers, JsonNode body) {
     Optional<String> millis = headers.firstValue("retry-after-ms");
@@ -181,18 +256,45 @@ final class ErrorClassifier {
         hint = body.path("retry_after");
       }
       if (hint.isNumber()) {
-        double value = hint.asDouble();
-        return Optional.of(
-            value > 100
-                ? Duration.ofMillis((long) value)
-                : Duration.ofMillis((long) (value * 1000)));
+        return Optional.of(Duration.ofMillis((long) (Math.max(0, hint.asDouble()) * 1000)));
       }
     }
     return Optional.empty();
   }
 
   private static String trim(String text) {
-    String oneLine = text.replaceAll("[\\r\\n\\t]+", " ").strip();
-    return oneLine.length() > MAX_MESSAGE ? oneLine.substring(0, MAX_MESSAGE) + "…" : oneLine;
+    String cut = text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
+    return escape(cut.strip());
+  }
+
+  /**
+   * Text from Nimble with every ISO control character escaped ({@code \n}, {@code \r}, {@code \t},
+   * else {@code \}{@code uXXXX}), so that it can never start a log line of its own or move a
+   * terminal's cursor. Null stays null.
+   */
+  static String escape(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isISOControl(c)) {
+        if (out != null) {
+          out.append(c);
+        }
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return out == null ? text : out.toString();
   }
 }

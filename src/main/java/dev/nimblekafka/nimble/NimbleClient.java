@@ -6,19 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.wire.ApiVersion;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A typed, non-blocking client for the parts of Nimble's API the worker uses, in the configured
@@ -26,6 +30,11 @@ import java.util.function.Function;
  * that says whether to give up, stop, or retry, the same way in both versions. Request bodies are
  * sent as given, unknown fields included, with one exception: an agent body names its agent in
  * {@code agent} (as requests do), which v2 calls {@code template} (see {@link #templateBody}).
+ *
+ * <p>No answer is read without a limit: a JSON answer up to {@link
+ * NimbleClientSettings#maxAnswerBytes}; a page of tasks or a batch, which quote every task's input,
+ * as a stream of up to {@link NimbleClientSettings#maxPageBytes}, holding one task at a time and
+ * keeping only what the worker reads of it. Redirects are not followed.
  */
 public final class NimbleClient implements AutoCloseable {
   private static final String JSON = "application/json";
@@ -51,7 +60,9 @@ public final class NimbleClient implements AutoCloseable {
                 .maxNestingDepth(2_000)
                 .maxStringLength(200_000_000)
                 .build());
-    this.errors = new ErrorClassifier(json, settings.apiKey());
+    this.errors =
+        new ErrorClassifier(
+            json, settings.apiKey(), settings.maxRetryAfter(), settings.maxAnswerBytes());
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         Executors.newFixedThreadPool(
@@ -65,7 +76,7 @@ public final class NimbleClient implements AutoCloseable {
         HttpClient.newBuilder()
             .connectTimeout(settings.connectTimeout())
             .executor(executor)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
@@ -81,17 +92,17 @@ public final class NimbleClient implements AutoCloseable {
 
   /** {@code POST /v1/extract/async} or {@code /v2/extract/async}. */
   public CompletableFuture<TaskInfo> submitExtract(JsonNode body) {
-    return post(api.extractAsync(), body).thenApply(TaskInfo::fromEnvelope);
+    return create(api.extractAsync(), body);
   }
 
   /** {@code POST /v1/agents/async} or {@code /v2/extract/templates/async}. */
   public CompletableFuture<TaskInfo> submitAgent(JsonNode body) {
-    return post(api.templateAsync(), templateBody(body)).thenApply(TaskInfo::fromEnvelope);
+    return create(api.templateAsync(), templateBody(body));
   }
 
   /** {@code POST /v{1,2}/extract/batch}: {@code {inputs:[...], shared_inputs:{...}}}. */
   public CompletableFuture<BatchSubmission> submitExtractBatch(JsonNode body) {
-    return post(api.extractBatch(), body).thenApply(NimbleClient::batch);
+    return postBatch(api.extractBatch(), body);
   }
 
   /** {@code POST /v1/agents/batch} or {@code /v2/extract/templates/batch}. */
@@ -103,7 +114,7 @@ public final class NimbleClient implements AutoCloseable {
       copy.set("shared_inputs", templateBody(shared));
       sent = copy;
     }
-    return post(api.templateBatch(), sent).thenApply(NimbleClient::batch);
+    return postBatch(api.templateBatch(), sent);
   }
 
   /** {@code GET /v{1,2}/tasks/{id}}. */
@@ -113,8 +124,35 @@ public final class NimbleClient implements AutoCloseable {
 
   /** {@code GET /v{1,2}/tasks?limit=&cursor=}: a page of the account's tasks, with their input. */
   public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
-    String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor);
-    return get(api.tasks() + query).thenApply(TaskPage::from);
+    return recentTasks(cursor, limit, TaskPage.EVERY_INPUT);
+  }
+
+  /**
+   * {@code GET /v{1,2}/tasks?limit=&cursor=}: a page of the account's tasks, read as a stream. A
+   * task's {@code input} is kept only when {@code keepInputOfTag} accepts its tag ({@code
+   * input.tag}, or {@code input.params.tag} for agents; null when it has none), else it is null.
+   */
+  public CompletableFuture<TaskPage> recentTasks(
+      String cursor, int limit, Predicate<String> keepInputOfTag) {
+    String query = "?limit=" + limit + (cursor == null ? "" : "&cursor=" + queryValue(cursor));
+    HttpRequest request = request(settings.resolve(api.tasks() + query)).GET().build();
+    return send(
+            request,
+            info ->
+                new StreamedAnswer<>(
+                    json,
+                    "data",
+                    Set.of("pagination"),
+                    task -> TaskPage.listed(task, keepInputOfTag),
+                    settings.maxPageBytes(),
+                    settings.maxAnswerBytes()))
+        .thenApply(response -> streamed(response, false))
+        .thenApply(read -> TaskPage.of(read.elements(), read.head()));
+  }
+
+  /** A query parameter's value, percent-encoded (a space as {@code %20}, not {@code +}). */
+  private static String queryValue(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** {@code GET /v{1,2}/batches/{id}/progress}. */
@@ -131,7 +169,10 @@ public final class NimbleClient implements AutoCloseable {
 
   /** {@code GET /v{1,2}/batches/{id}}: the batch with every task and its state. */
   public CompletableFuture<List<TaskInfo>> batchTasks(String batchId) {
-    return get(api.batch(batchId)).thenApply(NimbleClient::tasks);
+    HttpRequest request = request(settings.resolve(api.batch(batchId))).GET().build();
+    return send(request, info -> tasksStream(Set.of()))
+        .thenApply(response -> streamed(response, false))
+        .thenApply(read -> read.elements() == null ? List.of() : read.elements());
   }
 
   /**
@@ -193,27 +234,99 @@ public final class NimbleClient implements AutoCloseable {
     return settings.resolve(api.taskResults(taskId)).toString();
   }
 
-  private CompletableFuture<JsonNode> post(String path, JsonNode body) {
-    byte[] payload;
+  /** A single create; an answer that names no task id is ambiguous, not a success. */
+  private CompletableFuture<TaskInfo> create(String path, JsonNode body) {
+    HttpRequest request;
     try {
-      payload = json.writeValueAsBytes(body);
+      request = postRequest(path, body);
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(
-          new NimbleException.Rejected(
-              0, "INVALID_REQUEST", "the body cannot be written as JSON", null));
+      return CompletableFuture.failedFuture(unwritable());
     }
-    HttpRequest request =
-        request(settings.resolve(path))
-            .header("Content-Type", JSON)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-            .build();
-    return send(request, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(response -> parse(response, true));
+    return send(request, info -> new LimitedBodySubscriber(settings.maxAnswerBytes()))
+        .thenApply(
+            response -> {
+              TaskInfo task = TaskInfo.fromEnvelope(parse(response, true));
+              if (task.id() == null || task.id().isBlank()) {
+                throw ambiguous(response.statusCode(), "NO_TASK_ID", "names no task id");
+              }
+              return task;
+            });
+  }
+
+  private HttpRequest postRequest(String path, JsonNode body) throws IOException {
+    return request(settings.resolve(path))
+        .header("Content-Type", JSON)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+        .build();
+  }
+
+  private static NimbleException unwritable() {
+    return new NimbleException.Rejected(
+        0, "INVALID_REQUEST", "the body cannot be written as JSON", null);
+  }
+
+  /**
+   * A batch create, its answer read as a stream: it quotes every input. An answer without a {@code
+   * tasks} array may still have created them all: ambiguous, so the caller looks them up.
+   */
+  private CompletableFuture<BatchSubmission> postBatch(String path, JsonNode body) {
+    HttpRequest request;
+    try {
+      request = postRequest(path, body);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(unwritable());
+    }
+    return send(request, info -> createdStream())
+        .thenApply(
+            response -> {
+              StreamedAnswer.Read<TaskPage.Listed> read = streamed(response, true);
+              if (read.elements() == null) {
+                throw ambiguous(response.statusCode(), "NO_TASKS", "names no tasks");
+              }
+              List<TaskInfo> tasks = new ArrayList<>();
+              List<JsonNode> inputs = new ArrayList<>();
+              for (TaskPage.Listed created : read.elements()) {
+                tasks.add(created == null ? null : created.info());
+                inputs.add(created == null ? null : created.input());
+              }
+              return new BatchSubmission(read.head().path("batch_id").asText(null), tasks, inputs);
+            });
+  }
+
+  /**
+   * A batch create's {@code tasks}, each with the input it echoes (the inputs are the batch's own,
+   * which tells which task is which request's).
+   */
+  private StreamedAnswer<TaskPage.Listed> createdStream() {
+    return new StreamedAnswer<>(
+        json,
+        "tasks",
+        Set.of("batch_id"),
+        task ->
+            task.isObject()
+                ? new TaskPage.Listed(
+                    TaskInfo.fromTask(task),
+                    task.path("input").isObject() ? task.get("input") : null)
+                : null,
+        settings.maxPageBytes(),
+        settings.maxAnswerBytes());
+  }
+
+  /** A stream of {@code tasks}: null for an entry that is no task (gone, or unknown). */
+  private StreamedAnswer<TaskInfo> tasksStream(Set<String> headFields) {
+    return new StreamedAnswer<>(
+        json,
+        "tasks",
+        headFields,
+        task -> task.isObject() ? TaskInfo.fromTask(task) : null,
+        settings.maxPageBytes(),
+        settings.maxAnswerBytes());
   }
 
   private CompletableFuture<JsonNode> get(String path) {
     return send(
-            request(settings.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
+            request(settings.resolve(path)).GET().build(),
+            info -> new LimitedBodySubscriber(settings.maxAnswerBytes()))
         .thenApply(response -> parse(response, false));
   }
 
@@ -228,7 +341,7 @@ public final class NimbleClient implements AutoCloseable {
 
   /**
    * Sends, and completes with the response when it is a 2xx; otherwise fails with the classified
-   * error. Error bodies are read whole (they are small); success bodies by the given handler.
+   * error. Error bodies are read up to {@code maxAnswerBytes}; success bodies by the given handler.
    */
   private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, BodyHandler<T> handler) {
     BodyHandler<Object> either =
@@ -236,7 +349,7 @@ public final class NimbleClient implements AutoCloseable {
             info.statusCode() / 100 == 2
                 ? HttpResponse.BodySubscribers.mapping(handler.apply(info), Function.identity())
                 : HttpResponse.BodySubscribers.mapping(
-                    HttpResponse.BodySubscribers.ofByteArray(), Function.identity());
+                    new LimitedBodySubscriber(settings.maxAnswerBytes()), Function.identity());
     return http.sendAsync(request, either)
         .handle(
             (response, failure) -> {
@@ -273,10 +386,16 @@ public final class NimbleClient implements AutoCloseable {
   }
 
   /**
-   * A 2xx body that cannot be read. For a create call the task may well exist, so trying again
-   * could charge twice: it is terminal there ({@code Rejected}), and retriable for reads.
+   * A 2xx body read whole. One that cannot be read is, for a create call, terminal ({@code
+   * Rejected}): the task may well exist, so trying again could charge twice; for reads it is
+   * retriable. One over the limit is ambiguous for a create (the caller looks the task up).
    */
   private JsonNode parse(HttpResponse<byte[]> response, boolean create) {
+    if (response.body() == null) {
+      throw tooLarge(
+          response.statusCode(),
+          "it is over NIMBLE_MAX_ANSWER_BYTES (" + settings.maxAnswerBytes() + " bytes)");
+    }
     try {
       return json.readTree(response.body());
     } catch (IOException e) {
@@ -289,21 +408,46 @@ public final class NimbleClient implements AutoCloseable {
     }
   }
 
-  private static BatchSubmission batch(JsonNode body) {
-    List<JsonNode> inputs = new ArrayList<>();
-    for (JsonNode task : body.path("tasks")) {
-      inputs.add(task.isObject() && task.path("input").isObject() ? task.get("input") : null);
+  /** A streamed 2xx answer, or the failure its reading stopped at. */
+  private static <T> StreamedAnswer.Read<T> streamed(
+      HttpResponse<StreamedAnswer.Read<T>> response, boolean create) {
+    StreamedAnswer.Read<T> read = response.body();
+    if (read.refused() == null) {
+      return read;
     }
-    return new BatchSubmission(body.path("batch_id").asText(null), tasks(body), inputs);
+    if (read.overLimit()) {
+      throw tooLarge(response.statusCode(), read.refused());
+    }
+    String message =
+        "Nimble's answer (HTTP " + response.statusCode() + ") was not read: " + read.refused();
+    if (create) {
+      throw new NimbleException.Rejected(response.statusCode(), "BAD_RESPONSE", message, null);
+    }
+    throw new NimbleException.Unavailable(
+        response.statusCode(), "BAD_RESPONSE", message, null, null);
   }
 
-  /** A body's {@code tasks}, in order; null for an entry that is no task (gone, or unknown). */
-  private static List<TaskInfo> tasks(JsonNode body) {
-    List<TaskInfo> tasks = new ArrayList<>();
-    for (JsonNode task : body.path("tasks")) {
-      tasks.add(task.isObject() ? TaskInfo.fromTask(task) : null);
-    }
-    return tasks;
+  /**
+   * An answer not read because of its size: retriable for a read; for a create, the task may exist,
+   * so it is ambiguous (the caller looks it up before it creates another).
+   */
+  private static NimbleException tooLarge(int status, String why) {
+    return new NimbleException.Unavailable(
+        status,
+        "ANSWER_TOO_LARGE",
+        "Nimble's answer (HTTP " + status + ") was not read: " + why,
+        null,
+        null);
+  }
+
+  /** A 2xx create that names no task: it may exist all the same. */
+  private static NimbleException ambiguous(int status, String code, String what) {
+    return new NimbleException.Unavailable(
+        status,
+        code,
+        "Nimble's answer (HTTP " + status + ") " + what + "; the task may exist",
+        null,
+        null);
   }
 
   @Override

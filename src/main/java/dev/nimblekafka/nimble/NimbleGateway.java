@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * The Nimble client behind a {@link CallPacer} for this pod's share of the key's calls per second
  * (waited for without blocking a thread, and held back while Nimble asked to wait), and behind
  * Resilience4j: a circuit breaker that only IO errors, timeouts and 5xx can open, and retry with
- * exponential backoff and jitter for 429/5xx/IO that honours any retry-after hint. Status checks
- * are not retried here: the caller simply checks again later.
+ * exponential backoff and jitter for 429/5xx/IO that honours any retry-after hint up to the longest
+ * backoff ({@code NIMBLE_BACKOFF_MAX}). Status checks are not retried here: the caller simply
+ * checks again later.
  */
 public final class NimbleGateway {
   /** Calls that may wait this long for a rate-limit permit; beyond it they fail as throttled. */
@@ -91,7 +92,10 @@ public final class NimbleGateway {
           if (outcome.isLeft()
               && NimbleException.of(outcome.getLeft()) instanceof NimbleException.Unavailable u
               && u.retryAfter().isPresent()) {
-            return Math.max(u.retryAfter().get().toMillis(), settings.backoffInitial().toMillis());
+            long asked = u.retryAfter().get().toMillis();
+            return Math.min(
+                Math.max(asked, settings.backoffInitial().toMillis()),
+                settings.backoffMax().toMillis());
           }
           return computed;
         };
@@ -191,11 +195,21 @@ public final class NimbleGateway {
   }
 
   /**
-   * {@code GET /v1/tasks}: one page of the account's tasks, newest first; throttled and guarded,
-   * not retried.
+   * {@code GET /v1/tasks}: one page of the account's tasks, newest first, each with its input;
+   * throttled and guarded, not retried.
    */
   public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
     return guarded(() -> client.recentTasks(cursor, limit), ALWAYS).toCompletableFuture();
+  }
+
+  /**
+   * {@code GET /v1/tasks}: one page of the account's tasks, newest first, keeping a task's input
+   * only when {@code keepInputOfTag} accepts its tag; throttled and guarded, not retried.
+   */
+  public CompletableFuture<TaskPage> recentTasks(
+      String cursor, int limit, Predicate<String> keepInputOfTag) {
+    return guarded(() -> client.recentTasks(cursor, limit, keepInputOfTag), ALWAYS)
+        .toCompletableFuture();
   }
 
   /**

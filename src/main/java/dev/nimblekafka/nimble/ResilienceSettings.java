@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param callsPerSecond the per-key rate (Nimble documents 83 QPS for extract)
  * @param maxAttempts tries per submission or results fetch, for retriable errors
  * @param backoffInitial first wait between tries
- * @param backoffMax longest wait between tries (a retry-after hint may ask for longer)
+ * @param backoffMax longest wait between tries, and longest a retry-after hint is honoured for
  * @param breakerFailureRate percentage of failed calls that opens the circuit
  * @param breakerWindow number of recent calls the rate is computed over
  * @param breakerOpenWait how long the circuit stays open before it lets a few calls through

@@ -11,8 +11,8 @@ import java.util.OptionalLong;
  * @param id the task id ({@code task.id}; some pages print {@code task_id})
  * @param state the normalised state
  * @param wireState the state exactly as Nimble sent it
- * @param error the task-level error text, when failed
- * @param errorType the task-level error type, when failed
+ * @param error the task-level error text, when failed (control characters escaped)
+ * @param errorType the task-level error type, when failed (control characters escaped)
  * @param outputUrl where Nimble stored the result, when cloud delivery was asked for
  * @param createdAt Nimble's creation time (ISO-8601), if sent
  * @param modifiedAt Nimble's last-change time (ISO-8601), if sent
@@ -71,8 +71,8 @@ public record TaskInfo(
         id,
         TaskState.fromWire(wire),
         wire,
-        text(task, "error"),
-        text(task, "error_type"),
+        ErrorClassifier.escape(text(task, "error")),
+        ErrorClassifier.escape(text(task, "error_type")),
         text(task, "output_url"),
         text(task, "created_at"),
         text(task, "modified_at"));

@@ -10,6 +10,7 @@ import dev.nimblekafka.request.Kind;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The Nimble calls the lifecycle makes, and nothing else: the seam between the request lifecycle
@@ -31,11 +32,20 @@ interface NimbleCalls {
   CompletableFuture<TaskResults> results(String taskId, long maxBytes);
 
   /** A page of the account's tasks, newest first, each with its input. */
-  CompletableFuture<TaskPage> recentTasks(String cursor, int limit);
+  default CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
+    return recentTasks(cursor, limit, tag -> true);
+  }
+
+  /**
+   * A page of the account's tasks, newest first; a task's input is kept only when {@code
+   * keepInputOfTag} accepts its tag (else it is null).
+   */
+  CompletableFuture<TaskPage> recentTasks(
+      String cursor, int limit, Predicate<String> keepInputOfTag);
 
   /**
    * The account's latest {@code limit} tasks with their states: one call that checks every task it
-   * shows (a bulk status read; which tasks it shows is Nimble's business).
+   * shows (a bulk status read; which tasks it shows is Nimble's business). No inputs are kept.
    */
   CompletableFuture<TaskPage> latestStates(int limit);
 
@@ -76,13 +86,14 @@ interface NimbleCalls {
       }
 
       @Override
-      public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
-        return gateway.recentTasks(cursor, limit);
+      public CompletableFuture<TaskPage> recentTasks(
+          String cursor, int limit, Predicate<String> keepInputOfTag) {
+        return gateway.recentTasks(cursor, limit, keepInputOfTag);
       }
 
       @Override
       public CompletableFuture<TaskPage> latestStates(int limit) {
-        return gateway.recentTasks(null, limit);
+        return gateway.recentTasks(null, limit, tag -> false);
       }
 
       @Override

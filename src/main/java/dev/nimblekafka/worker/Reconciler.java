@@ -5,8 +5,10 @@ import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.task.PendingTask;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,11 +144,16 @@ final class Reconciler {
     nextScanAt = context.policy().submitRetryAt(now, e.error().retryAfter());
   }
 
+  /** Reads a page, keeping the input only of tasks carrying a tag looked for. */
   private void page(String cursor) {
     long id = scan;
+    Set<String> tags = new HashSet<>();
+    for (Lookup lookup : scanning) {
+      tags.add(SubmissionMark.tagOf(lookup.sent()));
+    }
     context.answer(
         "list",
-        context.nimble().recentTasks(cursor, PAGE_SIZE),
+        context.nimble().recentTasks(cursor, PAGE_SIZE, tags::contains),
         page -> new LoopEvent.Scanned(id, page),
         error -> new LoopEvent.ScanFailed(id, error));
   }

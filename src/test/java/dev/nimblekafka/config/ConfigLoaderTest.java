@@ -44,6 +44,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void nimblesAnswersAndRetryAfterHintsAreBounded() {
+    WorkerConfig defaults = ConfigLoader.load(env(), Optional.empty());
+    assertThat(defaults.nimble().maxAnswerBytes()).isEqualTo(8L * 1024 * 1024);
+    assertThat(defaults.nimble().maxPageBytes()).isEqualTo(256L * 1024 * 1024);
+    assertThat(defaults.nimble().maxRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+    WorkerConfig set =
+        ConfigLoader.load(
+            env("NIMBLE_BACKOFF_MAX", "5s", "NIMBLE_MAX_ANSWER_BYTES", "2048"), Optional.empty());
+    assertThat(set.nimble().maxRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(set.nimble().maxAnswerBytes()).isEqualTo(2048);
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    env("NIMBLE_MAX_ANSWER_BYTES", "4096", "NIMBLE_MAX_PAGE_BYTES", "2048"),
+                    Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NIMBLE_MAX_PAGE_BYTES must be >= NIMBLE_MAX_ANSWER_BYTES (4096)");
+  }
+
+  @Test
   void theApiVersionIsV1UnlessSetToV2() {
     assertThat(ConfigLoader.load(env(), Optional.empty()).nimble().version())
         .isEqualTo(dev.nimblekafka.wire.ApiVersion.V1);

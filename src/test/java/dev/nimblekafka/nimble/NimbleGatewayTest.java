@@ -40,7 +40,7 @@ class NimbleGatewayTest {
                 1_000,
                 4,
                 Duration.ofMillis(50),
-                Duration.ofMillis(200),
+                Duration.ofSeconds(2),
                 50,
                 10,
                 Duration.ofSeconds(30)),

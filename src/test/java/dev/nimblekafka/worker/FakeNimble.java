@@ -218,7 +218,8 @@ final class FakeNimble implements NimbleCalls {
   }
 
   @Override
-  public CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
+  public CompletableFuture<TaskPage> recentTasks(
+      String cursor, int limit, java.util.function.Predicate<String> keepInputOfTag) {
     return add(new Call(Op.LIST, null, null, cursor));
   }
 
