@@ -15,8 +15,15 @@ import java.util.Arrays;
 public final class FleetShare {
   private FleetShare() {}
 
-  /** One pod's share: calls per second, and tasks at Nimble. */
-  public record Share(double callsPerSecond, int tasks) {}
+  /**
+   * One pod's share: calls per second, and tasks at Nimble, as one of {@code pods} sharing the key.
+   */
+  public record Share(double callsPerSecond, int tasks, int pods) {
+    /** The whole of these limits, for one pod alone. */
+    public Share(double callsPerSecond, int tasks) {
+      this(callsPerSecond, tasks, 1);
+    }
+  }
 
   /**
    * @param demands every pod's demand, this pod's included
@@ -27,11 +34,11 @@ public final class FleetShare {
   public static Share of(long[] demands, int self, int fleetTasks, double fleetCalls) {
     int pods = demands.length;
     if (pods <= 1) {
-      return new Share(fleetCalls, fleetTasks);
+      return new Share(fleetCalls, fleetTasks, 1);
     }
     double[] tasks = fairSplit(demands, fleetTasks);
     double calls = fleetCalls * (tasks[self] + 1) / (fleetTasks + (double) pods);
-    return new Share(calls, Math.max(1, (int) Math.floor(tasks[self])));
+    return new Share(calls, Math.max(1, (int) Math.floor(tasks[self])), pods);
   }
 
   /** Max-min fair split of {@code total} by {@code demands}, the rest split evenly. */

@@ -1,6 +1,5 @@
 package dev.nimblekafka.fleet;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,9 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -29,7 +28,6 @@ public final class FleetView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetView.class);
 
   static final long REFRESH_MILLIS = 2_000;
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
   /** What the pod knows of itself: its member id in the group, and the requests it holds now. */
   public interface Self {
@@ -37,35 +35,58 @@ public final class FleetView implements AutoCloseable {
     String memberId();
 
     int held();
+
+    /** Requests-topic partitions assigned to this pod now. */
+    int assignedPartitions();
   }
 
-  private final Admin admin;
+  /**
+   * What the fleet shares and how its work is cut.
+   *
+   * @param groupId the consumer group the pods are members of
+   * @param topic the requests topic
+   * @param partitions the requests topic's partitions
+   * @param tasks the tasks the whole fleet may keep at Nimble
+   * @param callsPerSecond the key's calls per second
+   */
+  public record Fleet(
+      String groupId, String topic, int partitions, int tasks, double callsPerSecond) {
+    public Fleet {
+      if (partitions < 1) {
+        throw new IllegalArgumentException(
+            "the requests topic must have at least 1 partition but had " + partitions);
+      }
+    }
+  }
+
+  private final GroupReader group;
   private final String groupId;
   private final String topic;
   private final Self self;
   private final KeyBudget budget;
   private final int fleetTasks;
   private final double fleetCalls;
+  private final int partitions;
+  private final LongSupplier clock;
   private final ScheduledExecutorService scheduler;
   private volatile int members = 1;
   private volatile boolean seen;
   private boolean warned;
 
-  public FleetView(
-      Admin admin,
-      String groupId,
-      String topic,
-      Self self,
-      KeyBudget budget,
-      int fleetTasks,
-      double fleetCalls) {
-    this.admin = admin;
-    this.groupId = groupId;
-    this.topic = topic;
+  public FleetView(Admin admin, Fleet fleet, Self self, KeyBudget budget, LongSupplier clock) {
+    this(GroupReader.of(admin, fleet.groupId()), fleet, self, budget, clock);
+  }
+
+  FleetView(GroupReader group, Fleet fleet, Self self, KeyBudget budget, LongSupplier clock) {
+    this.group = group;
+    this.groupId = fleet.groupId();
+    this.topic = fleet.topic();
     this.self = self;
     this.budget = budget;
-    this.fleetTasks = fleetTasks;
-    this.fleetCalls = fleetCalls;
+    this.fleetTasks = fleet.tasks();
+    this.fleetCalls = fleet.callsPerSecond();
+    this.partitions = fleet.partitions();
+    this.clock = clock;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -96,18 +117,8 @@ public final class FleetView implements AutoCloseable {
       return;
     }
     try {
-      ConsumerGroupDescription group =
-          admin
-              .describeConsumerGroups(List.of(groupId))
-              .describedGroups()
-              .get(groupId)
-              .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(groupId)
-              .partitionsToOffsetAndMetadata()
-              .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      apply(group.members(), offsets, me);
+      GroupReader.Snapshot read = group.read();
+      apply(read.members(), read.offsets(), me);
       warned = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -153,7 +164,7 @@ public final class FleetView implements AutoCloseable {
   }
 
   /** This pod's facts, read from where they live. */
-  public static Self self(Supplier<String> memberId, IntSupplier held) {
+  public static Self self(Supplier<String> memberId, IntSupplier held, IntSupplier assigned) {
     return new Self() {
       @Override
       public String memberId() {
@@ -164,12 +175,17 @@ public final class FleetView implements AutoCloseable {
       public int held() {
         return held.getAsInt();
       }
+
+      @Override
+      public int assignedPartitions() {
+        return assigned.getAsInt();
+      }
     };
   }
 
   @Override
   public void close() {
     scheduler.shutdownNow();
-    admin.close(Duration.ofSeconds(2));
+    group.close();
   }
 }

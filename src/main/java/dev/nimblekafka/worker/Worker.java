@@ -197,12 +197,15 @@ public final class Worker implements AutoCloseable {
     this.fleet =
         new FleetView(
             Admin.create(adminProperties()),
-            config.kafka().groupId(),
-            config.topics().requests(),
-            FleetView.self(status::memberId, status::held),
+            new FleetView.Fleet(
+                config.kafka().groupId(),
+                config.topics().requests(),
+                layout.partitions(),
+                fleetTasks,
+                config.resilience().callsPerSecond()),
+            FleetView.self(status::memberId, status::held, status::assignedPartitions),
             budget,
-            fleetTasks,
-            config.resilience().callsPerSecond());
+            clock::millis);
     metrics.keyShare(budget, fleet::members);
     status.keySource(
         () ->

@@ -17,6 +17,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class FleetShareTest {
   private static final String TOPIC = "nimble.requests";
+  private static final FleetView.Fleet FLEET = new FleetView.Fleet("group", TOPIC, 6, 150, 83);
+  private static final GroupReader NO_GROUP =
+      new GroupReader() {
+        @Override
+        public Snapshot read() {
+          throw new IllegalStateException("no group in this test");
+        }
+
+        @Override
+        public void close() {}
+      };
 
   @Test
   void onePodOrTwelveAskNimbleForTheSameTotal() {
@@ -60,11 +71,11 @@ class FleetShareTest {
 
   @Test
   void theShareFollowsTheGroupAcrossARebalance() {
-    KeyBudget budget = new KeyBudget(new FleetShare.Share(83, 150), 1_000, () -> 0L);
+    KeyBudget budget = new KeyBudget(new FleetShare.Share(83, 150, 1), 1_000, () -> 0L);
     int[] held = {80};
     FleetView view =
         new FleetView(
-            null, "group", TOPIC, FleetView.self(() -> "me", () -> held[0]), budget, 150, 83);
+            NO_GROUP, FLEET, FleetView.self(() -> "me", () -> held[0], () -> 2), budget, () -> 0L);
 
     // three pods, two partitions each, all equally busy
     Map<TopicPartition, OffsetAndMetadata> offsets =
@@ -92,9 +103,10 @@ class FleetShareTest {
 
   @Test
   void aGroupReadWithoutThisPodKeepsTheLastShare() {
-    KeyBudget budget = new KeyBudget(new FleetShare.Share(83, 150), 1_000, () -> 0L);
+    KeyBudget budget = new KeyBudget(new FleetShare.Share(83, 150, 1), 1_000, () -> 0L);
     FleetView view =
-        new FleetView(null, "group", TOPIC, FleetView.self(() -> "me", () -> 5), budget, 150, 83);
+        new FleetView(
+            NO_GROUP, FLEET, FleetView.self(() -> "me", () -> 5, () -> 0), budget, () -> 0L);
     view.apply(List.of(member("b", 0), member("c", 1)), Map.of(), "me");
     assertThat(budget.share().callsPerSecond()).isEqualTo(83);
     assertThat(view.seen()).isFalse();

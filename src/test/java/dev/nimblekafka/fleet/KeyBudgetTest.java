@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class KeyBudgetTest {
   private final ManualClock clock = new ManualClock();
-  private final KeyBudget budget = new KeyBudget(new FleetShare.Share(80, 100), 60, clock::millis);
+  private final KeyBudget budget =
+      new KeyBudget(new FleetShare.Share(80, 100, 1), 60, clock::millis);
 
   @Test
   void aStormOf429sCutsTheRateOnceASecondMultiplicativelyAndItComesBack() {
@@ -63,7 +64,7 @@ class KeyBudgetTest {
   @Test
   void tasksAreTheShareButNeverMoreThanThePodMayHold() {
     assertThat(budget.tasks()).isEqualTo(60);
-    budget.share(new FleetShare.Share(20, 25));
+    budget.share(new FleetShare.Share(20, 25, 4));
     assertThat(budget.tasks()).isEqualTo(25);
     assertThat(budget.callsPerSecond()).isEqualTo(20);
   }
