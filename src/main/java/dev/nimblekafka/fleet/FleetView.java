@@ -1,8 +1,8 @@
 package dev.nimblekafka.fleet;
 
-import java.util.ArrayList;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,20 +21,27 @@ import org.slf4j.LoggerFactory;
  * Reads the fleet from Kafka itself, every {@value #REFRESH_MILLIS} ms: the consumer group's
  * members and their partitions ({@code DescribeGroups}), and the requests each partition holds,
  * which every owner writes into its committed offsets' metadata ({@code OffsetFetch}). From these
- * every pod computes the same {@link FleetShare} and hands its own part to the {@link KeyBudget}. A
- * pod's own demand is taken live. Runs on a scheduler thread of its own.
+ * every pod computes the same {@link FleetShare} and hands its own part to the {@link KeyBudget}.
+ * Every pod's demand, this pod's included, is taken from those commits, so that every pod works
+ * from the same figures. Runs on a scheduler thread of its own.
+ *
+ * <p>Until the group has been read with this pod in it, and once the last such read is older than
+ * {@value #STALE_MILLIS} ms, the pod takes its partitions' share of the key instead ({@link
+ * FleetShare#ofPartitions}): before it joined, one partition's worth; a pod alone gets every
+ * partition and so the whole key.
  */
 public final class FleetView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetView.class);
 
   static final long REFRESH_MILLIS = 2_000;
 
-  /** What the pod knows of itself: its member id in the group, and the requests it holds now. */
+  /** How long a split read from the group holds when the group can no longer be read. */
+  static final long STALE_MILLIS = 10_000;
+
+  /** What the pod knows of itself: its member id in the group, and its partitions. */
   public interface Self {
     /** The member id the group knows this pod by; null before it joined. */
     String memberId();
-
-    int held();
 
     /** Requests-topic partitions assigned to this pod now. */
     int assignedPartitions();
@@ -60,17 +67,14 @@ public final class FleetView implements AutoCloseable {
   }
 
   private final GroupReader group;
-  private final String groupId;
-  private final String topic;
+  private final Fleet fleet;
   private final Self self;
   private final KeyBudget budget;
-  private final int fleetTasks;
-  private final double fleetCalls;
-  private final int partitions;
   private final LongSupplier clock;
   private final ScheduledExecutorService scheduler;
-  private volatile int members = 1;
-  private volatile boolean seen;
+  private volatile int members;
+  private volatile boolean byGroup;
+  private long readAt;
   private boolean warned;
 
   public FleetView(Admin admin, Fleet fleet, Self self, KeyBudget budget, LongSupplier clock) {
@@ -79,14 +83,11 @@ public final class FleetView implements AutoCloseable {
 
   FleetView(GroupReader group, Fleet fleet, Self self, KeyBudget budget, LongSupplier clock) {
     this.group = group;
-    this.groupId = fleet.groupId();
-    this.topic = fleet.topic();
+    this.fleet = fleet;
     this.self = self;
     this.budget = budget;
-    this.fleetTasks = fleet.tasks();
-    this.fleetCalls = fleet.callsPerSecond();
-    this.partitions = fleet.partitions();
     this.clock = clock;
+    this.members = byPartitions().pods();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -96,75 +97,136 @@ public final class FleetView implements AutoCloseable {
             });
   }
 
+  /** The share a pod takes before it read the group, whatever else it was given. */
+  public static FleetShare.Share beforeJoining(Fleet fleet) {
+    return FleetShare.ofPartitions(0, fleet.partitions(), fleet.tasks(), fleet.callsPerSecond());
+  }
+
   public FleetView start() {
     scheduler.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     return this;
   }
 
-  /** Pods in the group when it was last read (1 before). */
+  /**
+   * Pods the share counts: the group's members as last read, or, while the pod takes its
+   * partitions' share, the requests topic's partitions over its own (rounded up).
+   */
   public int members() {
     return members;
   }
 
-  /** Whether the group was read at least once with this pod in it. */
-  public boolean seen() {
-    return seen;
+  /** Whether the share comes from a recent read of the group (else from this pod's partitions). */
+  public boolean byGroup() {
+    return byGroup;
+  }
+
+  /** {@code nimble_worker_key_split_by_group}: 1 while the share comes from the group, else 0. */
+  public void bindMetrics(MeterRegistry registry) {
+    Gauge.builder("nimble_worker_key_split_by_group", this, v -> v.byGroup() ? 1 : 0)
+        .description(
+            "1 while this worker's share of the Nimble key comes from a read of its consumer"
+                + " group; 0 while it takes its partitions' share (before it joined, or when it"
+                + " cannot read the group)")
+        .register(registry);
   }
 
   void refresh() {
     String me = self.memberId();
-    if (me == null || me.isEmpty()) {
+    if (me != null && !me.isEmpty() && readGroup(me)) {
       return;
     }
+    if (byGroup && clock.getAsLong() - readAt <= STALE_MILLIS) {
+      return; // a recent split from the group still holds
+    }
+    FleetShare.Share share = byPartitions();
+    if (byGroup) {
+      log.info(
+          "Sharing the Nimble key by this pod's partitions ({} of {}) until consumer group {}"
+              + " can be read again",
+          self.assignedPartitions(),
+          fleet.partitions(),
+          fleet.groupId());
+    }
+    byGroup = false;
+    members = share.pods();
+    budget.share(share);
+  }
+
+  private FleetShare.Share byPartitions() {
+    return FleetShare.ofPartitions(
+        self.assignedPartitions(), fleet.partitions(), fleet.tasks(), fleet.callsPerSecond());
+  }
+
+  /** Reads the group and shares by it; false when it cannot, or this pod is not in it. */
+  private boolean readGroup(String me) {
+    GroupReader.Snapshot read;
     try {
-      GroupReader.Snapshot read = group.read();
-      apply(read.members(), read.offsets(), me);
-      warned = false;
+      read = group.read();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } catch (Exception e) {
       if (!warned) {
         warned = true;
         log.warn(
             "Could not read consumer group {} to share the Nimble key with the other pods ({});"
-                + " keeping the last share, and slowing down on 429s",
-            groupId,
-            e.getCause() != null ? e.getCause().toString() : e.toString());
+                + " taking this pod's partitions' share of the key ({} of {}) while it cannot,"
+                + " and slowing down on 429s",
+            fleet.groupId(),
+            e.getCause() != null ? e.getCause().toString() : e.toString(),
+            self.assignedPartitions(),
+            fleet.partitions());
       }
+      return false;
     }
+    warned = false;
+    long[] demands = demands(read.members(), read.offsets());
+    int index = indexOf(read.members(), me);
+    if (index < 0) {
+      return false; // this pod is not (yet, or no longer) in the group as read
+    }
+    if (!byGroup) {
+      log.info(
+          "Sharing the Nimble key by demand with the {} pods of consumer group {}",
+          demands.length,
+          fleet.groupId());
+    }
+    byGroup = true;
+    readAt = clock.getAsLong();
+    members = demands.length;
+    budget.share(FleetShare.of(demands, index, fleet.tasks(), fleet.callsPerSecond()));
+    return true;
   }
 
-  void apply(
-      Collection<MemberDescription> group,
-      Map<TopicPartition, OffsetAndMetadata> offsets,
-      String me) {
-    List<Long> demands = new ArrayList<>();
-    int index = -1;
-    for (MemberDescription member : group) {
-      if (member.consumerId().equals(me)) {
-        index = demands.size();
-        demands.add((long) self.held());
-        continue;
-      }
-      long held = 0;
+  /** Each member's demand: the requests its partitions' last commits held. */
+  private long[] demands(
+      Collection<MemberDescription> members, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    long[] demands = new long[members.size()];
+    int i = 0;
+    for (MemberDescription member : members) {
       for (TopicPartition tp : member.assignment().topicPartitions()) {
-        if (tp.topic().equals(topic)) {
-          held += HeldCount.read(offsets.get(tp));
+        if (tp.topic().equals(fleet.topic())) {
+          demands[i] += HeldCount.read(offsets.get(tp));
         }
       }
-      demands.add(held);
+      i++;
     }
-    if (index < 0) {
-      return; // this pod is not (yet, or no longer) in the group as read: keep the last share
+    return demands;
+  }
+
+  private static int indexOf(Collection<MemberDescription> members, String me) {
+    int i = 0;
+    for (MemberDescription member : members) {
+      if (member.consumerId().equals(me)) {
+        return i;
+      }
+      i++;
     }
-    long[] all = demands.stream().mapToLong(Long::longValue).toArray();
-    members = all.length;
-    seen = true;
-    budget.share(FleetShare.of(all, index, fleetTasks, fleetCalls));
+    return -1;
   }
 
   /** This pod's facts, read from where they live. */
-  public static Self self(Supplier<String> memberId, IntSupplier held, IntSupplier assigned) {
+  public static Self self(Supplier<String> memberId, IntSupplier assignedPartitions) {
     return new Self() {
       @Override
       public String memberId() {
@@ -172,13 +234,8 @@ public final class FleetView implements AutoCloseable {
       }
 
       @Override
-      public int held() {
-        return held.getAsInt();
-      }
-
-      @Override
       public int assignedPartitions() {
-        return assigned.getAsInt();
+        return assignedPartitions.getAsInt();
       }
     };
   }
