@@ -72,7 +72,7 @@ public final class FleetView implements AutoCloseable {
   private final KeyBudget budget;
   private final LongSupplier clock;
   private final ScheduledExecutorService scheduler;
-  private volatile int members;
+  private volatile int members = 1;
   private volatile boolean byGroup;
   private long readAt;
   private boolean warned;
@@ -87,7 +87,6 @@ public final class FleetView implements AutoCloseable {
     this.self = self;
     this.budget = budget;
     this.clock = clock;
-    this.members = byPartitions().pods();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -97,7 +96,7 @@ public final class FleetView implements AutoCloseable {
             });
   }
 
-  /** The share a pod takes before it read the group, whatever else it was given. */
+  /** The share a pod starts from: one partition's worth, as it owns none before it joined. */
   public static FleetShare.Share beforeJoining(Fleet fleet) {
     return FleetShare.ofPartitions(0, fleet.partitions(), fleet.tasks(), fleet.callsPerSecond());
   }
@@ -107,10 +106,7 @@ public final class FleetView implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Pods the share counts: the group's members as last read, or, while the pod takes its
-   * partitions' share, the requests topic's partitions over its own (rounded up).
-   */
+  /** Pods in the group as it was last read; 1 before, and while the share is by partitions. */
   public int members() {
     return members;
   }
@@ -148,7 +144,7 @@ public final class FleetView implements AutoCloseable {
           fleet.groupId());
     }
     byGroup = false;
-    members = share.pods();
+    members = 1;
     budget.share(share);
   }
 
@@ -180,11 +176,11 @@ public final class FleetView implements AutoCloseable {
       return false;
     }
     warned = false;
-    long[] demands = demands(read.members(), read.offsets());
     int index = indexOf(read.members(), me);
     if (index < 0) {
       return false; // this pod is not (yet, or no longer) in the group as read
     }
+    long[] demands = demands(read.members(), read.offsets());
     if (!byGroup) {
       log.info(
           "Sharing the Nimble key by demand with the {} pods of consumer group {}",

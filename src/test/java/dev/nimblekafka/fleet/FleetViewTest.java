@@ -91,7 +91,7 @@ class FleetViewTest {
     }
     assertThat(budget.share().callsPerSecond()).isLessThanOrEqualTo(CALLS * 3 / PARTITIONS);
     assertThat(budget.share().tasks()).isLessThanOrEqualTo(TASKS * 3 / PARTITIONS);
-    assertThat(view.members()).as("the pods the share counts").isEqualTo(4);
+    assertThat(view.members()).as("no group read").isEqualTo(1);
     assertThat(registry.get("nimble_worker_key_split_by_group").gauge().value()).isZero();
   }
 
