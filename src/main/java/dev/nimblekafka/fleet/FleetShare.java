@@ -11,12 +11,21 @@ import java.util.Arrays;
  * need goes to the others; what nobody needs is split evenly. Calls follow tasks (a pod's calls are
  * mostly its tasks' creates and fetches), with one task's worth kept for every pod so that an idle
  * pod can start at once when work reaches it.
+ *
+ * <p>A pod that cannot read the group takes its partitions' part instead ({@link #ofPartitions}).
  */
 public final class FleetShare {
   private FleetShare() {}
 
-  /** One pod's share: calls per second, and tasks at Nimble. */
-  public record Share(double callsPerSecond, int tasks) {}
+  /**
+   * One pod's share: calls per second, and tasks at Nimble, as one of {@code pods} sharing the key.
+   */
+  public record Share(double callsPerSecond, int tasks, int pods) {
+    /** The whole of these limits, for one pod alone. */
+    public Share(double callsPerSecond, int tasks) {
+      this(callsPerSecond, tasks, 1);
+    }
+  }
 
   /**
    * @param demands every pod's demand, this pod's included
@@ -27,11 +36,28 @@ public final class FleetShare {
   public static Share of(long[] demands, int self, int fleetTasks, double fleetCalls) {
     int pods = demands.length;
     if (pods <= 1) {
-      return new Share(fleetCalls, fleetTasks);
+      return new Share(fleetCalls, fleetTasks, 1);
     }
     double[] tasks = fairSplit(demands, fleetTasks);
     double calls = fleetCalls * (tasks[self] + 1) / (fleetTasks + (double) pods);
-    return new Share(calls, Math.max(1, (int) Math.floor(tasks[self])));
+    return new Share(calls, Math.max(1, (int) Math.floor(tasks[self])), pods);
+  }
+
+  /**
+   * The share of a pod that knows only its own assignment: its partitions' part of the key, as if
+   * the work were spread evenly over the partitions, and at least one partition's worth (a pod with
+   * no partitions has no work to call for). Partitions are assigned to one member at a time, so
+   * pods sharing this way add up to the key's limits at most.
+   *
+   * @param assigned the requests-topic partitions this pod owns
+   * @param partitions the requests topic's partitions
+   */
+  public static Share ofPartitions(
+      int assigned, int partitions, int fleetTasks, double fleetCalls) {
+    int owned = Math.min(partitions, Math.max(1, assigned));
+    double part = owned / (double) partitions;
+    int pods = (partitions + owned - 1) / owned; // so that 1 / pods <= part
+    return new Share(fleetCalls * part, Math.max(1, (int) Math.floor(fleetTasks * part)), pods);
   }
 
   /** Max-min fair split of {@code total} by {@code demands}, the rest split evenly. */

@@ -1,17 +1,16 @@
 package dev.nimblekafka.fleet;
 
-import java.time.Duration;
-import java.util.ArrayList;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -22,50 +21,72 @@ import org.slf4j.LoggerFactory;
  * Reads the fleet from Kafka itself, every {@value #REFRESH_MILLIS} ms: the consumer group's
  * members and their partitions ({@code DescribeGroups}), and the requests each partition holds,
  * which every owner writes into its committed offsets' metadata ({@code OffsetFetch}). From these
- * every pod computes the same {@link FleetShare} and hands its own part to the {@link KeyBudget}. A
- * pod's own demand is taken live. Runs on a scheduler thread of its own.
+ * every pod computes the same {@link FleetShare} and hands its own part to the {@link KeyBudget}.
+ * Every pod's demand, this pod's included, is taken from those commits, so that every pod works
+ * from the same figures. Runs on a scheduler thread of its own.
+ *
+ * <p>Until the group has been read with this pod in it, and once the last such read is older than
+ * {@value #STALE_MILLIS} ms, the pod takes its partitions' share of the key instead ({@link
+ * FleetShare#ofPartitions}): before it joined, one partition's worth; a pod alone gets every
+ * partition and so the whole key.
  */
 public final class FleetView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetView.class);
 
   static final long REFRESH_MILLIS = 2_000;
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
-  /** What the pod knows of itself: its member id in the group, and the requests it holds now. */
+  /** How long a split read from the group holds when the group can no longer be read. */
+  static final long STALE_MILLIS = 10_000;
+
+  /** What the pod knows of itself: its member id in the group, and its partitions. */
   public interface Self {
     /** The member id the group knows this pod by; null before it joined. */
     String memberId();
 
-    int held();
+    /** Requests-topic partitions assigned to this pod now. */
+    int assignedPartitions();
   }
 
-  private final Admin admin;
-  private final String groupId;
-  private final String topic;
+  /**
+   * What the fleet shares and how its work is cut.
+   *
+   * @param groupId the consumer group the pods are members of
+   * @param topic the requests topic
+   * @param partitions the requests topic's partitions
+   * @param tasks the tasks the whole fleet may keep at Nimble
+   * @param callsPerSecond the key's calls per second
+   */
+  public record Fleet(
+      String groupId, String topic, int partitions, int tasks, double callsPerSecond) {
+    public Fleet {
+      if (partitions < 1) {
+        throw new IllegalArgumentException(
+            "the requests topic must have at least 1 partition but had " + partitions);
+      }
+    }
+  }
+
+  private final GroupReader group;
+  private final Fleet fleet;
   private final Self self;
   private final KeyBudget budget;
-  private final int fleetTasks;
-  private final double fleetCalls;
+  private final LongSupplier clock;
   private final ScheduledExecutorService scheduler;
   private volatile int members = 1;
-  private volatile boolean seen;
+  private volatile boolean byGroup;
+  private long readAt;
   private boolean warned;
 
-  public FleetView(
-      Admin admin,
-      String groupId,
-      String topic,
-      Self self,
-      KeyBudget budget,
-      int fleetTasks,
-      double fleetCalls) {
-    this.admin = admin;
-    this.groupId = groupId;
-    this.topic = topic;
+  public FleetView(Admin admin, Fleet fleet, Self self, KeyBudget budget, LongSupplier clock) {
+    this(GroupReader.of(admin, fleet.groupId()), fleet, self, budget, clock);
+  }
+
+  FleetView(GroupReader group, Fleet fleet, Self self, KeyBudget budget, LongSupplier clock) {
+    this.group = group;
+    this.fleet = fleet;
     this.self = self;
     this.budget = budget;
-    this.fleetTasks = fleetTasks;
-    this.fleetCalls = fleetCalls;
+    this.clock = clock;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -75,85 +96,133 @@ public final class FleetView implements AutoCloseable {
             });
   }
 
+  /** The share a pod starts from: one partition's worth, as it owns none before it joined. */
+  public static FleetShare.Share beforeJoining(Fleet fleet) {
+    return FleetShare.ofPartitions(0, fleet.partitions(), fleet.tasks(), fleet.callsPerSecond());
+  }
+
   public FleetView start() {
     scheduler.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
     return this;
   }
 
-  /** Pods in the group when it was last read (1 before). */
+  /** Pods in the group as it was last read; 1 before, and while the share is by partitions. */
   public int members() {
     return members;
   }
 
-  /** Whether the group was read at least once with this pod in it. */
-  public boolean seen() {
-    return seen;
+  /** Whether the share comes from a recent read of the group (else from this pod's partitions). */
+  public boolean byGroup() {
+    return byGroup;
+  }
+
+  /** {@code nimble_worker_key_split_by_group}: 1 while the share comes from the group, else 0. */
+  public void bindMetrics(MeterRegistry registry) {
+    Gauge.builder("nimble_worker_key_split_by_group", this, v -> v.byGroup() ? 1 : 0)
+        .description(
+            "1 while this worker's share of the Nimble key comes from a read of its consumer"
+                + " group; 0 while it takes its partitions' share (before it joined, or when it"
+                + " cannot read the group)")
+        .register(registry);
   }
 
   void refresh() {
     String me = self.memberId();
-    if (me == null || me.isEmpty()) {
+    if (me != null && !me.isEmpty() && readGroup(me)) {
       return;
     }
+    if (byGroup && clock.getAsLong() - readAt <= STALE_MILLIS) {
+      return; // a recent split from the group still holds
+    }
+    FleetShare.Share share = byPartitions();
+    if (byGroup) {
+      log.info(
+          "Sharing the Nimble key by this pod's partitions ({} of {}) until consumer group {}"
+              + " can be read again",
+          self.assignedPartitions(),
+          fleet.partitions(),
+          fleet.groupId());
+    }
+    byGroup = false;
+    members = 1;
+    budget.share(share);
+  }
+
+  private FleetShare.Share byPartitions() {
+    return FleetShare.ofPartitions(
+        self.assignedPartitions(), fleet.partitions(), fleet.tasks(), fleet.callsPerSecond());
+  }
+
+  /** Reads the group and shares by it; false when it cannot, or this pod is not in it. */
+  private boolean readGroup(String me) {
+    GroupReader.Snapshot read;
     try {
-      ConsumerGroupDescription group =
-          admin
-              .describeConsumerGroups(List.of(groupId))
-              .describedGroups()
-              .get(groupId)
-              .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(groupId)
-              .partitionsToOffsetAndMetadata()
-              .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      apply(group.members(), offsets, me);
-      warned = false;
+      read = group.read();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } catch (Exception e) {
       if (!warned) {
         warned = true;
         log.warn(
             "Could not read consumer group {} to share the Nimble key with the other pods ({});"
-                + " keeping the last share, and slowing down on 429s",
-            groupId,
-            e.getCause() != null ? e.getCause().toString() : e.toString());
+                + " taking this pod's partitions' share of the key ({} of {}) while it cannot,"
+                + " and slowing down on 429s",
+            fleet.groupId(),
+            e.getCause() != null ? e.getCause().toString() : e.toString(),
+            self.assignedPartitions(),
+            fleet.partitions());
       }
+      return false;
     }
+    warned = false;
+    int index = indexOf(read.members(), me);
+    if (index < 0) {
+      return false; // this pod is not (yet, or no longer) in the group as read
+    }
+    long[] demands = demands(read.members(), read.offsets());
+    if (!byGroup) {
+      log.info(
+          "Sharing the Nimble key by demand with the {} pods of consumer group {}",
+          demands.length,
+          fleet.groupId());
+    }
+    byGroup = true;
+    readAt = clock.getAsLong();
+    members = demands.length;
+    budget.share(FleetShare.of(demands, index, fleet.tasks(), fleet.callsPerSecond()));
+    return true;
   }
 
-  void apply(
-      Collection<MemberDescription> group,
-      Map<TopicPartition, OffsetAndMetadata> offsets,
-      String me) {
-    List<Long> demands = new ArrayList<>();
-    int index = -1;
-    for (MemberDescription member : group) {
-      if (member.consumerId().equals(me)) {
-        index = demands.size();
-        demands.add((long) self.held());
-        continue;
-      }
-      long held = 0;
+  /** Each member's demand: the requests its partitions' last commits held. */
+  private long[] demands(
+      Collection<MemberDescription> members, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    long[] demands = new long[members.size()];
+    int i = 0;
+    for (MemberDescription member : members) {
       for (TopicPartition tp : member.assignment().topicPartitions()) {
-        if (tp.topic().equals(topic)) {
-          held += HeldCount.read(offsets.get(tp));
+        if (tp.topic().equals(fleet.topic())) {
+          demands[i] += HeldCount.read(offsets.get(tp));
         }
       }
-      demands.add(held);
+      i++;
     }
-    if (index < 0) {
-      return; // this pod is not (yet, or no longer) in the group as read: keep the last share
+    return demands;
+  }
+
+  private static int indexOf(Collection<MemberDescription> members, String me) {
+    int i = 0;
+    for (MemberDescription member : members) {
+      if (member.consumerId().equals(me)) {
+        return i;
+      }
+      i++;
     }
-    long[] all = demands.stream().mapToLong(Long::longValue).toArray();
-    members = all.length;
-    seen = true;
-    budget.share(FleetShare.of(all, index, fleetTasks, fleetCalls));
+    return -1;
   }
 
   /** This pod's facts, read from where they live. */
-  public static Self self(Supplier<String> memberId, IntSupplier held) {
+  public static Self self(Supplier<String> memberId, IntSupplier assignedPartitions) {
     return new Self() {
       @Override
       public String memberId() {
@@ -161,8 +230,8 @@ public final class FleetView implements AutoCloseable {
       }
 
       @Override
-      public int held() {
-        return held.getAsInt();
+      public int assignedPartitions() {
+        return assignedPartitions.getAsInt();
       }
     };
   }
@@ -170,6 +239,6 @@ public final class FleetView implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
-    admin.close(Duration.ofSeconds(2));
+    group.close();
   }
 }

@@ -9,10 +9,11 @@ import java.util.function.LongSupplier;
  * This pod's part of the key: the fleet's split ({@link FleetView} updates it), slowed down by what
  * Nimble's answers say. A 429 cuts the rate by {@value #CUT} (once a second at most, however many
  * calls a storm refuses, and once for a whole retry-after, which every call waits out), never below
- * {@value #FLOOR} of the share; an answer saying the key has almost no calls left in its window
- * cuts it gently. The rate grows back by {@value #RECOVERY_PER_SECOND} of the share each second
- * after the last cut. Pods and other clients on the same key thus leave each other room through
- * Nimble's own answers.
+ * {@value #FLOOR} of the share, nor below 1/pods of it (so that the pods' floors together stay
+ * within the key however many there are); an answer saying the key has almost no calls left in its
+ * window cuts it gently. The rate grows back by {@value #RECOVERY_PER_SECOND} of the share each
+ * second after the last cut. Pods and other clients on the same key thus leave each other room
+ * through Nimble's own answers.
  */
 public final class KeyBudget implements KeyShare, RateSignals {
   /** The factor a 429 multiplies the rate by. */
@@ -24,7 +25,7 @@ public final class KeyBudget implements KeyShare, RateSignals {
   /** The share of the rate regained per second without a cut. */
   static final double RECOVERY_PER_SECOND = 0.1;
 
-  /** The rate never goes below this share of the pod's share. */
+  /** The rate never goes below this share of the pod's share (nor below 1/pods of it). */
   static final double FLOOR = 0.2;
 
   /** "Almost no calls left": at most this share of the window's limit. */
@@ -116,8 +117,13 @@ public final class KeyBudget implements KeyShare, RateSignals {
     }
     lastCutAt = now;
     recoveredAt = now + CUT_SPACING_MILLIS;
-    factor = Math.max(FLOOR, factor * by);
+    factor = Math.max(floor(), factor * by);
     cuts++;
+  }
+
+  /** The least factor: {@value #FLOOR}, or 1/pods when more than five pods share the key. */
+  private double floor() {
+    return Math.min(FLOOR, 1.0 / Math.max(1, share.pods()));
   }
 
   private void recover(long now) {

@@ -6,7 +6,6 @@ import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.config.ProcessingGuarantee;
 import dev.nimblekafka.config.WorkerConfig;
-import dev.nimblekafka.fleet.FleetShare;
 import dev.nimblekafka.fleet.FleetView;
 import dev.nimblekafka.fleet.KeyBudget;
 import dev.nimblekafka.http.WorkerHttpServer;
@@ -92,12 +91,16 @@ public final class Worker implements AutoCloseable {
               return t;
             });
     this.client = new NimbleClient(config.nimble(), json);
-    int fleetTasks = config.key().fleetTasks();
+    FleetView.Fleet fleetKey =
+        new FleetView.Fleet(
+            config.kafka().groupId(),
+            config.topics().requests(),
+            layout.partitions(),
+            config.key().fleetTasks(),
+            config.resilience().callsPerSecond());
     this.budget =
         new KeyBudget(
-            new FleetShare.Share(config.resilience().callsPerSecond(), fleetTasks),
-            config.tasks().maxPending(),
-            clock::millis);
+            FleetView.beforeJoining(fleetKey), config.tasks().maxPending(), clock::millis);
     client.signals(budget);
     this.gateway =
         new NimbleGateway(
@@ -203,12 +206,11 @@ public final class Worker implements AutoCloseable {
     this.fleet =
         new FleetView(
             Admin.create(adminProperties()),
-            config.kafka().groupId(),
-            config.topics().requests(),
-            FleetView.self(status::memberId, status::held),
+            fleetKey,
+            FleetView.self(status::memberId, status::assignedPartitions),
             budget,
-            fleetTasks,
-            config.resilience().callsPerSecond());
+            clock::millis);
+    fleet.bindMetrics(registry);
     metrics.keyShare(budget, fleet::members);
     status.keySource(
         () ->

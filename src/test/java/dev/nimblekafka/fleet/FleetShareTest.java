@@ -3,13 +3,7 @@ package dev.nimblekafka.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.clients.admin.MemberAssignment;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -59,45 +53,19 @@ class FleetShareTest {
   }
 
   @Test
-  void theShareFollowsTheGroupAcrossARebalance() {
-    KeyBudget budget = new KeyBudget(new FleetShare.Share(83, 150), 1_000, () -> 0L);
-    int[] held = {80};
-    FleetView view =
-        new FleetView(
-            null, "group", TOPIC, FleetView.self(() -> "me", () -> held[0]), budget, 150, 83);
-
-    // three pods, two partitions each, all equally busy
-    Map<TopicPartition, OffsetAndMetadata> offsets =
-        Map.of(
-            tp(2), committed(40), tp(3), committed(40), tp(4), committed(40), tp(5), committed(40));
-    view.apply(List.of(member("me", 0, 1), member("b", 2, 3), member("c", 4, 5)), offsets, "me");
-    assertThat(view.members()).isEqualTo(3);
-    assertThat(budget.share().callsPerSecond()).isCloseTo(83 / 3.0, within(0.01));
-    assertThat(budget.tasks()).isEqualTo(50);
-
-    // c left: its partitions moved to b and to this pod, with the requests their commits name
-    held[0] = 20; // this pod's own count is live
-    view.apply(List.of(member("me", 0, 1, 4), member("b", 2, 3, 5)), offsets, "me");
-    assertThat(view.members()).isEqualTo(2);
-    assertThat(budget.tasks())
-        .as("20 held here, 120 at b: max-min fair, spare split")
-        .isEqualTo(25);
-    assertThat(budget.share().callsPerSecond()).isLessThan(83 / 2.0);
-
-    // this pod took everything over: the whole key
-    view.apply(List.of(member("me", 0, 1, 2, 3, 4, 5)), offsets, "me");
-    assertThat(budget.share().callsPerSecond()).isEqualTo(83);
-    assertThat(budget.tasks()).isEqualTo(150);
-  }
-
-  @Test
-  void aGroupReadWithoutThisPodKeepsTheLastShare() {
-    KeyBudget budget = new KeyBudget(new FleetShare.Share(83, 150), 1_000, () -> 0L);
-    FleetView view =
-        new FleetView(null, "group", TOPIC, FleetView.self(() -> "me", () -> 5), budget, 150, 83);
-    view.apply(List.of(member("b", 0), member("c", 1)), Map.of(), "me");
-    assertThat(budget.share().callsPerSecond()).isEqualTo(83);
-    assertThat(view.seen()).isFalse();
+  void aPodThatKnowsOnlyItsPartitionsTakesTheirPartOfTheKey() {
+    FleetShare.Share three = FleetShare.ofPartitions(3, 12, 150, 83);
+    assertThat(three.callsPerSecond()).isCloseTo(83 * 3 / 12.0, within(1e-9));
+    assertThat(three.tasks()).isEqualTo(37);
+    assertThat(three.pods()).isEqualTo(4);
+    FleetShare.Share five = FleetShare.ofPartitions(5, 12, 150, 83);
+    assertThat(1.0 / five.pods()).as("the floor's 1/pods").isLessThanOrEqualTo(5 / 12.0);
+    FleetShare.Share none = FleetShare.ofPartitions(0, 12, 150, 83);
+    assertThat(none.callsPerSecond())
+        .as("one partition's worth")
+        .isCloseTo(83 / 12.0, within(1e-9));
+    FleetShare.Share alone = FleetShare.ofPartitions(12, 12, 150, 83);
+    assertThat(alone).isEqualTo(new FleetShare.Share(83, 150, 1));
   }
 
   @Test
@@ -110,17 +78,5 @@ class FleetShareTest {
 
   private static OffsetAndMetadata committed(int held) {
     return new OffsetAndMetadata(10, "nkw1;t=5" + HeldCount.field(held) + ";clean=0");
-  }
-
-  private static TopicPartition tp(int p) {
-    return new TopicPartition(TOPIC, p);
-  }
-
-  private static MemberDescription member(String id, int... partitions) {
-    Set<TopicPartition> assigned = new java.util.HashSet<>();
-    for (int p : partitions) {
-      assigned.add(tp(p));
-    }
-    return new MemberDescription(id, "client-" + id, "/10.0.0.1", new MemberAssignment(assigned));
   }
 }

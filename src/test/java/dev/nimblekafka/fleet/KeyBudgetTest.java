@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class KeyBudgetTest {
   private final ManualClock clock = new ManualClock();
-  private final KeyBudget budget = new KeyBudget(new FleetShare.Share(80, 100), 60, clock::millis);
+  private final KeyBudget budget =
+      new KeyBudget(new FleetShare.Share(80, 100, 1), 60, clock::millis);
 
   @Test
   void aStormOf429sCutsTheRateOnceASecondMultiplicativelyAndItComesBack() {
@@ -53,6 +54,26 @@ class KeyBudgetTest {
   }
 
   @Test
+  void twelvePodsAimingAtTheWholeKeyInA429StormSumToAtMostTheKey() {
+    // pods whose figures disagree (or another client on the key) each ask for all of it
+    KeyBudget[] pods = new KeyBudget[12];
+    for (int i = 0; i < pods.length; i++) {
+      pods[i] = new KeyBudget(new FleetShare.Share(83, 150, pods.length), 60, clock::millis);
+    }
+    for (int second = 0; second < 60; second++) {
+      clock.advance(Duration.ofMillis(1_001));
+      for (KeyBudget pod : pods) {
+        pod.rateLimited(Optional.empty()); // the storm goes on: every second refuses calls
+      }
+    }
+    double calls = 0;
+    for (KeyBudget pod : pods) {
+      calls += pod.callsPerSecond();
+    }
+    assertThat(calls).as("twelve pods' calls per second").isLessThanOrEqualTo(83 + 1e-9);
+  }
+
+  @Test
   void aWindowWithAlmostNoCallsLeftSlowsDownGentlyAndAFullOneNot() {
     budget.remaining(60, 83);
     assertThat(budget.slowdown()).isEqualTo(1.0);
@@ -63,7 +84,7 @@ class KeyBudgetTest {
   @Test
   void tasksAreTheShareButNeverMoreThanThePodMayHold() {
     assertThat(budget.tasks()).isEqualTo(60);
-    budget.share(new FleetShare.Share(20, 25));
+    budget.share(new FleetShare.Share(20, 25, 4));
     assertThat(budget.tasks()).isEqualTo(25);
     assertThat(budget.callsPerSecond()).isEqualTo(20);
   }
