@@ -3,6 +3,7 @@ package dev.nimblekafka.config;
 import dev.nimblekafka.nimble.ApiKey;
 import dev.nimblekafka.nimble.NimbleClientSettings;
 import dev.nimblekafka.nimble.ResilienceSettings;
+import dev.nimblekafka.request.AllowedDestinations;
 import dev.nimblekafka.wire.ApiVersion;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -196,6 +197,7 @@ public final class ConfigLoader {
           "CALLBACK_SECRET (or the file CALLBACK_SECRET_FILE names) must hold at least 16"
               + " characters when CALLBACK_BASE_URL is set");
     }
+    AllowedDestinations destinations = DestinationSettings.read(s);
     BatchConfig batch =
         new BatchConfig(
             s.bool("BATCH_SUBMIT", true),
@@ -215,7 +217,17 @@ public final class ConfigLoader {
 
     finish(s);
     return new WorkerConfig(
-        kafka, topics, nimble, resilience, tasks, plan, callbacks, batch, httpPort, grace);
+        kafka,
+        topics,
+        nimble,
+        resilience,
+        tasks,
+        plan,
+        callbacks,
+        destinations,
+        batch,
+        httpPort,
+        grace);
   }
 
   private static void checkTopicNames(Settings s, Topics topics) {

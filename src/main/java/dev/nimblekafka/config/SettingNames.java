@@ -52,6 +52,8 @@ final class SettingNames {
           "CALLBACK_SECRET_FILE",
           "CALLBACK_SAFETY_INTERVAL",
           "CALLBACK_MAX_BODY_BYTES",
+          "ALLOWED_CALLBACK_HOSTS",
+          "ALLOWED_STORAGE_PREFIXES",
           "BATCH_SUBMIT",
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
@@ -77,7 +79,8 @@ final class SettingNames {
           "CALLBACK_",
           "BATCH_",
           "MAX_",
-          "LOG_");
+          "LOG_",
+          "ALLOWED_");
 
   private SettingNames() {}
 
