@@ -3,6 +3,7 @@ package dev.nimblekafka.config;
 import dev.nimblekafka.nimble.ApiKey;
 import dev.nimblekafka.nimble.NimbleClientSettings;
 import dev.nimblekafka.nimble.ResilienceSettings;
+import dev.nimblekafka.request.AllowedDestinations;
 import dev.nimblekafka.wire.ApiVersion;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +129,13 @@ public final class ConfigLoader {
             s.integer("TOPIC_PARTITIONS", 12, 1, 10_000));
     Topics topics = topics(s);
 
-    String key = s.required("NIMBLE_API_KEY", "the Nimble API key, sent as a Bearer token");
+    s.describe("NIMBLE_API_KEY", "(required)", "");
+    String key = SecretSettings.read(s, "NIMBLE_API_KEY").orElse("");
+    if (key.isEmpty() && !s.mentions("NIMBLE_API_KEY")) {
+      s.problem(
+          "NIMBLE_API_KEY must be set (the Nimble API key, sent as a Bearer token),"
+              + " or NIMBLE_API_KEY_FILE to a file holding it");
+    }
     NimbleClientSettings nimble =
         new NimbleClientSettings(
             s.uri("NIMBLE_BASE_URL", NimbleClientSettings.DEFAULT_BASE_URL),
@@ -202,13 +209,17 @@ public final class ConfigLoader {
     CallbackConfig callbacks =
         new CallbackConfig(
             s.optional("CALLBACK_BASE_URL").isPresent() ? s.uri("CALLBACK_BASE_URL", null) : null,
-            s.optional("CALLBACK_SECRET").orElse(null),
+            SecretSettings.read(s, "CALLBACK_SECRET").orElse(null),
             s.duration("CALLBACK_SAFETY_INTERVAL", Duration.ofSeconds(60), Duration.ofSeconds(1)),
             s.integer("CALLBACK_MAX_BODY_BYTES", 65_536, 256, 16 * 1024 * 1024));
-    if (callbacks.enabled() && (callbacks.secret() == null || callbacks.secret().length() < 16)) {
+    if (callbacks.enabled()
+        && !s.mentions("CALLBACK_SECRET")
+        && (callbacks.secret() == null || callbacks.secret().length() < 16)) {
       s.problem(
-          "CALLBACK_SECRET must be set to at least 16 characters when CALLBACK_BASE_URL is set");
+          "CALLBACK_SECRET (or the file CALLBACK_SECRET_FILE names) must hold at least 16"
+              + " characters when CALLBACK_BASE_URL is set");
     }
+    AllowedDestinations destinations = DestinationSettings.read(s);
     BatchConfig batch =
         new BatchConfig(
             s.bool("BATCH_SUBMIT", true),
@@ -228,7 +239,17 @@ public final class ConfigLoader {
 
     finish(s);
     return new WorkerConfig(
-        kafka, topics, nimble, resilience, tasks, plan, callbacks, batch, httpPort, grace);
+        kafka,
+        topics,
+        nimble,
+        resilience,
+        tasks,
+        plan,
+        callbacks,
+        destinations,
+        batch,
+        httpPort,
+        grace);
   }
 
   private static void checkTopicNames(Settings s, Topics topics) {

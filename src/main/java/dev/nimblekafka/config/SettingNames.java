@@ -24,6 +24,7 @@ final class SettingNames {
           "STATE_TOPIC",
           "CALLBACKS_TOPIC",
           "NIMBLE_API_KEY",
+          "NIMBLE_API_KEY_FILE",
           "NIMBLE_BASE_URL",
           "NIMBLE_API_VERSION",
           "NIMBLE_CONNECT_TIMEOUT",
@@ -50,8 +51,11 @@ final class SettingNames {
           "ACCESS_RECHECK_INTERVAL",
           "CALLBACK_BASE_URL",
           "CALLBACK_SECRET",
+          "CALLBACK_SECRET_FILE",
           "CALLBACK_SAFETY_INTERVAL",
           "CALLBACK_MAX_BODY_BYTES",
+          "ALLOWED_CALLBACK_HOSTS",
+          "ALLOWED_STORAGE_PREFIXES",
           "BATCH_SUBMIT",
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
@@ -77,7 +81,8 @@ final class SettingNames {
           "CALLBACK_",
           "BATCH_",
           "MAX_",
-          "LOG_");
+          "LOG_",
+          "ALLOWED_");
 
   private SettingNames() {}
 

@@ -154,6 +154,11 @@ final class Settings {
     problems.add(message);
   }
 
+  /** Whether a problem already names this setting (so another about it would only repeat). */
+  boolean mentions(String name) {
+    return problems.stream().anyMatch(p -> p.startsWith(name + " ") || p.startsWith(name + "_"));
+  }
+
   List<String> problems() {
     return List.copyOf(problems);
   }

@@ -2,6 +2,7 @@ package dev.nimblekafka.config;
 
 import dev.nimblekafka.nimble.NimbleClientSettings;
 import dev.nimblekafka.nimble.ResilienceSettings;
+import dev.nimblekafka.request.AllowedDestinations;
 import java.time.Duration;
 
 /**
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param tasks pending-task tracking
  * @param key the key's plan and bulk reads, shared by the fleet
  * @param callbacks push completion through Nimble's callbacks
+ * @param destinations where a request may have Nimble call back or write its result
  * @param batch batch submission
  * @param httpPort port of the health, metrics and callback endpoints (0 picks a free one)
  * @param shutdownGrace how long a SIGTERM drain may take
@@ -27,6 +29,7 @@ public record WorkerConfig(
     TaskConfig tasks,
     KeyConfig key,
     CallbackConfig callbacks,
+    AllowedDestinations destinations,
     BatchConfig batch,
     int httpPort,
     Duration shutdownGrace) {}

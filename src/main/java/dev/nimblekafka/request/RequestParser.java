@@ -21,9 +21,17 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RequestParser {
   private final ObjectMapper json;
+  private final AllowedDestinations allowed;
 
+  /** A parser that allows every delivery destination. */
   public RequestParser(ObjectMapper json) {
+    this(json, AllowedDestinations.anything());
+  }
+
+  /** A parser that refuses a request delivering anywhere {@code allowed} does not allow. */
+  public RequestParser(ObjectMapper json, AllowedDestinations allowed) {
     this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.allowed = allowed;
   }
 
   /** The id a request has when it does not carry one: stable across redeliveries. */
@@ -99,9 +107,9 @@ public final class RequestParser {
       }
       ObjectNode object = (ObjectNode) body;
       if (hasExtract) {
-        RequestValidator.extract(object);
+        RequestValidator.extract(object, allowed);
       } else {
-        RequestValidator.agent(object);
+        RequestValidator.agent(object, allowed);
       }
       return new ParseResult.Valid(
           new ExtractionRequest(

@@ -32,7 +32,7 @@ final class RequestValidator {
     }
   }
 
-  static void extract(ObjectNode body) {
+  static void extract(ObjectNode body, AllowedDestinations allowed) {
     url(body, "extract.url");
     formats(body, "extract.formats", NimbleLimits.EXTRACT_FORMATS);
     cookies(body.get("cookies"), "extract.cookies");
@@ -40,10 +40,11 @@ final class RequestValidator {
     timeout(body.get("request_timeout"), "extract.request_timeout");
     timeout(body.get("timeout"), "extract.timeout");
     timeout(body.path("render_options").get("timeout"), "extract.render_options.timeout");
-    delivery(body, "extract");
+    DeliveryRules.check(body, "extract", allowed);
+    ownTag(body, "extract");
   }
 
-  static void agent(ObjectNode body) {
+  static void agent(ObjectNode body, AllowedDestinations allowed) {
     JsonNode agent = body.get("agent");
     if (agent == null || !agent.isTextual() || agent.asText().isBlank()) {
       throw new Violation(
@@ -63,8 +64,28 @@ final class RequestValidator {
       throw new Violation(
           "INVALID_FIELD", "agent.localization", null, "agent.localization must be true or false");
     }
-    delivery(body, "agent");
-    delivery((ObjectNode) params, "agent.params");
+    DeliveryRules.check(body, "agent", allowed);
+    DeliveryRules.check((ObjectNode) params, "agent.params", allowed);
+    ownTag(body, "agent");
+    ownTag((ObjectNode) params, "agent.params");
+  }
+
+  /**
+   * A request's own {@code tag} must not look like the mark the worker puts on its tasks: a task
+   * with such a tag could be taken for the task of the request whose mark it copies.
+   */
+  private static void ownTag(ObjectNode body, String prefix) {
+    JsonNode tag = body.get("tag");
+    if (tag != null && tag.isTextual() && tag.asText().startsWith(ReservedTag.PREFIX)) {
+      throw new Violation(
+          "INVALID_FIELD",
+          prefix + ".tag",
+          null,
+          prefix
+              + ".tag must not start with "
+              + ReservedTag.PREFIX
+              + " (kept for the worker's own marks)");
+    }
   }
 
   private static void url(ObjectNode body, String field) {
@@ -78,7 +99,7 @@ final class RequestValidator {
     httpUrl(url.asText(), field, NimbleLimits.MAX_URL_LENGTH);
   }
 
-  private static void httpUrl(String text, String field, int maxLength) {
+  static void httpUrl(String text, String field, int maxLength) {
     if (text.length() > maxLength) {
       throw new Violation(
           "LIMIT_EXCEEDED",
@@ -191,58 +212,12 @@ final class RequestValidator {
     }
   }
 
-  /** storage_type and storage_url go together and agree; callback_url is an http(s) URL. */
-  private static void delivery(ObjectNode body, String prefix) {
-    JsonNode type = body.get("storage_type");
-    JsonNode url = body.get("storage_url");
-    boolean hasType = type != null && !type.isNull();
-    boolean hasUrl = url != null && !url.isNull();
-    if (hasType && !(type.isTextual() && NimbleLimits.STORAGE_TYPES.contains(type.asText()))) {
-      throw new Violation(
-          "INVALID_FIELD",
-          prefix + ".storage_type",
-          stable(NimbleLimits.STORAGE_TYPES),
-          prefix + ".storage_type must be one of " + sorted(NimbleLimits.STORAGE_TYPES));
-    }
-    if (hasType != hasUrl) {
-      String missing = hasType ? "storage_url" : "storage_type";
-      throw new Violation(
-          "MISSING_FIELD",
-          prefix + "." + missing,
-          null,
-          prefix + ".storage_type and " + prefix + ".storage_url must be given together");
-    }
-    if (hasUrl) {
-      String expected = type.asText() + "://";
-      if (!url.isTextual()
-          || !url.asText().startsWith(expected)
-          || url.asText().length() <= expected.length()) {
-        throw new Violation(
-            "INVALID_FIELD",
-            prefix + ".storage_url",
-            null,
-            prefix + ".storage_url must start with " + expected + " to match storage_type");
-      }
-    }
-    JsonNode callback = body.get("callback_url");
-    if (callback != null && !callback.isNull()) {
-      if (!callback.isTextual()) {
-        throw new Violation(
-            "INVALID_FIELD",
-            prefix + ".callback_url",
-            null,
-            prefix + ".callback_url must be a string");
-      }
-      httpUrl(callback.asText(), prefix + ".callback_url", NimbleLimits.MAX_URL_LENGTH);
-    }
-  }
-
-  private static String sorted(Set<String> values) {
+  static String sorted(Set<String> values) {
     return new java.util.TreeSet<>(values).toString();
   }
 
   /** A set as a limit, in a stable order. */
-  private static java.util.SortedSet<String> stable(Set<String> values) {
+  static java.util.SortedSet<String> stable(Set<String> values) {
     return new java.util.TreeSet<>(values);
   }
 }

@@ -37,11 +37,12 @@ final class Admission {
   private final int maxRequestBytes;
 
   /**
+   * @param parser parses and validates each record (with the destinations the worker allows)
    * @param maxRequestBytes the largest request value whose state record fits the state topic
    */
-  Admission(TaskContext context, ObjectMapper json, int maxRequestBytes) {
+  Admission(TaskContext context, RequestParser parser, ObjectMapper json, int maxRequestBytes) {
     this.context = context;
-    this.parser = new RequestParser(json);
+    this.parser = parser;
     this.json = json;
     this.maxRequestBytes = maxRequestBytes;
   }

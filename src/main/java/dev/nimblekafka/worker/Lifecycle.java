@@ -101,7 +101,8 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.ownership());
     return new Lifecycle(
         context,
-        new Admission(context, json, maxRequestBytes),
+        new Admission(
+            context, new RequestParser(json, config.destinations()), json, maxRequestBytes),
         new Submitter(context, config.tasks(), config.key(), config.batch(), config.callbacks()),
         new Checker(context, config.tasks(), json),
         parts.restorer(),

@@ -27,7 +27,7 @@ import java.util.Set;
  * look-up miss: the request is then created again, which costs a task but never a wrong result.
  */
 final class SubmissionMark {
-  static final String PREFIX = dev.nimblekafka.request.ReservedTags.PREFIX;
+  static final String PREFIX = dev.nimblekafka.request.ReservedTag.PREFIX;
 
   private static final Set<String> DELIVERY =
       Set.of(

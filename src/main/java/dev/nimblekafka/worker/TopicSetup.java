@@ -24,14 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the topics exist and fit together before the worker consumes: the state topic is
- * compacted and has exactly as many partitions as the requests topic (state for requests partition
- * p lives in state partition p). Creates the missing ones, or with {@code CREATE_TOPICS=false}
- * creates none and names them all. Learns the largest record the outcome topics accept.
+ * Makes sure the topics exist and fit together before the worker consumes: the state topic is only
+ * compacted, keeps tombstones for at least {@link #MIN_TOMBSTONE_RETENTION_MS}, and has exactly as
+ * many partitions as the requests topic (state for requests partition p lives in state partition
+ * p). Creates the missing ones, or with {@code CREATE_TOPICS=false} creates none and names them
+ * all. Learns the largest record the outcome topics accept.
  */
 final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
   private static final long TIMEOUT_SECONDS = 30;
+
+  /** The least {@code delete.retention.ms} the state topic may have: one day. */
+  static final long MIN_TOMBSTONE_RETENTION_MS = 86_400_000L;
 
   /** What start-up learned. */
   record Layout(int partitions, int maxOutcomeBytes, int maxStateBytes) {}
@@ -64,6 +68,8 @@ final class TopicSetup {
                     Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                        Long.toString(MIN_TOMBSTONE_RETENTION_MS),
                         TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
                         "0")));
       } else if (state.partitions().size() != partitions) {
@@ -86,14 +92,7 @@ final class TopicSetup {
                 + "; create them, or set CREATE_TOPICS=true");
       }
       create(admin, missing);
-      String policy = config(admin, topics.state(), TopicConfig.CLEANUP_POLICY_CONFIG);
-      if (policy == null || !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-        throw new IllegalStateException(
-            "STATE_TOPIC "
-                + topics.state()
-                + " must have cleanup.policy=compact but has "
-                + policy);
-      }
+      checkDurable(topics.state(), config(admin, topics.state()));
       int maxBytes =
           Math.min(
               maxMessageBytes(admin, topics.results()), maxMessageBytes(admin, topics.failures()));
@@ -146,8 +145,57 @@ final class TopicSetup {
     }
   }
 
+  /**
+   * Refuses a state topic that can lose what it keeps: a request's record is its only trace once
+   * its offset is committed, so nothing may delete it by age ({@code cleanup.policy} exactly {@code
+   * compact}), and a restore reads the partition from its start, so a tombstone must outlive the
+   * longest restore, or the restore meets a request's record without the tombstone that settled it
+   * and gives it a second outcome ({@code delete.retention.ms} at least a day, the broker's
+   * default; a restore takes minutes).
+   */
+  private static void checkDurable(String topic, Config config) {
+    String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+    String normalised = policy == null ? "" : policy.replace(" ", "");
+    if (!normalised.equals(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      throw new IllegalStateException(
+          "STATE_TOPIC "
+              + topic
+              + ": cleanup.policy must be exactly compact but was "
+              + policy
+              + " (deleting by age loses requests still waiting for their outcome)");
+    }
+    String retention = value(config, TopicConfig.DELETE_RETENTION_MS_CONFIG);
+    long retentionMs;
+    try {
+      retentionMs = retention == null ? 86_400_000L : Long.parseLong(retention.strip());
+    } catch (NumberFormatException e) {
+      retentionMs = -1;
+    }
+    if (retentionMs < MIN_TOMBSTONE_RETENTION_MS) {
+      throw new IllegalStateException(
+          "STATE_TOPIC "
+              + topic
+              + ": delete.retention.ms must be >= "
+              + MIN_TOMBSTONE_RETENTION_MS
+              + " (1 day) but was "
+              + retention
+              + " (a restore must find the tombstone of every settled request)");
+    }
+  }
+
+  private static String value(Config config, String name) {
+    ConfigEntry entry = config == null ? null : config.get(name);
+    return entry == null ? null : entry.value();
+  }
+
   /** A topic setting; a topic created a moment ago may take a few tries to become visible. */
   private static String config(Admin admin, String topic, String name)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return value(config(admin, topic), name);
+  }
+
+  /** A topic's settings; a topic created a moment ago may take a few tries to become visible. */
+  private static Config config(Admin admin, String topic)
       throws InterruptedException, ExecutionException, TimeoutException {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
@@ -169,8 +217,7 @@ final class TopicSetup {
         TimeUnit.MILLISECONDS.sleep(100); // metadata of a new topic is still propagating
       }
     }
-    ConfigEntry entry = config == null ? null : config.get(name);
-    return entry == null ? null : entry.value();
+    return config;
   }
 
   private static int maxMessageBytes(Admin admin, String topic)

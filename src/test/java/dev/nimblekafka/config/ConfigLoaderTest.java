@@ -156,4 +156,46 @@ class ConfigLoaderTest {
         .hasMessageContaining("BATCH_LINGER must be a duration")
         .hasMessageContaining("but was -1s");
   }
+
+  @Test
+  void withoutAllowListsEveryDestinationIsAllowed() {
+    WorkerConfig config = ConfigLoader.load(env(), Optional.empty());
+    assertThat(config.destinations().callbackHosts()).isEmpty();
+    assertThat(config.destinations().storagePrefixes()).isEmpty();
+  }
+
+  @Test
+  void theAllowListsAreReadAsCommaSeparatedLists() {
+    WorkerConfig config =
+        ConfigLoader.load(
+            env(
+                "ALLOWED_CALLBACK_HOSTS", " hooks.example.com, *.Tenant.example ,",
+                "ALLOWED_STORAGE_PREFIXES", "s3://bucket/tenant-a/,gs://other/"),
+            Optional.empty());
+    assertThat(config.destinations().callbackHosts())
+        .containsExactly("hooks.example.com", "*.tenant.example");
+    assertThat(config.destinations().storagePrefixes())
+        .containsExactly("s3://bucket/tenant-a/", "gs://other/");
+  }
+
+  @Test
+  void aStoragePrefixThatWouldAllowOtherBucketsIsRefused() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(env("ALLOWED_STORAGE_PREFIXES", "s3://bucket"), Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ALLOWED_STORAGE_PREFIXES")
+        .hasMessageContaining("'s3://bucket'");
+  }
+
+  @Test
+  void aCallbackHostThatIsNotAHostNameIsRefused() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    env("ALLOWED_CALLBACK_HOSTS", "https://hooks.example.com/"), Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ALLOWED_CALLBACK_HOSTS")
+        .hasMessageContaining("'https://hooks.example.com/'");
+  }
 }

@@ -1,13 +1,18 @@
 package dev.nimblekafka.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The configuration never prints a secret: not as a whole, and not in its error messages. */
 class ConfigSecretsTest {
@@ -64,5 +69,92 @@ class ConfigSecretsTest {
     for (String secret : SECRETS) {
       assertThat(error.getMessage()).doesNotContain(secret);
     }
+  }
+
+  @Test
+  void theApiKeyIsReadFromTheFileNimbleApiKeyFileNames(@TempDir Path dir) throws IOException {
+    Map<String, String> env = env();
+    env.remove("NIMBLE_API_KEY");
+    env.put("NIMBLE_API_KEY_FILE", write(dir, "key", "  " + API_KEY + "\n").toString());
+
+    WorkerConfig config = ConfigLoader.load(env, Optional.empty());
+
+    assertThat(config.nimble().apiKey().scrub(API_KEY))
+        .as("the key is exactly the file's")
+        .isEqualTo("****");
+  }
+
+  @Test
+  void theCallbackSecretIsReadFromTheFileCallbackSecretFileNames(@TempDir Path dir)
+      throws IOException {
+    Map<String, String> env = env();
+    env.remove("CALLBACK_SECRET");
+    env.put("CALLBACK_SECRET_FILE", write(dir, "secret", CALLBACK_SECRET + "\r\n").toString());
+
+    WorkerConfig config = ConfigLoader.load(env, Optional.empty());
+
+    assertThat(config.callbacks().secret()).isEqualTo(CALLBACK_SECRET);
+  }
+
+  @Test
+  void aSecretGivenBothPlainAndAsAFileIsRefusedNamingBoth(@TempDir Path dir) throws IOException {
+    Map<String, String> env = env();
+    env.put("NIMBLE_API_KEY_FILE", write(dir, "key", API_KEY).toString());
+    env.put("CALLBACK_SECRET_FILE", write(dir, "secret", CALLBACK_SECRET).toString());
+
+    Throwable error = catchThrowable(() -> ConfigLoader.load(env, Optional.empty()));
+
+    assertThat(error)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NIMBLE_API_KEY and NIMBLE_API_KEY_FILE")
+        .hasMessageContaining("CALLBACK_SECRET and CALLBACK_SECRET_FILE");
+    for (String secret : SECRETS) {
+      assertThat(error.getMessage()).doesNotContain(secret);
+    }
+  }
+
+  @Test
+  void aSecretFileThatCannotBeReadIsNamedWithItsPath(@TempDir Path dir) {
+    Map<String, String> env = env();
+    env.remove("NIMBLE_API_KEY");
+    Path missing = dir.resolve("no-such-key");
+    env.put("NIMBLE_API_KEY_FILE", missing.toString());
+
+    assertThatThrownBy(() -> ConfigLoader.load(env, Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NIMBLE_API_KEY_FILE")
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void aSecretFileTooShortIsRefusedWithoutPrintingItsContent(@TempDir Path dir) throws IOException {
+    Map<String, String> env = env();
+    env.remove("CALLBACK_SECRET");
+    String tooShort = "short-Zq7Wx";
+    Path file = write(dir, "secret", tooShort);
+    env.put("CALLBACK_SECRET_FILE", file.toString());
+
+    Throwable error = catchThrowable(() -> ConfigLoader.load(env, Optional.empty()));
+
+    assertThat(error).isInstanceOf(ConfigException.class).hasMessageContaining("CALLBACK_SECRET");
+    assertThat(error.getMessage()).doesNotContain(tooShort);
+  }
+
+  @Test
+  void anEmptySecretFileIsRefusedNamingTheSettingAndThePath(@TempDir Path dir) throws IOException {
+    Map<String, String> env = env();
+    env.remove("NIMBLE_API_KEY");
+    Path file = write(dir, "key", " \n");
+    env.put("NIMBLE_API_KEY_FILE", file.toString());
+
+    assertThatThrownBy(() -> ConfigLoader.load(env, Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("NIMBLE_API_KEY_FILE")
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("empty");
+  }
+
+  private static Path write(Path dir, String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
   }
 }

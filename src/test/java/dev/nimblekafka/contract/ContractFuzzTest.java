@@ -113,8 +113,7 @@ class ContractFuzzTest {
   /**
    * Where the worker and the schema may disagree, as documented: a cookie string (the schema cannot
    * count its parts), characters outside the BMP (counted twice by the worker), and fields the
-   * worker passes through that the schema types (storage_compress, storage_object_name,
-   * render_options).
+   * worker passes through that the schema types (storage_compress, render_options).
    */
   static List<String> documentedDifferences(JsonNode root) {
     List<String> found = new ArrayList<>();
@@ -129,10 +128,6 @@ class ContractFuzzTest {
       JsonNode compress = body.path("storage_compress");
       if (!compress.isMissingNode() && !compress.isNull() && !compress.isBoolean()) {
         found.add("storage_compress type");
-      }
-      JsonNode name = body.path("storage_object_name");
-      if (!name.isMissingNode() && !name.isNull() && !name.isTextual()) {
-        found.add("storage_object_name type");
       }
     }
     JsonNode render = root.path("extract").path("render_options");

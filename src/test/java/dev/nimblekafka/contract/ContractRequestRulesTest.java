@@ -66,6 +66,9 @@ class ContractRequestRulesTest {
         ok("gs delivery", extract(",\"storage_type\":\"gs\",\"storage_url\":\"gs://b\"")),
         ok("no delivery, spelled out", extract(",\"storage_type\":null,\"storage_url\":null")),
         ok("a callback", extract(",\"callback_url\":\"http://hooks.example/n\"")),
+        ok("a tag of the request's own", extract(",\"tag\":\"campaign-nkw-7\"")),
+        ok("an agent's own tag", "{\"agent\":{\"agent\":\"a\",\"params\":{\"tag\":\"c7\"}}}"),
+        ok("an object name with a path", storage(",\"storage_object_name\":\"day..7/run\"")),
         ok("extract null beside an agent", "{\"extract\":null," + agent("").substring(1)),
         ok("the smallest agent", agent("")),
         ok(
@@ -116,6 +119,17 @@ class ContractRequestRulesTest {
             extract(",\"storage_type\":\"s3\",\"storage_url\":\"s3://\"")),
         bad("a number for storage_url", extract(",\"storage_type\":\"s3\",\"storage_url\":5")),
         bad("an ftp callback", extract(",\"callback_url\":\"ftp://hooks.example\"")),
+        bad("a tag with the worker's prefix", extract(",\"tag\":\"nkw-0123\"")),
+        bad("an agent tag with the worker's prefix", agent(",\"tag\":\"nkw-0123\"")),
+        bad(
+            "a params tag with the worker's prefix",
+            "{\"agent\":{\"agent\":\"a\",\"params\":{\"tag\":\"nkw-0123\"}}}"),
+        bad("an object name climbing up", storage(",\"storage_object_name\":\"../other\"")),
+        bad("an object name with ..", storage(",\"storage_object_name\":\"a/../../b\"")),
+        bad("an object name of ..", storage(",\"storage_object_name\":\"..\"")),
+        bad("an object name from the root", storage(",\"storage_object_name\":\"/k\"")),
+        bad("an object name with \\..", storage(",\"storage_object_name\":\"a\\\\..\"")),
+        bad("an object name as a number", storage(",\"storage_object_name\":7")),
         bad("a number for callback_url", extract(",\"callback_url\":5")),
         bad("an agent without a name", "{\"agent\":{\"params\":{\"q\":1}}}"),
         bad("a blank agent name", "{\"agent\":{\"agent\":\" \\t \",\"params\":{\"q\":1}}}"),
@@ -213,6 +227,11 @@ class ContractRequestRulesTest {
 
   private static String agent(String more) {
     return "{\"agent\":{\"agent\":\"amazon_pdp\",\"params\":{\"asin\":\"B0\"}" + more + "}}";
+  }
+
+  /** An extract request with s3 delivery and {@code more}. */
+  private static String storage(String more) {
+    return extract(",\"storage_type\":\"s3\",\"storage_url\":\"s3://b/p/\"" + more);
   }
 
   private static String urlOf(String url) {

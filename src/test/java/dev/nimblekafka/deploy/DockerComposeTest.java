@@ -125,6 +125,26 @@ class DockerComposeTest {
     assertThat(instanceIds).as("unique WORKER_INSTANCE_ID").hasSize(2).doesNotContain("");
   }
 
+  @Test
+  void theCallbackSecretMustComeFromTheEnvironmentWithNoDefault() {
+    for (String name : List.of("worker-1", "worker-2")) {
+      String secret = service(name).path("environment").path("CALLBACK_SECRET").asText();
+      assertThat(secret)
+          .as("%s's CALLBACK_SECRET: required from the environment, with how to make one", name)
+          .matches("\\$\\{CALLBACK_SECRET:\\?[^}]*16[^}]*}");
+    }
+  }
+
+  @Test
+  void theCommentsStateTheDefaultQueueAhead() throws Exception {
+    for (Path file :
+        List.of(
+            ROOT.resolve("docker-compose.yml"), ROOT.resolve("deploy/k8s/base/configmap.yaml"))) {
+      String text = Files.readString(file);
+      assertThat(text).as(file.toString()).doesNotContain("50%").doesNotContain("default 50");
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static JsonNode service(String name) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,87 @@ class TopicSetupTest {
                 .get(TopicConfig.CLEANUP_POLICY_CONFIG)
                 .value())
         .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+  }
+
+  @Test
+  void aStateTopicThatAlsoDeletesByAgeIsRefused(KafkaBroker broker) {
+    Topics topics = allButState(broker);
+    broker.createTopic(
+        topics.state(),
+        PARTITIONS,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            "compact,delete",
+            TopicConfig.RETENTION_MS_CONFIG,
+            "3600000"));
+
+    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(topics.state())
+        .hasMessageContaining("cleanup.policy")
+        .hasMessageContaining("compact,delete")
+        .hasMessageContaining("must be exactly compact");
+  }
+
+  @Test
+  void aStateTopicThatDropsTombstonesTooSoonIsRefused(KafkaBroker broker) {
+    Topics topics = allButState(broker);
+    broker.createTopic(
+        topics.state(),
+        PARTITIONS,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.DELETE_RETENTION_MS_CONFIG,
+            "0"));
+
+    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(topics.state())
+        .hasMessageContaining("delete.retention.ms")
+        .hasMessageContaining("was 0")
+        .hasMessageContaining(">= " + TopicSetup.MIN_TOMBSTONE_RETENTION_MS);
+  }
+
+  @Test
+  void aStateTopicKeepingTombstonesForTheFloorIsAccepted(KafkaBroker broker) {
+    Topics topics = allButState(broker);
+    broker.createTopic(
+        topics.state(),
+        PARTITIONS,
+        Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.DELETE_RETENTION_MS_CONFIG,
+            Long.toString(TopicSetup.MIN_TOMBSTONE_RETENTION_MS)));
+
+    assertThat(TopicSetup.ensure(broker.admin(), kafka(broker, false), topics).partitions())
+        .isEqualTo(PARTITIONS);
+  }
+
+  @Test
+  void aStateTopicTheWorkerCreatesStatesItsTombstoneRetention(KafkaBroker broker) throws Exception {
+    Topics topics = allButState(broker);
+
+    TopicSetup.ensure(broker.admin(), kafka(broker, true), topics);
+
+    var entry = stateConfig(broker, topics).get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+    assertThat(entry.source())
+        .as("set on the topic, not inherited from the broker")
+        .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+    assertThat(Long.parseLong(entry.value()))
+        .isGreaterThanOrEqualTo(TopicSetup.MIN_TOMBSTONE_RETENTION_MS);
+  }
+
+  private static org.apache.kafka.clients.admin.Config stateConfig(
+      KafkaBroker broker, Topics topics) throws Exception {
+    ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, topics.state());
+    return broker
+        .admin()
+        .describeConfigs(List.of(state))
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .get(state);
   }
 
   /** Every topic exists except the state topic, whose name is free. */
