@@ -191,7 +191,8 @@ public final class ConfigLoader {
             s.duration("POLL_MAX_INTERVAL", Duration.ofSeconds(30), Duration.ofMillis(10)),
             s.duration("TASK_RETENTION", Duration.ofHours(24), Duration.ofSeconds(1)),
             s.longValue("MAX_RESULT_BYTES", 10L * 1024 * 1024, 1024, Integer.MAX_VALUE),
-            s.duration("ACCESS_RECHECK_INTERVAL", Duration.ofSeconds(30), Duration.ofMillis(100)));
+            s.duration("ACCESS_RECHECK_INTERVAL", Duration.ofSeconds(30), Duration.ofMillis(100)),
+            pendingBytes(s));
     if (tasks.pollMaxInterval().compareTo(tasks.pollMinInterval()) < 0) {
       s.problem(
           "POLL_MAX_INTERVAL must be >= POLL_MIN_INTERVAL ("
@@ -250,6 +251,25 @@ public final class ConfigLoader {
         batch,
         httpPort,
         grace);
+  }
+
+  /** The smallest {@code MAX_PENDING_BYTES}: a request as large as the state topic allows. */
+  static final long MIN_PENDING_BYTES = 1_048_576;
+
+  /**
+   * {@code MAX_PENDING_BYTES}: a quarter of the heap unless set, and never more than the heap (the
+   * rest is the requests being parsed and written, results, Kafka's buffers and the JVM's own).
+   */
+  private static long pendingBytes(Settings s) {
+    long heap = Runtime.getRuntime().maxMemory();
+    long fallback = Math.max(MIN_PENDING_BYTES, heap == Long.MAX_VALUE ? 256L << 20 : heap / 4);
+    long value = s.longValue("MAX_PENDING_BYTES", fallback, MIN_PENDING_BYTES, Long.MAX_VALUE);
+    s.describe("MAX_PENDING_BYTES", "a quarter of the heap", ">= " + MIN_PENDING_BYTES);
+    if (heap != Long.MAX_VALUE && value > heap) {
+      s.problem(
+          "MAX_PENDING_BYTES must be at most the heap (" + heap + " bytes, -Xmx) but was " + value);
+    }
+    return value;
   }
 
   private static void checkTopicNames(Settings s, Topics topics) {

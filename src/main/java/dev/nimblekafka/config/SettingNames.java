@@ -41,6 +41,7 @@ final class SettingNames {
           "CIRCUIT_WINDOW",
           "CIRCUIT_OPEN_WAIT",
           "MAX_PENDING_TASKS",
+          "MAX_PENDING_BYTES",
           "TASK_MAX_ATTEMPTS",
           "TASK_EXPECTED_DURATION",
           "POLL_MIN_INTERVAL",

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param retention a task older than this is reported as expired (Nimble keeps tasks 24-48 h)
  * @param maxResultBytes largest result published inline; larger ones become RESULT_TOO_LARGE
  * @param accessRecheckInterval how often to try again after a 401/402
+ * @param maxPendingBytes bytes of requests held at most (fetching pauses at it; a single larger
+ *     request is still taken, alone)
  */
 public record TaskConfig(
     int maxPending,
@@ -22,4 +24,5 @@ public record TaskConfig(
     Duration pollMaxInterval,
     Duration retention,
     long maxResultBytes,
-    Duration accessRecheckInterval) {}
+    Duration accessRecheckInterval,
+    long maxPendingBytes) {}

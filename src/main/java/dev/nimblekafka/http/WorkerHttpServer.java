@@ -94,9 +94,23 @@ public final class WorkerHttpServer implements AutoCloseable {
             + (pause == null ? "null" : "\"" + pause.code() + "\"")
             + ",\"pause_detail\":"
             + (status.pauseDetail() == null ? "null" : quote(status.pauseDetail()))
+            + ",\"held_bytes\":"
+            + status.heldBytes()
+            + heldBack(status.heldBack())
             + key(status.key())
             + "}";
     respond(exchange, ok ? 200 : 503, "application/json", body);
+  }
+
+  /** Partitions held back and why, as {@code ,"held_back":{"3":"..."}}; nothing when none is. */
+  private static String heldBack(java.util.Map<Integer, String> partitions) {
+    if (partitions.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(",\"held_back\":{");
+    partitions.forEach(
+        (p, why) -> out.append(out.length() > 13 ? "," : "").append("\"" + p + "\":" + quote(why)));
+    return out.append('}').toString();
   }
 
   /** The pod's share of the Nimble key, as {@code ,"key":{...}}. */

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a consumed record value into an {@link ExtractionRequest}, or a {@link RequestError} that
- * names the field and the limit. Never throws for bad input.
+ * names the field and the limit. Never throws for bad input. The tree built to check a request is
+ * dropped once it is checked: the request keeps the value and reads its parts again when asked.
  *
  * <p>The contract: a JSON object with exactly one of {@code extract} (the body of {@code POST
  * /v1/extract/async}) or {@code agent} (the body of {@code POST /v1/agents/async}), an optional
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 public final class RequestParser {
   private final ObjectMapper json;
   private final AllowedDestinations allowed;
+  private final ObjectMapper parts;
 
   /** A parser that allows every delivery destination. */
   public RequestParser(ObjectMapper json) {
@@ -32,6 +34,7 @@ public final class RequestParser {
   public RequestParser(ObjectMapper json, AllowedDestinations allowed) {
     this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.allowed = allowed;
+    this.parts = json.copy().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   /** The id a request has when it does not carry one: stable across redeliveries. */
@@ -112,12 +115,12 @@ public final class RequestParser {
         RequestValidator.agent(object, allowed);
       }
       return new ParseResult.Valid(
-          new ExtractionRequest(
+          ExtractionRequest.of(
               requestId,
               hasExtract ? Kind.EXTRACT : Kind.AGENT,
-              object,
-              metadata,
-              StorageDelivery.from(object)));
+              StorageDelivery.from(object),
+              value,
+              parts));
     } catch (Violation v) {
       return invalid(requestId, "validate", v.code, v.getMessage(), v.field, v.limit, metadata);
     }
@@ -125,7 +128,7 @@ public final class RequestParser {
 
   /**
    * The request a state record carries, validated when it was consumed: read again without checking
-   * it a second time.
+   * it a second time. Like a parsed request it keeps the bytes, not their tree.
    *
    * @throws IllegalArgumentException when the bytes are not such a request
    */
@@ -141,9 +144,8 @@ public final class RequestParser {
       throw new IllegalArgumentException(
           "the recorded request of " + requestId + " has no " + kind.wire() + " object");
     }
-    ObjectNode object = (ObjectNode) body;
-    return new ExtractionRequest(
-        requestId, kind, object, root.get("metadata"), StorageDelivery.from(object));
+    return ExtractionRequest.of(
+        requestId, kind, StorageDelivery.from((ObjectNode) body), value, parts);
   }
 
   private static ParseResult invalid(

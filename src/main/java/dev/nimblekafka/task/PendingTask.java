@@ -10,12 +10,19 @@ import dev.nimblekafka.request.RequestHeaders;
  * only by the {@link TaskBook}, one transition at a time.
  */
 public final class PendingTask {
+  /**
+   * What a held request costs besides its bytes: this object, its request's id, kind and delivery,
+   * the book's entries for it (by id, in the queue, its timer), rounded up.
+   */
+  public static final int OVERHEAD_BYTES = 1_024;
+
   private final int partition;
   private final long sourceOffset;
   private final byte[] key;
   private final byte[] value;
   private final ExtractionRequest request;
   private final RequestHeaders headers;
+  private final long heldBytes;
   private TaskPhase phase;
   private String taskId;
   private int attempts;
@@ -47,6 +54,20 @@ public final class PendingTask {
     this.value = value;
     this.request = request;
     this.headers = headers == null ? RequestHeaders.NONE : headers;
+    this.heldBytes = heldBytes(key, value, this.headers);
+  }
+
+  /**
+   * The bytes a request held by the worker takes: its record's value, key and headers as kept, plus
+   * {@link #OVERHEAD_BYTES}.
+   */
+  public static long heldBytes(byte[] key, byte[] value, RequestHeaders headers) {
+    long bytes =
+        OVERHEAD_BYTES + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    for (RequestHeaders.Header header : headers.kept()) {
+      bytes += header.name().length() + (header.value() == null ? 0 : header.value().length);
+    }
+    return bytes;
   }
 
   /**
@@ -198,7 +219,10 @@ public final class PendingTask {
     return request.requestId();
   }
 
-  /** The request as parsed when consumed: kind, Nimble body, metadata, delivery options. */
+  /**
+   * The request as checked when consumed: kind and delivery options at hand, the Nimble body and
+   * the metadata read again from {@link #value()} when asked.
+   */
   public ExtractionRequest request() {
     return request;
   }
@@ -223,6 +247,11 @@ public final class PendingTask {
   /** The request record's headers that its outcome carries. */
   public RequestHeaders headers() {
     return headers;
+  }
+
+  /** The bytes holding this request takes ({@link #heldBytes(byte[], byte[], RequestHeaders)}). */
+  public long heldBytes() {
+    return heldBytes;
   }
 
   /** The request record's value, byte for byte. */

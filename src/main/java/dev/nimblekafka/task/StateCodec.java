@@ -1,6 +1,8 @@
 package dev.nimblekafka.task;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.request.Kind;
@@ -19,7 +21,15 @@ import java.util.List;
  * order) and {@code headers_dropped}; a record without them reads as a request without headers.
  */
 public final class StateCodec {
-  private static final int VERSION = 1;
+  /** The version this worker writes and reads. */
+  public static final int VERSION = 1;
+
+  /** {@link #version} of a value that is not a JSON object: not a state record at all. */
+  public static final int UNREADABLE = -1;
+
+  /** {@link #version} of a JSON object without a whole-number {@code "v"}. */
+  public static final int NO_VERSION = 0;
+
   private final ObjectMapper json;
 
   public StateCodec(ObjectMapper json) {
@@ -59,6 +69,33 @@ public final class StateCodec {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The {@code "v"} of a state record, read without building the record ({@code "v"} comes first):
+   * {@link #UNREADABLE} when the value is not a JSON object, {@link #NO_VERSION} when it has no
+   * whole-number {@code "v"}.
+   */
+  public int version(byte[] value) {
+    try (JsonParser parser = json.createParser(value)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return UNREADABLE;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken token = parser.nextToken();
+        if (name.equals("v")) {
+          return token == JsonToken.VALUE_NUMBER_INT
+                  && parser.getNumberType() == JsonParser.NumberType.INT
+              ? Math.max(NO_VERSION, parser.getIntValue())
+              : NO_VERSION;
+        }
+        parser.skipChildren();
+      }
+      return NO_VERSION;
+    } catch (IOException e) {
+      return UNREADABLE;
+    }
   }
 
   /** Reads a state record; throws {@link IllegalArgumentException} for one it cannot read. */

@@ -33,6 +33,23 @@ public final class TaskBook {
   private final TaskTimers timers = new TaskTimers();
   private int slotsUsed;
   private int suspects;
+  private final long heldLimit;
+  private long heldBytes;
+  private long waitingBytes;
+
+  /** A book whose requests are not bounded in bytes. */
+  public TaskBook() {
+    this(Long.MAX_VALUE);
+  }
+
+  /**
+   * A book that holds about {@code heldLimit} bytes of requests at most ({@link
+   * PendingTask#heldBytes()}): a request that does not fit waits ({@link #defer}) until it does,
+   * unless the book holds nothing.
+   */
+  public TaskBook(long heldLimit) {
+    this.heldLimit = heldLimit;
+  }
 
   /**
    * What the previous owner of a partition may have left unrecorded: a crash can leave create calls
@@ -67,6 +84,8 @@ public final class TaskBook {
     final Set<String> earlyHints = new LinkedHashSet<>();
 
     boolean restored;
+    String heldBack;
+    long rewindTo = -1;
     long next = -1;
     long lastCommitted = -1;
 
@@ -95,6 +114,7 @@ public final class TaskBook {
         suspects--;
       }
       move(task, TaskPhase.DONE);
+      heldBytes -= task.heldBytes();
     }
     queue.removeIf(task -> task.partition() == partition);
   }
@@ -129,13 +149,91 @@ public final class TaskBook {
     return state != null && state.restored;
   }
 
-  /** Partitions still waiting for their state to be read back. */
+  /** Partitions still waiting for their state to be read back (none held back among them). */
   public int restoring() {
     int count = 0;
     for (Partition state : partitions.values()) {
-      count += state.restored ? 0 : 1;
+      count += state.restored || state.heldBack != null ? 0 : 1;
     }
     return count;
+  }
+
+  /**
+   * Holds a partition back: it is not restored and stays paused, for the reason given (its state
+   * cannot be read, or not yet held), until it is restored or given away.
+   */
+  public void holdBack(int partition, String why) {
+    Partition state = partitions.get(partition);
+    if (state != null && !state.restored) {
+      state.heldBack = why;
+    }
+  }
+
+  /** The partitions held back, and why. */
+  public Map<Integer, String> heldBack() {
+    Map<Integer, String> found = new TreeMap<>();
+    partitions.forEach(
+        (p, state) -> {
+          if (state.heldBack != null) {
+            found.put(p, state.heldBack);
+          }
+        });
+    return found;
+  }
+
+  // ---- bytes held -------------------------------------------------------------------------
+
+  /** Bytes of the requests held ({@link PendingTask#heldBytes()} of each). */
+  public long heldBytes() {
+    return heldBytes;
+  }
+
+  public long heldLimit() {
+    return heldLimit;
+  }
+
+  /** Whether a request of {@code bytes} may be held now: it fits, or nothing is held. */
+  public boolean fits(long bytes) {
+    return heldBytes == 0 || heldBytes + bytes <= heldLimit;
+  }
+
+  /**
+   * Whether fetching must wait: the bound is reached, or the request sent back by {@link #defer}
+   * does not fit yet.
+   */
+  public boolean full() {
+    return heldBytes > 0 && heldBytes + Math.max(1, waitingBytes) > heldLimit;
+  }
+
+  /**
+   * A consumed record of {@code bytes} at {@code offset}: returns true when it must wait (it does
+   * not fit, or an earlier record of its partition waits), and the partition is then read again
+   * from the first such record ({@link #takeRewinds}). Its offset is not settled.
+   */
+  public boolean defer(int partition, long offset, long bytes) {
+    Partition state = partitions.get(partition);
+    if (state.rewindTo >= 0) {
+      return true;
+    }
+    if (fits(bytes)) {
+      return false;
+    }
+    state.rewindTo = offset;
+    waitingBytes = Math.max(waitingBytes, bytes);
+    return true;
+  }
+
+  /** The offsets partitions are read again from (their records waited for room); cleared. */
+  public Map<Integer, Long> takeRewinds() {
+    Map<Integer, Long> found = new TreeMap<>();
+    partitions.forEach(
+        (p, state) -> {
+          if (state.rewindTo >= 0) {
+            found.put(p, state.rewindTo);
+            state.rewindTo = -1;
+          }
+        });
+    return found;
   }
 
   /** Requests held for a partition, in every phase. */
@@ -279,6 +377,8 @@ public final class TaskBook {
       throw new IllegalStateException("cannot admit " + task);
     }
     state.tasks.put(task.requestId(), task);
+    heldBytes += task.heldBytes();
+    waitingBytes = 0;
     task.queuedAt(now);
     queue.addLast(task);
     if (!state.handover.clean() && task.sourceOffset() < state.handover.suspectBefore()) {
@@ -300,6 +400,21 @@ public final class TaskBook {
       Function<StoredTask, ExtractionRequest> facts,
       long now,
       ToLongFunction<PendingTask> firstCheckAt) {
+    return restore(partition, epoch, stored, facts, now, firstCheckAt, true);
+  }
+
+  /**
+   * Reads back part of a partition's pending requests, as {@link #restore(int, long, Collection,
+   * Function, long, ToLongFunction)}; the partition counts as restored with the {@code last} part.
+   */
+  public boolean restore(
+      int partition,
+      long epoch,
+      Collection<StoredTask> stored,
+      Function<StoredTask, ExtractionRequest> facts,
+      long now,
+      ToLongFunction<PendingTask> firstCheckAt,
+      boolean last) {
     if (!current(partition, epoch)) {
       return false;
     }
@@ -314,6 +429,7 @@ public final class TaskBook {
         continue;
       }
       state.tasks.put(task.requestId(), task);
+      heldBytes += task.heldBytes();
       state.byTaskId.put(task.taskId(), task);
       slotsUsed++;
       if (task.batchId() != null) {
@@ -321,7 +437,10 @@ public final class TaskBook {
       }
       timers.schedule(task, firstCheckAt.applyAsLong(task));
     }
-    state.restored = true;
+    if (last) {
+      state.restored = true;
+      state.heldBack = null;
+    }
     return true;
   }
 
@@ -499,7 +618,9 @@ public final class TaskBook {
     Partition state = partitions.get(task.partition());
     move(task, TaskPhase.DONE);
     queue.remove(task);
-    state.tasks.remove(task.requestId());
+    if (state.tasks.remove(task.requestId()) != null) {
+      heldBytes -= task.heldBytes();
+    }
     if (task.taskId() != null) {
       state.byTaskId.remove(task.taskId());
     }

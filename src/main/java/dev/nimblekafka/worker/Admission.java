@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Takes consumed records in: each is parsed once; a valid request is recorded in the state topic at
- * once (so its offset may commit with it, and a replay never meets a request already settled) and
- * joins the submission queue; anything else becomes a failure naming the field and the limit. The
- * record's headers ({@link RequestHeaders}, bounded) go with the request to its outcome, a failure
- * of its own included; they count towards what must fit the state record.
+ * Takes consumed records in: one the requests held leave no room for waits, its partition read
+ * again from it once there is room (the book's byte bound); the others are parsed once; a valid
+ * request is recorded in the state topic at once (so its offset may commit with it, and a replay
+ * never meets a request already settled) and joins the submission queue; anything else becomes a
+ * failure naming the field and the limit. The record's headers ({@link RequestHeaders}, bounded) go
+ * with the request to its outcome, a failure of its own included; they count towards what must fit
+ * the state record.
  */
 final class Admission {
   private static final Logger log = LoggerFactory.getLogger(Admission.class);
@@ -48,8 +50,16 @@ final class Admission {
   }
 
   void admit(ConsumerRecord<byte[], byte[]> record) {
-    context.metrics().consumed();
     TaskBook book = context.book();
+    RequestHeaders headers = RequestHeaders.of(record.headers());
+    if (book.owns(record.partition())
+        && book.defer(
+            record.partition(),
+            record.offset(),
+            PendingTask.heldBytes(record.key(), record.value(), headers))) {
+      return; // no room for it now: read again once there is
+    }
+    context.metrics().consumed();
     if (!book.owns(record.partition())) {
       return;
     }
@@ -57,7 +67,6 @@ final class Admission {
       ParseResult parsed =
           parser.parse(record.topic(), record.partition(), record.offset(), record.value());
       book.settled(record.partition(), record.offset());
-      RequestHeaders headers = RequestHeaders.of(record.headers());
       int headerBytes = StateCodec.headerBytes(headers);
       if (parsed instanceof ParseResult.Valid valid
           && record.value().length + headerBytes > maxRequestBytes) {

@@ -12,7 +12,10 @@ import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -35,6 +38,8 @@ final class Lifecycle implements LoopEvent.Handler {
   private final RequestParser parser;
   private final WorkerStatus status;
   private final RestoreRetries restoreRetries = new RestoreRetries();
+  private final RestoreBacklog backlog = new RestoreBacklog();
+  private final Set<Integer> waitingReported = new HashSet<>();
 
   /**
    * What a lifecycle is built from besides the settings.
@@ -65,7 +70,7 @@ final class Lifecycle implements LoopEvent.Handler {
    */
   static Lifecycle create(
       WorkerConfig config, Parts parts, ObjectMapper json, int maxRequestBytes) {
-    TaskBook book = new TaskBook();
+    TaskBook book = new TaskBook(config.tasks().maxPendingBytes());
     PollPolicy policy =
         new PollPolicy(
             new DurationEstimator(config.tasks().expectedDuration().toMillis()),
@@ -166,8 +171,31 @@ final class Lifecycle implements LoopEvent.Handler {
       checker.dispatch(now);
     }
     for (RestoreRetries.Retry retry : restoreRetries.due(now)) {
-      if (context.book().current(retry.partition(), retry.epoch())) {
+      if (backlog.has(retry.partition())) {
+        backlog.retry(retry.partition());
+      } else if (context.book().current(retry.partition(), retry.epoch())) {
         restorer.restore(retry.partition(), retry.epoch());
+      }
+    }
+    loadRestored();
+  }
+
+  /**
+   * Reads the state records restores left for later, as many as fit beside the requests held; a
+   * partition whose records must wait for room is held back, and shows why.
+   */
+  private void loadRestored() {
+    TaskBook book = context.book();
+    for (RestoreBacklog.Load load : backlog.next(book.heldBytes(), book.heldLimit())) {
+      restorer.load(load.partition(), load.epoch(), load.records());
+    }
+    for (int partition : backlog.waiting()) {
+      book.holdBack(partition, backlog.why(partition));
+      if (waitingReported.add(partition)) {
+        log.warn(
+            "Partition {} waits for room to read the rest of its state: {}",
+            partition,
+            backlog.why(partition));
       }
     }
   }
@@ -188,6 +216,8 @@ final class Lifecycle implements LoopEvent.Handler {
     context.ownership().release(java.util.List.of(partition));
     context.book().drop(partition);
     restoreRetries.forget(partition);
+    backlog.forget(partition);
+    waitingReported.remove(partition);
   }
 
   /** The unit of work committed. */
@@ -246,23 +276,65 @@ final class Lifecycle implements LoopEvent.Handler {
     checker.fetchFailed(event);
   }
 
-  /** Puts a partition's restored requests back under watch; none with a task is created again. */
+  /**
+   * Puts a partition's restored requests back under watch (none with a task is created again), and
+   * keeps where the rest are to read them as there is room. A record of a version this worker
+   * cannot read holds the whole partition back: skipping it would leave an older state of its
+   * request, created twice or never ended.
+   */
   @Override
   public void restored(LoopEvent.Restored event) {
+    TaskBook book = context.book();
+    if (!book.current(event.partition(), event.epoch())) {
+      return;
+    }
+    restoreRetries.forget(event.partition());
+    if (event.unreadable() > 0) {
+      context.metrics().unreadableState(event.unreadable());
+    }
+    if (event.unknown() != null) {
+      context.metrics().unknownStateVersion();
+      book.holdBack(event.partition(), event.unknown());
+      log.error(
+          "Partition {} is held back, not fetched: its state holds {}. A worker that reads it"
+              + " takes the partition over; none of its requests is submitted here",
+          event.partition(),
+          event.unknown());
+      return;
+    }
+    backlog.add(event.partition(), event.epoch(), event.later());
+    take(event.partition(), event.epoch(), event.tasks(), event.later().isEmpty());
+  }
+
+  /** Requests read from the records a restore left for later. */
+  @Override
+  public void loaded(LoopEvent.Loaded event) {
+    if (!context.book().current(event.partition(), event.epoch())
+        || !backlog.reading(event.partition(), event.epoch())) {
+      return;
+    }
+    boolean more = backlog.loaded(event.partition());
+    take(event.partition(), event.epoch(), event.tasks(), !more);
+    if (!more && waitingReported.remove(event.partition())) {
+      log.info("Partition {} has its state read back", event.partition());
+    }
+  }
+
+  private void take(int partition, long epoch, List<StoredTask> tasks, boolean last) {
     long now = context.clock().millis();
     boolean taken =
         context
             .book()
             .restore(
-                event.partition(),
-                event.epoch(),
-                event.tasks(),
+                partition,
+                epoch,
+                tasks,
                 this::facts,
                 now,
-                task -> context.policy().restoredCheckAt(task, now));
+                task -> context.policy().restoredCheckAt(task, now),
+                last);
     if (taken) {
-      restoreRetries.forget(event.partition());
-      status.restored(event.tasks().size());
+      status.restored(tasks.size());
     }
   }
 
@@ -271,6 +343,7 @@ final class Lifecycle implements LoopEvent.Handler {
     if (!context.book().current(event.partition(), event.epoch())) {
       return;
     }
+    backlog.failed(event.partition());
     long now = context.clock().millis();
     long next = restoreRetries.failed(event.partition(), event.epoch(), now);
     log.warn(

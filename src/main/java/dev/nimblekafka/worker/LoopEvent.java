@@ -42,6 +42,8 @@ sealed interface LoopEvent {
 
     void restoreFailed(RestoreFailed event);
 
+    void loaded(Loaded event);
+
     void hint(Hint event);
 
     void scanned(Scanned event);
@@ -113,12 +115,37 @@ sealed interface LoopEvent {
     }
   }
 
-  /** A partition's pending requests, read back from the state topic. */
-  record Restored(int partition, long epoch, List<StoredTask> tasks, int unreadable)
+  /**
+   * A partition's state, read back from the state topic: pending requests read at once ({@code
+   * tasks}), the live records left to read when there is room for them ({@code later}, by offset),
+   * records that are no state records ({@code unreadable}, skipped), and a record of a version this
+   * worker cannot read ({@code unknown}: what it is, or null), which holds the partition back.
+   */
+  record Restored(
+      int partition,
+      long epoch,
+      List<StoredTask> tasks,
+      int unreadable,
+      List<StateRef> later,
+      String unknown)
       implements LoopEvent {
+
+    /** Every pending request read at once. */
+    Restored(int partition, long epoch, List<StoredTask> tasks, int unreadable) {
+      this(partition, epoch, tasks, unreadable, List.of(), null);
+    }
+
     @Override
     public void dispatchTo(Handler handler) {
       handler.restored(this);
+    }
+  }
+
+  /** Pending requests of a partition read from the records a {@link Restored} left for later. */
+  record Loaded(int partition, long epoch, List<StoredTask> tasks) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.loaded(this);
     }
   }
 

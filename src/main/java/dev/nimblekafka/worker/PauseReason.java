@@ -12,6 +12,8 @@ public enum PauseReason {
   AUTH,
   /** Nimble answered 402: no budget, limit reached, or trial over. */
   BUDGET,
+  /** The requests held take {@code MAX_PENDING_BYTES}, or the next one does not fit beside them. */
+  MEMORY,
   /** The worker is shutting down. */
   DRAINING,
   /** Commits are failing: nothing new starts until one succeeds. */

@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which request partitions fetch: none while draining, while Nimble refuses submissions or the
- * circuit is open, or while the queue is full; and none that is still being restored. Shows the
- * reason and the load on the status. Backpressure is {@code pause()}, never a sleep.
+ * circuit is open, while the requests held take their bytes' bound, or while the queue is full; and
+ * none that is still being restored. A partition whose records waited for room is read again from
+ * the first of them. Shows the reason and the load on the status. Backpressure is {@code pause()},
+ * never a sleep.
  */
 final class Pauses {
   private static final Logger log = LoggerFactory.getLogger(Pauses.class);
@@ -44,6 +46,7 @@ final class Pauses {
    * @param holding why no new work may start now (commits failing, the unit full), or null
    */
   void update(boolean draining, PauseReason holding) {
+    book.takeRewinds().forEach((p, offset) -> consumer.seek(partition.apply(p), offset));
     PauseReason reason = null;
     String detail = null;
     if (draining) {
@@ -53,6 +56,13 @@ final class Pauses {
     } else if (submitter.submitBlock() != null) {
       reason = submitter.submitBlock();
       detail = submitter.accessDetail();
+    } else if (book.full()) {
+      reason = PauseReason.MEMORY;
+      detail =
+          "requests held take "
+              + book.heldBytes()
+              + " bytes of MAX_PENDING_BYTES="
+              + book.heldLimit();
     } else if (book.queued() >= queueLimit) {
       reason = PauseReason.CAPACITY;
     }
@@ -80,6 +90,13 @@ final class Pauses {
     status.load(book.queued(), book.slotsUsed(), submitter.atRisk());
     status.held(book.pending());
     status.partitions(book.partitions().size(), book.restoring());
+    status.heldBytes(book.heldBytes());
+    status.heldBack(book.heldBack());
+  }
+
+  /** A pause of a busy worker, which comes and goes with the load: not logged. */
+  private static boolean load(PauseReason reason) {
+    return reason == PauseReason.CAPACITY || reason == PauseReason.MEMORY;
   }
 
   private void logChange(PauseReason reason, String detail) {
@@ -87,12 +104,12 @@ final class Pauses {
     if (reason == before) {
       return;
     }
-    if (reason != null && reason != PauseReason.CAPACITY) {
+    if (reason != null && !load(reason)) {
       log.info(
           "Paused fetching requests: {}{}",
           reason.code(),
           detail == null ? "" : " (" + detail + ")");
-    } else if (reason == null && before != PauseReason.CAPACITY) {
+    } else if (reason == null && !load(before)) {
       log.info("Resumed fetching requests");
     }
   }

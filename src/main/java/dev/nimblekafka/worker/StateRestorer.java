@@ -23,13 +23,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads state partitions to their end (read_committed) on its own thread and consumer, and hands
- * each partition's pending tasks to the consume loop as a {@link LoopEvent.Restored}.
+ * Reads state partitions (read_committed) on its own thread and consumer. A restore reads each
+ * partition to its end keeping, per live request, only where its latest record is and how large it
+ * is (a tombstone forgets the request); the values are read later, as many at a time as the loop
+ * asks for ({@link #load}), so no partition has to fit in memory at once.
  */
 final class StateRestorer implements Restorer {
   private static final Logger log = LoggerFactory.getLogger(StateRestorer.class);
 
-  private record Job(int partition, long epoch) {}
+  /** A partition to read through ({@code records} null), or these of its records to read. */
+  private record Job(int partition, long epoch, List<StateRef> records) {}
+
+  /** What the read of one partition found so far. */
+  private static final class Scan {
+    final Map<String, StateRef> live = new HashMap<>();
+    final Map<String, String> unknown = new LinkedHashMap<>();
+    int unreadable;
+  }
 
   private final Consumer<byte[], byte[]> consumer;
   private final String stateTopic;
@@ -59,7 +69,12 @@ final class StateRestorer implements Restorer {
 
   @Override
   public void restore(int partition, long epoch) {
-    jobs.add(new Job(partition, epoch));
+    jobs.add(new Job(partition, epoch, null));
+  }
+
+  @Override
+  public void load(int partition, long epoch, List<StateRef> records) {
+    jobs.add(new Job(partition, epoch, List.copyOf(records)));
   }
 
   private void run() {
@@ -69,13 +84,19 @@ final class StateRestorer implements Restorer {
         if (first == null) {
           continue;
         }
-        Map<Integer, Job> batch = new LinkedHashMap<>();
-        batch.put(first.partition, first);
-        Job more;
-        while ((more = jobs.poll()) != null) {
-          batch.put(more.partition, more);
+        List<Job> all = new ArrayList<>(List.of(first));
+        jobs.drainTo(all);
+        Map<Integer, Job> scans = new LinkedHashMap<>();
+        for (Job job : all) {
+          if (job.records == null) {
+            scans.put(job.partition, job);
+          } else {
+            load(job);
+          }
         }
-        restoreBatch(batch);
+        if (!scans.isEmpty()) {
+          scan(scans);
+        }
       }
     } catch (InterruptedException | WakeupException e) {
       Thread.currentThread().interrupt();
@@ -84,39 +105,47 @@ final class StateRestorer implements Restorer {
     }
   }
 
-  private void restoreBatch(Map<Integer, Job> batch) {
+  /** Reads these partitions through, together, keeping only where each live request is. */
+  private void scan(Map<Integer, Job> batch) {
     long started = System.nanoTime();
     List<TopicPartition> parts = new ArrayList<>();
     batch.keySet().forEach(p -> parts.add(new TopicPartition(stateTopic, p)));
-    Map<Integer, Map<String, StoredTask>> found = new HashMap<>();
-    Map<Integer, Integer> unreadable = new HashMap<>();
+    Map<Integer, Scan> found = new HashMap<>();
     try {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       Set<TopicPartition> remaining = new HashSet<>();
       for (TopicPartition tp : parts) {
-        found.put(tp.partition(), new LinkedHashMap<>());
+        found.put(tp.partition(), new Scan());
         if (consumer.position(tp) < end.get(tp)) {
           remaining.add(tp);
         }
       }
       while (!remaining.isEmpty() && !closed) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          apply(record, found.get(record.partition()), unreadable);
+          note(record, found.get(record.partition()));
         }
         remaining.removeIf(tp -> consumer.position(tp) >= end.get(tp));
       }
       for (Job job : batch.values()) {
-        List<StoredTask> tasks = new ArrayList<>(found.get(job.partition).values());
+        Scan scan = found.get(job.partition);
+        List<StateRef> live = new ArrayList<>(scan.live.values());
+        live.sort((a, b) -> Long.compare(a.offset(), b.offset()));
+        String unknown = scan.unknown.isEmpty() ? null : scan.unknown.values().iterator().next();
         log.info(
-            "Restored {} pending tasks of partition {} in {} ms",
-            tasks.size(),
+            "Read the state of partition {} in {} ms: {} pending requests",
             job.partition,
-            (System.nanoTime() - started) / 1_000_000);
+            (System.nanoTime() - started) / 1_000_000,
+            live.size());
         events.add(
             new LoopEvent.Restored(
-                job.partition, job.epoch, tasks, unreadable.getOrDefault(job.partition, 0)));
+                job.partition,
+                job.epoch,
+                List.of(),
+                scan.unreadable,
+                unknown == null ? live : List.of(),
+                unknown));
       }
     } catch (WakeupException e) {
       throw e;
@@ -130,28 +159,86 @@ final class StateRestorer implements Restorer {
     }
   }
 
-  private void apply(
-      ConsumerRecord<byte[], byte[]> record,
-      Map<String, StoredTask> tasks,
-      Map<Integer, Integer> unreadable) {
+  /** One record of a scan: the request's latest record, its end, or one that cannot be read. */
+  private void note(ConsumerRecord<byte[], byte[]> record, Scan scan) {
     if (record.key() == null) {
       return;
     }
     String id = new String(record.key(), StandardCharsets.UTF_8);
+    scan.unknown.remove(id);
     if (record.value() == null) {
-      tasks.remove(id);
+      scan.live.remove(id);
       return;
     }
-    try {
-      tasks.put(id, codec.decode(record.value()));
-    } catch (IllegalArgumentException e) {
-      unreadable.merge(record.partition(), 1, Integer::sum);
+    int version = codec.version(record.value());
+    if (version == StateCodec.VERSION) {
+      scan.live.put(id, new StateRef(record.offset(), record.value().length + record.key().length));
+    } else if (version == StateCodec.UNREADABLE) {
+      scan.unreadable++;
       log.warn(
-          "Skipping unreadable state record at {}-{}@{}: {}",
+          "Skipping a state record that is not JSON at {}-{}@{}",
           record.topic(),
           record.partition(),
-          record.offset(),
-          e.getMessage());
+          record.offset());
+    } else {
+      scan.live.remove(id);
+      scan.unknown.put(
+          id,
+          "a state record of version "
+              + (version == StateCodec.NO_VERSION ? "(none)" : Integer.toString(version))
+              + " at offset "
+              + record.offset()
+              + " (request "
+              + id
+              + "); this worker reads version "
+              + StateCodec.VERSION);
+    }
+  }
+
+  /** Reads these records of a partition (sorted by offset) and hands over their requests. */
+  private void load(Job job) {
+    TopicPartition tp = new TopicPartition(stateTopic, job.partition);
+    Map<Long, StateRef> wanted = new HashMap<>();
+    job.records.forEach(ref -> wanted.put(ref.offset(), ref));
+    long last = job.records.get(job.records.size() - 1).offset();
+    List<StoredTask> tasks = new ArrayList<>();
+    int unreadable = 0;
+    try {
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, job.records.get(0).offset());
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      while (!wanted.isEmpty() && consumer.position(tp) <= last && consumer.position(tp) < end) {
+        if (closed) {
+          return;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          if (wanted.remove(record.offset()) == null || record.value() == null) {
+            continue;
+          }
+          try {
+            tasks.add(codec.decode(record.value()));
+          } catch (IllegalArgumentException e) {
+            unreadable++;
+            log.warn(
+                "Skipping an unreadable state record at {}@{}: {}",
+                tp,
+                record.offset(),
+                e.getMessage());
+          }
+        }
+      }
+      if (!wanted.isEmpty()) {
+        log.warn("{} state records of {} were no longer found at their offsets", wanted.size(), tp);
+      }
+      log.debug("Read {} pending requests of {} ({} unreadable)", tasks.size(), tp, unreadable);
+      events.add(new LoopEvent.Loaded(job.partition, job.epoch, tasks));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.error("Reading state records of {} failed; will try again", tp, e);
+      events.add(new LoopEvent.RestoreFailed(job.partition, job.epoch, e));
+    } finally {
+      consumer.assign(List.of());
     }
   }
 

@@ -34,6 +34,8 @@ public final class WorkerMetrics {
   private final Counter duplicates;
   private final Counter resubmitted;
   private final Counter droppedOnRevoke;
+  private final Counter unknownVersions;
+  private final Counter unreadableState;
   private final Timer commits;
   private final Timer completionToResult;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
@@ -93,6 +95,22 @@ public final class WorkerMetrics {
     Gauge.builder("nimble_worker_partitions_paused", status, WorkerStatus::pausedPartitions)
         .description("Request partitions not being fetched (restoring, or paused for a reason)")
         .register(registry);
+    Gauge.builder("nimble_worker_requests_held_bytes", status, WorkerStatus::heldBytes)
+        .description("Bytes of the requests held (value, key, headers, 1 KiB each besides)")
+        .register(registry);
+    Gauge.builder("nimble_worker_partitions_held_back", status, s -> s.heldBack().size())
+        .description(
+            "Request partitions held back: a state record of an unknown version, or requests"
+                + " still to be read back while MAX_PENDING_BYTES is reached")
+        .register(registry);
+    this.unknownVersions =
+        Counter.builder("nimble_worker_state_unknown_versions")
+            .description("State records of a version this worker cannot read (partition held back)")
+            .register(registry);
+    this.unreadableState =
+        Counter.builder("nimble_worker_state_unreadable")
+            .description("State records that are not state records at all, skipped")
+            .register(registry);
     for (PauseReason reason : PauseReason.values()) {
       Gauge.builder("nimble_worker_paused", status, s -> s.pauseReason() == reason ? 1 : 0)
           .description("1 while request fetching is paused for this reason")
@@ -109,6 +127,14 @@ public final class WorkerMetrics {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  void unknownStateVersion() {
+    unknownVersions.increment();
+  }
+
+  void unreadableState(int count) {
+    unreadableState.increment(count);
   }
 
   void consumed() {

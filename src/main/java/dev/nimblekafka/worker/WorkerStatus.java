@@ -23,6 +23,8 @@ public final class WorkerStatus {
   private volatile String memberId;
   private volatile int held;
   private volatile KeyView key;
+  private volatile long heldBytes;
+  private volatile Map<Integer, String> heldBack = Map.of();
 
   /**
    * What the pod shows of its share of the Nimble key.
@@ -111,6 +113,19 @@ public final class WorkerStatus {
     return held;
   }
 
+  /** Bytes of the requests this pod holds (counted as {@code MAX_PENDING_BYTES} counts them). */
+  public long heldBytes() {
+    return heldBytes;
+  }
+
+  /**
+   * Partitions held back, paused and not restored, and why: a state record this version cannot
+   * read, or requests still to be read back while the bound of bytes held is reached.
+   */
+  public Map<Integer, String> heldBack() {
+    return heldBack;
+  }
+
   /** This pod's share of the key now; null when nothing shares it. */
   public KeyView key() {
     KeySource source = keySource;
@@ -139,6 +154,14 @@ public final class WorkerStatus {
 
   void held(int count) {
     held = count;
+  }
+
+  void heldBytes(long bytes) {
+    heldBytes = bytes;
+  }
+
+  void heldBack(Map<Integer, String> partitions) {
+    heldBack = Map.copyOf(partitions);
   }
 
   void stopped() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.request.RequestHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -181,6 +182,59 @@ class TaskLifecycleTest {
         Duration.ofMinutes(5),
         83,
         () -> random);
+  }
+
+  @Test
+  void heldBytesCountEachRequestsValueKeyAndHeadersAndFreeWhenItEnds() {
+    TaskBook book = new TaskBook(10_000);
+    book.assign(0, 1, TaskBook.Handover.CLEAN);
+    byte[] value = new byte[3_000];
+    RequestHeaders headers =
+        RequestHeaders.restored(List.of(new RequestHeaders.Header("trace", new byte[10])), 0);
+    PendingTask a = PendingTask.consumed(0, 0, "key".getBytes(), value, facts("a"), headers);
+    assertThat(a.heldBytes()).isEqualTo(3_000 + 3 + "trace".length() + 10 + 1_024);
+    book.admit(a, 0);
+    assertThat(book.heldBytes()).isEqualTo(a.heldBytes());
+    assertThat(book.full()).isFalse();
+
+    PendingTask b = PendingTask.consumed(0, 1, null, value, facts("b"));
+    assertThat(book.defer(0, 1, b.heldBytes())).as("4,024 + 4,024 fit 10,000").isFalse();
+    book.admit(b, 0);
+    assertThat(book.defer(0, 2, b.heldBytes())).as("a third does not fit").isTrue();
+    assertThat(book.defer(0, 3, 10)).as("nor anything after it on the partition").isTrue();
+    assertThat(book.full()).as("fetching waits for room for the third").isTrue();
+    assertThat(book.takeRewinds()).containsExactly(java.util.Map.entry(0, 2L));
+
+    book.finish(a);
+    assertThat(book.heldBytes()).isEqualTo(b.heldBytes());
+    assertThat(book.full()).isFalse();
+    book.drop(0);
+    assertThat(book.heldBytes()).isZero();
+  }
+
+  @Test
+  void aRequestLargerThanTheBoundFitsAnEmptyBookOnly() {
+    TaskBook book = new TaskBook(1_000);
+    book.assign(0, 1, TaskBook.Handover.CLEAN);
+    assertThat(book.fits(5_000)).isTrue();
+    book.admit(consumed("a", 0), 0);
+    assertThat(book.fits(5_000)).isFalse();
+  }
+
+  @Test
+  void aParsedRequestKeepsItsValueAndNoTree() {
+    byte[] value =
+        "{\"request_id\":\"r\",\"extract\":{\"url\":\"https://a.io\"},\"metadata\":{\"o\":7}}"
+            .getBytes(StandardCharsets.UTF_8);
+    ExtractionRequest request =
+        ((dev.nimblekafka.request.ParseResult.Valid)
+                new dev.nimblekafka.request.RequestParser(new ObjectMapper())
+                    .parse("t", 0, 0, value))
+            .request();
+    assertThat(request.body().get("url").asText()).isEqualTo("https://a.io");
+    assertThat(request.metadata().get("o").asInt()).isEqualTo(7);
+    assertThat(request.body()).as("read again at each call, not kept").isNotSameAs(request.body());
+    assertThat(request.metadata()).isNotSameAs(request.metadata());
   }
 
   private static ExtractionRequest facts(String id) {

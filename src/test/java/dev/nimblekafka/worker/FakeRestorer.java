@@ -10,14 +10,39 @@ final class FakeRestorer implements Restorer {
 
   final List<Ask> asked = new ArrayList<>();
 
+  /** Each request to read records a restore left for later. */
+  final List<Ask> loads = new ArrayList<>();
+
+  /** Does the reading when set (a real restorer on a consumer the test fills); else the test. */
+  Restorer reader;
+
   @Override
-  public void start() {}
+  public void start() {
+    if (reader != null) {
+      reader.start();
+    }
+  }
 
   @Override
   public void restore(int partition, long epoch) {
     asked.add(new Ask(partition, epoch));
+    if (reader != null) {
+      reader.restore(partition, epoch);
+    }
   }
 
   @Override
-  public void close() {}
+  public void load(int partition, long epoch, List<StateRef> records) {
+    loads.add(new Ask(partition, epoch));
+    if (reader != null) {
+      reader.load(partition, epoch, records);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (reader != null) {
+      reader.close();
+    }
+  }
 }

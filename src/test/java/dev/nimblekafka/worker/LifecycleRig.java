@@ -72,6 +72,14 @@ final class LifecycleRig {
 
   /** A rig with the worker's defaults, batching off, and these settings on top. */
   LifecycleRig(String... settings) {
+    this(100_000, settings);
+  }
+
+  /**
+   * A rig that takes requests of up to {@code maxRequestBytes} (the state topic's limit), with
+   * these settings.
+   */
+  LifecycleRig(int maxRequestBytes, String... settings) {
     Map<String, String> env = new HashMap<>();
     env.put("NIMBLE_API_KEY", "test-key");
     env.put("NIMBLE_BASE_URL", "http://127.0.0.1:9");
@@ -108,7 +116,7 @@ final class LifecycleRig {
                 () -> 0.5,
                 ownership),
             JSON,
-            100_000);
+            maxRequestBytes);
     book = lifecycle.book();
   }
 

@@ -21,6 +21,7 @@ final class RecordingOutput implements Output {
   private final boolean transactional;
   private OutputException commitFails;
   private int failing;
+  private boolean dropValues;
 
   /** An output with transactions, as exactly-once has. */
   RecordingOutput() {
@@ -37,6 +38,14 @@ final class RecordingOutput implements Output {
   @Override
   public boolean transactional() {
     return transactional;
+  }
+
+  /**
+   * Keeps records without their values from now on (a tombstone stays null): for tests of many
+   * large requests, which only count what was written.
+   */
+  void dropValues() {
+    dropValues = true;
   }
 
   /** The next commit throws this, and its unit of work is lost. */
@@ -72,6 +81,11 @@ final class RecordingOutput implements Output {
 
   @Override
   public void send(ProducerRecord<byte[], byte[]> record) {
+    if (dropValues && record.value() != null) {
+      record =
+          new ProducerRecord<>(
+              record.topic(), record.partition(), record.key(), new byte[0], record.headers());
+    }
     open.add(record);
   }
 
