@@ -16,7 +16,9 @@ import java.time.Duration;
  * @param key the key's plan and bulk reads, shared by the fleet
  * @param callbacks push completion through Nimble's callbacks
  * @param batch batch submission
- * @param httpPort port of the health, metrics and callback endpoints (0 picks a free one)
+ * @param httpPort port of the callback endpoint, bound when callbacks are on (0 picks a free one)
+ * @param adminPort port of the health and metrics endpoints (0 picks a free one)
+ * @param loopStallLimit how long the consume loop may go without a turn before liveness fails
  * @param shutdownGrace how long a SIGTERM drain may take
  */
 public record WorkerConfig(
@@ -29,4 +31,6 @@ public record WorkerConfig(
     CallbackConfig callbacks,
     BatchConfig batch,
     int httpPort,
+    int adminPort,
+    Duration loopStallLimit,
     Duration shutdownGrace) {}

@@ -164,6 +164,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   /** One turn: poll, hints, answers, new work, pauses, commit, housekeeping. */
   void runOnce() {
+    status.turned(clock.millis());
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
       lifecycle.admit(record);
     }
