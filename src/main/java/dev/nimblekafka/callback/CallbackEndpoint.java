@@ -44,10 +44,6 @@ public final class CallbackEndpoint implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        reply(exchange, 405, "method not allowed", "method");
-        return;
-      }
       String path = exchange.getRequestURI().getRawPath();
       String token = path.length() > PATH.length() ? path.substring(PATH.length()) : "";
       Optional<CallbackTokens.Claim> claim = tokens.verify(token);
@@ -59,6 +55,10 @@ public final class CallbackEndpoint implements HttpHandler {
       // a genuine one is read (a bounded amount) before the answer: answering first can reset
       // the connection under a client that is still sending, and it would never see the answer
       byte[] body = readLimited(exchange.getRequestBody());
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        reply(exchange, 405, "method not allowed", "method");
+        return;
+      }
       if (body == null) {
         reply(exchange, 413, "callback body too large", "too_large");
         return;

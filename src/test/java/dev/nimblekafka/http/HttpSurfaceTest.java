@@ -120,7 +120,7 @@ class HttpSurfaceTest {
         .untilAsserted(
             () ->
                 assertThat(get(callbacks.port(), "/callbacks/nimble/forged").statusCode())
-                    .isEqualTo(405));
+                    .isEqualTo(404));
   }
 
   @Test
