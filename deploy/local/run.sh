@@ -11,6 +11,7 @@ mkdir -p "$LOGS"
 export NIMBLE_API_KEY="${NIMBLE_API_KEY:-local-dev-key}"
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
 export HTTP_PORT="${HTTP_PORT:-8080}"
+export ADMIN_PORT="${ADMIN_PORT:-8081}"
 export WORKER_INSTANCE_ID="${WORKER_INSTANCE_ID:-local-1}"
 SIM_PORT="${SIM_PORT:-8090}"
 EXAMPLES="${EXAMPLES:-examples/requests.jsonl}"
@@ -47,8 +48,8 @@ fi
 
 java -jar "$JAR" worker >"$LOGS/worker.log" 2>&1 &
 pids+=($!)
-wait_for "http://127.0.0.1:$HTTP_PORT/health/ready" "the worker" 90
-echo "Worker ready: http://127.0.0.1:$HTTP_PORT/health/ready, /metrics (log: $LOGS/worker.log)"
+wait_for "http://127.0.0.1:$ADMIN_PORT/health/ready" "the worker" 90
+echo "Worker ready: http://127.0.0.1:$ADMIN_PORT/health/ready, /metrics (log: $LOGS/worker.log)"
 echo
 echo "Submitting $EXAMPLES and waiting for the outcomes:"
 java -jar "$JAR" submit "$EXAMPLES" --wait --timeout 2m

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /callbacks/nimble/{token}}: checks the token, reads the task id from Nimble's payload
  * ({@code {"task":{"id":...}}}), and hands a {@link CallbackHint} on. A wrong or missing token is
- * 404, an oversized body 413, an unreadable one 400; none of them changes anything.
+ * 404, answered before any of the body is read; an oversized body 413, an unreadable one 400; none
+ * of them changes anything.
  */
 public final class CallbackEndpoint implements HttpHandler {
   public static final String PATH = "/callbacks/nimble/";
@@ -43,18 +44,19 @@ public final class CallbackEndpoint implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      // read (a bounded amount) first: answering before the body is read can reset the
-      // connection under a client that is still sending, and it would never see the answer
-      byte[] body = readLimited(exchange.getRequestBody());
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        reply(exchange, 405, "method not allowed", "method");
-        return;
-      }
       String path = exchange.getRequestURI().getRawPath();
       String token = path.length() > PATH.length() ? path.substring(PATH.length()) : "";
       Optional<CallbackTokens.Claim> claim = tokens.verify(token);
       if (claim.isEmpty()) {
+        // answered from the URL alone: a forged callback never costs reading its body
         reply(exchange, 404, "unknown callback", "forged");
+        return;
+      }
+      // a genuine one is read (a bounded amount) before the answer: answering first can reset
+      // the connection under a client that is still sending, and it would never see the answer
+      byte[] body = readLimited(exchange.getRequestBody());
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        reply(exchange, 405, "method not allowed", "method");
         return;
       }
       if (body == null) {

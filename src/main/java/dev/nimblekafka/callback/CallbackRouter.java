@@ -5,41 +5,36 @@ import dev.nimblekafka.nimble.TaskState;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends a hint to the pod that owns its partition: straight to this pod's loop when it owns the
  * partition, otherwise through the callbacks topic, on the same partition number, which the owner
- * reads.
+ * reads. Neither way waits: the topic is written by a {@link HintForwarder}.
  */
 public final class CallbackRouter implements Consumer<CallbackHint> {
-  private static final Logger log = LoggerFactory.getLogger(CallbackRouter.class);
-
   private static final String STATE = "nkw-task-state";
   private static final String CREATED_AT = "nkw-task-created-at";
   private static final String MODIFIED_AT = "nkw-task-modified-at";
 
   private final Set<Integer> owned;
   private final Consumer<CallbackHint> local;
-  private final Producer<byte[], byte[]> producer;
+  private final HintForwarder forwarder;
   private final String topic;
   private final CallbackEndpoint.CallbackCounters counters;
 
   public CallbackRouter(
       Set<Integer> owned,
       Consumer<CallbackHint> local,
-      Producer<byte[], byte[]> producer,
+      HintForwarder forwarder,
       String topic,
       CallbackEndpoint.CallbackCounters counters) {
     this.counters = counters;
     this.owned = owned;
     this.local = local;
-    this.producer = producer;
+    this.forwarder = forwarder;
     this.topic = topic;
   }
 
@@ -49,7 +44,6 @@ public final class CallbackRouter implements Consumer<CallbackHint> {
       local.accept(hint);
       return;
     }
-    counters.count("forwarded");
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
             topic, hint.partition(), hint.scope().getBytes(StandardCharsets.UTF_8), encode(hint));
@@ -58,16 +52,9 @@ public final class CallbackRouter implements Consumer<CallbackHint> {
       header(record, CREATED_AT, hint.task().createdAt());
       header(record, MODIFIED_AT, hint.task().modifiedAt());
     }
-    producer.send(
-        record,
-        (meta, e) -> {
-          if (e != null) {
-            log.warn(
-                "Forwarding a callback for partition {} failed: {}",
-                hint.partition(),
-                e.toString());
-          }
-        });
+    if (forwarder.offer(record)) {
+      counters.count("forwarded");
+    }
   }
 
   private static void header(ProducerRecord<byte[], byte[]> record, String name, String value) {

@@ -50,7 +50,7 @@ final class WorkerCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (!worker.status().live()) {
+                  if (worker.status().loopEnded()) {
                     return; // the loop already died; the exit code says so
                   }
                   worker.close();

@@ -236,6 +236,20 @@ public final class ConfigLoader {
     }
     logging(s);
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
+    int adminPort = s.integer("ADMIN_PORT", 8081, 0, 65_535);
+    if (adminPort != 0 && adminPort == httpPort) {
+      s.problem("ADMIN_PORT must differ from HTTP_PORT but both are " + adminPort);
+    }
+    Duration stallLimit =
+        s.duration("LOOP_STALL_LIMIT", Duration.ofMinutes(2), Duration.ofSeconds(10));
+    Duration slowestCommit = kafka.transactionTimeout().multipliedBy(2);
+    if (stallLimit.compareTo(slowestCommit) < 0) {
+      s.problem(
+          "LOOP_STALL_LIMIT must be >= twice TRANSACTION_TIMEOUT ("
+              + Settings.format(slowestCommit)
+              + ") but was "
+              + Settings.format(stallLimit));
+    }
     Duration grace = s.duration("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(30), Duration.ZERO);
 
     finish(s);
@@ -250,6 +264,8 @@ public final class ConfigLoader {
         destinations,
         batch,
         httpPort,
+        adminPort,
+        stallLimit,
         grace);
   }
 

@@ -64,6 +64,8 @@ final class SettingNames {
           "LOG_FORMAT",
           "LOG_LEVEL",
           "HTTP_PORT",
+          "ADMIN_PORT",
+          "LOOP_STALL_LIMIT",
           "SHUTDOWN_GRACE_PERIOD");
 
   /**

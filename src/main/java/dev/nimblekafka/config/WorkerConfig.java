@@ -18,7 +18,9 @@ import java.time.Duration;
  * @param callbacks push completion through Nimble's callbacks
  * @param destinations where a request may have Nimble call back or write its result
  * @param batch batch submission
- * @param httpPort port of the health, metrics and callback endpoints (0 picks a free one)
+ * @param httpPort port of the callback endpoint, bound when callbacks are on (0 picks a free one)
+ * @param adminPort port of the health and metrics endpoints (0 picks a free one)
+ * @param loopStallLimit how long the consume loop may go without a turn before liveness fails
  * @param shutdownGrace how long a SIGTERM drain may take
  */
 public record WorkerConfig(
@@ -32,4 +34,6 @@ public record WorkerConfig(
     AllowedDestinations destinations,
     BatchConfig batch,
     int httpPort,
+    int adminPort,
+    Duration loopStallLimit,
     Duration shutdownGrace) {}

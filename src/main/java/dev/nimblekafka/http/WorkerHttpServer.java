@@ -3,59 +3,51 @@ package dev.nimblekafka.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.nimblekafka.worker.PauseReason;
-import dev.nimblekafka.worker.WorkerStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's HTTP port: {@code /health/live}, {@code /health/ready}, {@code /metrics} (Prometheus
- * text), and any extra routes (callbacks) added before {@link #start()}.
+ * One HTTP port of the worker, with threads of its own, none of which an exchange may hold longer
+ * than a time limit. The port is bound when this is made; routes are added before {@link #start()}.
  */
 public final class WorkerHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerHttpServer.class);
 
+  private final String name;
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final TimedExchanges exchanges;
+  private boolean started;
 
-  public WorkerHttpServer(int port, WorkerStatus status, Supplier<String> metrics)
+  /**
+   * Binds the port (0 picks a free one).
+   *
+   * @param name what the port serves, for its threads' names and the log
+   * @param threads exchanges served at once
+   * @param exchangeLimit how long one exchange may take, from its first byte to its answer
+   */
+  public WorkerHttpServer(String name, int port, int threads, Duration exchangeLimit)
       throws IOException {
+    this.name = name;
     this.server = HttpServer.create(new InetSocketAddress(port), 128);
-    AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              Thread t = new Thread(r, "http-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/health/live", get(exchange -> health(exchange, status, false)));
-    server.createContext("/health/ready", get(exchange -> health(exchange, status, true)));
-    server.createContext(
-        "/metrics",
-        get(
-            exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
+    this.exchanges = new TimedExchanges("http-" + name, threads, exchangeLimit);
+    server.setExecutor(exchanges);
   }
 
   /** Adds a route; call before {@link #start()}. */
-  public void route(String path, HttpHandler handler) {
+  public WorkerHttpServer route(String path, HttpHandler handler) {
     server.createContext(path, handler);
+    return this;
   }
 
-  public WorkerHttpServer start() {
+  public synchronized WorkerHttpServer start() {
+    started = true;
     server.start();
-    log.info("HTTP endpoints on port {}", port());
+    log.info("HTTP {} endpoints on port {}", name, port());
     return this;
   }
 
@@ -63,98 +55,17 @@ public final class WorkerHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Frees the port; safe before {@link #start()} and more than once. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (!started) {
+      // the JDK server releases its socket from its dispatcher thread: one that never ran would
+      // keep the port bound after stop
+      started = true;
+      server.start();
+    }
     server.stop(0);
-    executor.shutdownNow();
-  }
-
-  private static void health(HttpExchange exchange, WorkerStatus status, boolean readiness)
-      throws IOException {
-    boolean ok = readiness ? status.ready() : status.live();
-    PauseReason pause = status.pauseReason();
-    String body =
-        "{\"status\":\""
-            + (ok ? "UP" : "DOWN")
-            + "\",\"live\":"
-            + status.live()
-            + ",\"ready\":"
-            + status.ready()
-            + ",\"partitions\":"
-            + status.assignedPartitions()
-            + ",\"restoring\":"
-            + status.restoringPartitions()
-            + ",\"queued\":"
-            + status.queued()
-            + ",\"in_flight\":"
-            + status.slotsUsed()
-            + ",\"at_risk\":"
-            + status.atRisk()
-            + ",\"paused\":"
-            + (pause == null ? "null" : "\"" + pause.code() + "\"")
-            + ",\"pause_detail\":"
-            + (status.pauseDetail() == null ? "null" : quote(status.pauseDetail()))
-            + ",\"held_bytes\":"
-            + status.heldBytes()
-            + heldBack(status.heldBack())
-            + key(status.key())
-            + "}";
-    respond(exchange, ok ? 200 : 503, "application/json", body);
-  }
-
-  /** Partitions held back and why, as {@code ,"held_back":{"3":"..."}}; nothing when none is. */
-  private static String heldBack(java.util.Map<Integer, String> partitions) {
-    if (partitions.isEmpty()) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(",\"held_back\":{");
-    partitions.forEach(
-        (p, why) -> out.append(out.length() > 13 ? "," : "").append("\"" + p + "\":" + quote(why)));
-    return out.append('}').toString();
-  }
-
-  /** The pod's share of the Nimble key, as {@code ,"key":{...}}. */
-  private static String key(WorkerStatus.KeyView key) {
-    if (key == null) {
-      return "";
-    }
-    return String.format(
-        java.util.Locale.ROOT,
-        ",\"key\":{\"calls_per_second\":%.2f,\"tasks\":%d,\"pods\":%d,\"slowdown\":%.2f}",
-        key.callsPerSecond(),
-        key.tasks(),
-        key.pods(),
-        key.slowdown());
-  }
-
-  static String quote(String text) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
-  }
-
-  private static HttpHandler get(HttpHandler handler) {
-    return exchange -> {
-      try (exchange) {
-        if (!"GET".equals(exchange.getRequestMethod())) {
-          respond(exchange, 405, "text/plain", "method not allowed");
-          return;
-        }
-        handler.handle(exchange);
-      }
-    };
+    exchanges.close();
   }
 
   static void respond(HttpExchange exchange, int status, String type, String body)

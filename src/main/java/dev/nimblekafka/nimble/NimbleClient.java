@@ -457,6 +457,6 @@ public final class NimbleClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NimbleClient[" + settings.baseUrl() + ", " + api.wire() + "]";
+    return "NimbleClient[" + settings.shownBaseUrl() + ", " + api.wire() + "]";
   }
 }

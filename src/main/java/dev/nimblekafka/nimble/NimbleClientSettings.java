@@ -2,6 +2,7 @@ package dev.nimblekafka.nimble;
 
 import dev.nimblekafka.wire.ApiVersion;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -107,6 +108,41 @@ public record NimbleClientSettings(
         maxAnswerBytes,
         maxPageBytes,
         maxRetryAfter);
+  }
+
+  /** The base URL as it may be shown (logs, the effective configuration): without user info. */
+  public String shownBaseUrl() {
+    if (baseUrl.getRawUserInfo() == null) {
+      return baseUrl.toString();
+    }
+    try {
+      return new URI(
+              baseUrl.getScheme(),
+              null,
+              baseUrl.getHost(),
+              baseUrl.getPort(),
+              baseUrl.getPath(),
+              baseUrl.getQuery(),
+              baseUrl.getFragment())
+          .toString();
+    } catch (URISyntaxException e) {
+      return baseUrl.getScheme() + "://" + baseUrl.getHost();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NimbleClientSettings[baseUrl="
+        + shownBaseUrl()
+        + ", apiKey="
+        + apiKey
+        + ", connectTimeout="
+        + connectTimeout
+        + ", requestTimeout="
+        + requestTimeout
+        + ", version="
+        + version
+        + "]";
   }
 
   URI resolve(String path) {

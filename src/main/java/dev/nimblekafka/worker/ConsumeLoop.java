@@ -191,6 +191,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   /** One turn: poll, hints, answers, new work, pauses, commit, housekeeping. */
   void runOnce() {
     ownership.turned();
+    status.turned(clock.millis());
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
       lifecycle.admit(record);
     }

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.callback.CallbackTokens;
+import dev.nimblekafka.callback.HintForwarder;
 import dev.nimblekafka.config.ProcessingGuarantee;
 import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.fleet.FleetView;
 import dev.nimblekafka.fleet.KeyBudget;
+import dev.nimblekafka.http.AdminEndpoints;
 import dev.nimblekafka.http.WorkerHttpServer;
 import dev.nimblekafka.nimble.NimbleClient;
 import dev.nimblekafka.nimble.NimbleGateway;
@@ -57,9 +59,26 @@ public final class Worker implements AutoCloseable {
    */
   private static final Duration REPLAY_AFTER = Duration.ofMinutes(2);
 
+  /** Exchanges served at once on the callback port, and how long one may take. */
+  private static final int CALLBACK_THREADS = 8;
+
+  private static final Duration CALLBACK_EXCHANGE_LIMIT = Duration.ofSeconds(30);
+
+  /** The same for the admin port: its answers are small and fast. */
+  private static final int ADMIN_THREADS = 4;
+
+  private static final Duration ADMIN_EXCHANGE_LIMIT = Duration.ofSeconds(10);
+
+  /** Forwarded hints that may wait for the callbacks topic, and how long a send may block. */
+  private static final int FORWARD_QUEUE = 1_000;
+
+  private static final int FORWARD_MAX_BLOCK_MS = 1_000;
+
   private final WorkerConfig config;
-  private final WorkerStatus status = new WorkerStatus();
+  private final Clock clock;
+  private final WorkerStatus status;
   private final WorkerMetrics metrics;
+  private final Opened opened = new Opened();
   private final NimbleClient client;
   private final ScheduledExecutorService scheduler;
   private final NimbleGateway gateway;
@@ -68,156 +87,192 @@ public final class Worker implements AutoCloseable {
   private final ConsumeLoop loop;
   private final Thread thread;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final WorkerHttpServer http;
+  private final KafkaClientMetrics consumerMetrics;
+  private final WorkerHttpServer admin;
+  private final WorkerHttpServer callbackPort;
   private final KafkaProducer<byte[], byte[]> hintProducer;
+  private final HintForwarder forwarder;
   private final MeterRegistry registry;
   private final ProcessMeters processMeters;
   private KafkaClientMetrics producerMetrics;
 
+  /**
+   * Opens everything the worker needs (topics checked, clients, ports bound) without starting it.
+   * When a step fails, whatever the earlier ones opened is closed before the exception leaves.
+   */
   public Worker(WorkerConfig config, MeterRegistry registry, Clock clock) throws IOException {
     this.config = config;
     this.registry = registry;
+    this.clock = clock;
+    this.status = new WorkerStatus(clock, config.loopStallLimit());
     this.metrics = new WorkerMetrics(registry, status);
-    ObjectMapper json = new ObjectMapper();
-    TopicSetup.Layout layout;
-    try (Admin admin = Admin.create(adminProperties())) {
-      layout = TopicSetup.ensure(admin, config.kafka(), config.topics());
-    }
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread t = new Thread(runnable, "nimble-scheduler");
-              t.setDaemon(true);
-              return t;
-            });
-    this.client = new NimbleClient(config.nimble(), json);
-    FleetView.Fleet fleetKey =
-        new FleetView.Fleet(
-            config.kafka().groupId(),
-            config.topics().requests(),
-            layout.partitions(),
-            config.key().fleetTasks(),
-            config.resilience().callsPerSecond());
-    this.budget =
-        new KeyBudget(
-            FleetView.beforeJoining(fleetKey), config.tasks().maxPending(), clock::millis);
-    client.signals(budget);
-    this.gateway =
-        new NimbleGateway(
-            client, config.resilience(), scheduler, budget::callsPerSecond, budget::pausedUntil);
-    gateway.bindMetrics(registry);
+    try {
+      ObjectMapper json = new ObjectMapper();
+      TopicSetup.Layout layout;
+      try (Admin admin = Admin.create(adminProperties())) {
+        layout = TopicSetup.ensure(admin, config.kafka(), config.topics());
+      }
+      this.scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread t = new Thread(runnable, "nimble-scheduler");
+                t.setDaemon(true);
+                return t;
+              });
+      opened.add(scheduler::shutdownNow);
+      this.client = opened.add(new NimbleClient(config.nimble(), json));
+      FleetView.Fleet fleetKey =
+          new FleetView.Fleet(
+              config.kafka().groupId(),
+              config.topics().requests(),
+              layout.partitions(),
+              config.key().fleetTasks(),
+              config.resilience().callsPerSecond());
+      this.budget =
+          new KeyBudget(
+              FleetView.beforeJoining(fleetKey), config.tasks().maxPending(), clock::millis);
+      client.signals(budget);
+      this.gateway =
+          new NimbleGateway(
+              client, config.resilience(), scheduler, budget::callsPerSecond, budget::pausedUntil);
+      gateway.bindMetrics(registry);
 
-    Map<String, Object> producerProps = producerProperties(layout);
-    int maxRecordBytes =
-        Math.min(
-            layout.maxOutcomeBytes(),
-            Integer.parseInt(
-                String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))));
-    int maxRequestBytes =
-        Math.min(
-                layout.maxStateBytes(),
-                Integer.parseInt(
-                    String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))))
-            - Admission.STATE_RECORD_ALLOWANCE;
-    OutcomeRecords outcomes =
-        new OutcomeRecords(
-            json, config.topics().results(), config.topics().failures(), maxRecordBytes);
-    this.consumer = new KafkaConsumer<>(consumerProperties());
-    new KafkaClientMetrics(consumer).bindTo(registry);
-    LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
-    StateRestorer restorer =
-        new StateRestorer(
-            new KafkaConsumer<>(restoreProperties("restore")),
-            config.topics().state(),
-            new StateCodec(json),
-            events);
-    Set<Integer> owned = ConcurrentHashMap.newKeySet();
-    Supplier<String> scrape = () -> "";
-    if (registry instanceof PrometheusMeterRegistry prometheus) {
-      scrape = prometheus::scrape;
+      Map<String, Object> producerProps = producerProperties(layout);
+      int maxRecordBytes =
+          Math.min(
+              layout.maxOutcomeBytes(),
+              Integer.parseInt(
+                  String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))));
+      int maxRequestBytes =
+          Math.min(
+                  layout.maxStateBytes(),
+                  Integer.parseInt(
+                      String.valueOf(producerProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))))
+              - Admission.STATE_RECORD_ALLOWANCE;
+      OutcomeRecords outcomes =
+          new OutcomeRecords(
+              json, config.topics().results(), config.topics().failures(), maxRecordBytes);
+      this.consumer = opened.add(new KafkaConsumer<>(consumerProperties()));
+      this.consumerMetrics = opened.add(new KafkaClientMetrics(consumer));
+      consumerMetrics.bindTo(registry);
+      LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
+      StateRestorer restorer =
+          new StateRestorer(
+              opened.add(new KafkaConsumer<byte[], byte[]>(restoreProperties("restore"))),
+              config.topics().state(),
+              new StateCodec(json),
+              events);
+      Set<Integer> owned = ConcurrentHashMap.newKeySet();
+      Supplier<String> scrape = () -> "";
+      if (registry instanceof PrometheusMeterRegistry prometheus) {
+        scrape = prometheus::scrape;
+      }
+      this.admin =
+          opened.add(
+              AdminEndpoints.on(
+                  new WorkerHttpServer(
+                      "admin", config.adminPort(), ADMIN_THREADS, ADMIN_EXCHANGE_LIMIT),
+                  new WorkerHealth(status),
+                  scrape));
+      KafkaConsumer<byte[], byte[]> hintConsumer = null;
+      if (config.callbacks().enabled()) {
+        this.callbackPort =
+            opened.add(
+                new WorkerHttpServer(
+                    "callback", config.httpPort(), CALLBACK_THREADS, CALLBACK_EXCHANGE_LIMIT));
+        this.hintProducer = opened.add(new KafkaProducer<>(hintProducerProperties()));
+        this.forwarder =
+            opened.add(new HintForwarder(hintProducer, FORWARD_QUEUE, metrics::callback));
+        hintConsumer = opened.add(new KafkaConsumer<>(restoreProperties("hints")));
+        CallbackRouter router =
+            new CallbackRouter(
+                owned,
+                hint -> events.add(new LoopEvent.Hint(hint)),
+                forwarder,
+                config.topics().callbacks(),
+                metrics::callback);
+        callbackPort.route(
+            CallbackEndpoint.PATH,
+            new CallbackEndpoint(
+                new CallbackTokens(config.callbacks().secret()),
+                config.callbacks().maxBodyBytes(),
+                router,
+                metrics::callback));
+      } else {
+        this.callbackPort = null;
+        this.hintProducer = null;
+        this.forwarder = null;
+      }
+      boolean latest =
+          "latest"
+              .equals(
+                  config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
+      UnitOfWork unit = new UnitOfWork(() -> newOutput(producerProps));
+      Ownership ownership =
+          new Ownership(
+              clock,
+              config.nimble().requestTimeout().plus(config.nimble().connectTimeout()).toMillis(),
+              config.kafka().commitInterval().toMillis());
+      Lifecycle lifecycle =
+          Lifecycle.create(
+              config,
+              new Lifecycle.Parts(
+                  NimbleCalls.of(gateway),
+                  budget,
+                  outcomes,
+                  unit,
+                  restorer,
+                  clock,
+                  metrics,
+                  status,
+                  events,
+                  () -> ThreadLocalRandom.current().nextDouble(),
+                  ownership),
+              json,
+              maxRequestBytes);
+      this.loop =
+          new ConsumeLoop(
+              consumer,
+              lifecycle,
+              unit,
+              events,
+              status,
+              clock,
+              new ConsumeLoop.Settings(
+                  config.topics().requests(),
+                  config.kafka().commitInterval(),
+                  config.shutdownGrace(),
+                  config.tasks().maxPending(),
+                  latest,
+                  REPLAY_AFTER),
+              new HintFollower(hintConsumer, config.topics().callbacks(), owned, lifecycle),
+              owned);
+      this.thread = new Thread(this::runLoop, "consume-loop");
+      this.processMeters = opened.add(ProcessMeters.bindTo(registry));
+      this.fleet =
+          opened.add(
+              new FleetView(
+                  opened.add(Admin.create(adminProperties())),
+                  fleetKey,
+                  FleetView.self(status::memberId, status::assignedPartitions),
+                  budget,
+                  clock::millis));
+      fleet.bindMetrics(registry);
+      metrics.keyShare(budget, fleet::members);
+      status.keySource(
+          () ->
+              new WorkerStatus.KeyView(
+                  budget.callsPerSecond(), budget.tasks(), fleet.members(), budget.slowdown()));
+    } catch (IOException | RuntimeException | Error e) {
+      opened.closeAll();
+      throw e;
     }
-    this.http = new WorkerHttpServer(config.httpPort(), status, scrape);
-    KafkaConsumer<byte[], byte[]> hintConsumer = null;
-    if (config.callbacks().enabled()) {
-      this.hintProducer = new KafkaProducer<>(hintProducerProperties());
-      hintConsumer = new KafkaConsumer<>(restoreProperties("hints"));
-      CallbackRouter router =
-          new CallbackRouter(
-              owned,
-              hint -> events.add(new LoopEvent.Hint(hint)),
-              hintProducer,
-              config.topics().callbacks(),
-              metrics::callback);
-      http.route(
-          CallbackEndpoint.PATH,
-          new CallbackEndpoint(
-              new CallbackTokens(config.callbacks().secret()),
-              config.callbacks().maxBodyBytes(),
-              router,
-              metrics::callback));
-    } else {
-      this.hintProducer = null;
-    }
-    boolean latest =
-        "latest"
-            .equals(config.kafka().clientProperties().get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
-    UnitOfWork unit = new UnitOfWork(() -> newOutput(producerProps));
-    Ownership ownership =
-        new Ownership(
-            clock,
-            config.nimble().requestTimeout().plus(config.nimble().connectTimeout()).toMillis(),
-            config.kafka().commitInterval().toMillis());
-    Lifecycle lifecycle =
-        Lifecycle.create(
-            config,
-            new Lifecycle.Parts(
-                NimbleCalls.of(gateway),
-                budget,
-                outcomes,
-                unit,
-                restorer,
-                clock,
-                metrics,
-                status,
-                events,
-                () -> ThreadLocalRandom.current().nextDouble(),
-                ownership),
-            json,
-            maxRequestBytes);
-    this.loop =
-        new ConsumeLoop(
-            consumer,
-            lifecycle,
-            unit,
-            events,
-            status,
-            clock,
-            new ConsumeLoop.Settings(
-                config.topics().requests(),
-                config.kafka().commitInterval(),
-                config.shutdownGrace(),
-                config.tasks().maxPending(),
-                latest,
-                REPLAY_AFTER),
-            new HintFollower(hintConsumer, config.topics().callbacks(), owned, lifecycle),
-            owned);
-    this.thread = new Thread(this::runLoop, "consume-loop");
-    this.processMeters = ProcessMeters.bindTo(registry);
-    this.fleet =
-        new FleetView(
-            Admin.create(adminProperties()),
-            fleetKey,
-            FleetView.self(status::memberId, status::assignedPartitions),
-            budget,
-            clock::millis);
-    fleet.bindMetrics(registry);
-    metrics.keyShare(budget, fleet::members);
-    status.keySource(
-        () ->
-            new WorkerStatus.KeyView(
-                budget.callsPerSecond(), budget.tasks(), fleet.members(), budget.slowdown()));
   }
 
+  /**
+   * Starts the ports, the fleet view and the consume loop. When one of them fails to start,
+   * everything is closed before the exception leaves.
+   */
   public Worker start() {
     log.info(
         "Starting worker {} in group {} on {} (requests: {}, Nimble: {}, API {})",
@@ -225,19 +280,34 @@ public final class Worker implements AutoCloseable {
         config.kafka().groupId(),
         config.kafka().bootstrapServers(),
         config.topics().requests(),
-        config.nimble().baseUrl(),
+        config.nimble().shownBaseUrl(),
         config.nimble().version().wire());
     // once, with every setting as read (secrets print masked)
     log.info("Effective configuration: {}", config);
-    http.start();
-    fleet.start();
-    thread.start();
+    try {
+      status.turned(clock.millis()); // the stall limit counts from here until the loop turns
+      admin.start();
+      if (callbackPort != null) {
+        callbackPort.start();
+        forwarder.start();
+      }
+      fleet.start();
+      thread.start();
+    } catch (RuntimeException | Error e) {
+      opened.closeAll();
+      throw e;
+    }
     return this;
   }
 
-  /** The port of the health, metrics and callback endpoints. */
+  /** The port of the callback endpoint; -1 when callbacks are off (nothing is bound then). */
   public int httpPort() {
-    return http.port();
+    return callbackPort == null ? -1 : callbackPort.port();
+  }
+
+  /** The port of the health and metrics endpoints. */
+  public int adminPort() {
+    return admin.port();
   }
 
   public WorkerStatus status() {
@@ -268,15 +338,19 @@ public final class Worker implements AutoCloseable {
     closeSides();
   }
 
+  /** What the loop does not close itself: the ports, the hint forwarding, the side clients. */
   private void closeSides() {
-    http.close();
-    if (hintProducer != null) {
+    admin.close();
+    if (callbackPort != null) {
+      callbackPort.close();
+      forwarder.close();
       hintProducer.close(Duration.ofSeconds(2));
     }
     client.close();
     fleet.close();
     scheduler.shutdownNow();
     processMeters.close();
+    consumerMetrics.close();
   }
 
   /** Stops as a crash would: nothing more is committed. */
@@ -365,6 +439,8 @@ public final class Worker implements AutoCloseable {
     Map<String, Object> props = only(ProducerConfig.configNames());
     props.put(ProducerConfig.ACKS_CONFIG, "1");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // sends come from the forwarding thread; a missing topic's metadata must not hold it long
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, FORWARD_MAX_BLOCK_MS);
     props.put(
         ProducerConfig.CLIENT_ID_CONFIG, "nimble-worker-hints-" + config.kafka().instanceId());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -1,5 +1,7 @@
 package dev.nimblekafka.worker;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * consume loop, read by others.
  */
 public final class WorkerStatus {
+  private final Clock clock;
+  private final long stallLimitMillis;
+  private volatile long lastTurn;
   private volatile boolean started;
   private volatile boolean joined;
   private volatile boolean stopped;
@@ -44,9 +49,28 @@ public final class WorkerStatus {
   private volatile KeySource keySource;
   private final Map<Integer, Integer> pendingByPartition = new ConcurrentHashMap<>();
 
-  /** Live: the loop thread has not died. */
+  /**
+   * @param clock the consume loop's clock
+   * @param stallLimit how long the loop may go without a turn and still count as live: longer than
+   *     its slowest step (a commit that waits for the brokers)
+   */
+  public WorkerStatus(Clock clock, Duration stallLimit) {
+    this.clock = clock;
+    this.stallLimitMillis = stallLimit.toMillis();
+    this.lastTurn = clock.millis();
+  }
+
+  /**
+   * Live: the loop thread has not died, and it turned within the stall limit (it turns every few
+   * milliseconds when well, so a loop stuck in a call or deadlocked stops being live).
+   */
   public boolean live() {
-    return !stopped;
+    return !stopped && clock.millis() - lastTurn <= stallLimitMillis;
+  }
+
+  /** Whether the loop has ended (drained, halted or died). */
+  public boolean loopEnded() {
+    return stopped;
   }
 
   /**
@@ -138,6 +162,11 @@ public final class WorkerStatus {
 
   public Map<Integer, Integer> pendingByPartition() {
     return Map.copyOf(pendingByPartition);
+  }
+
+  /** The loop turned: its heartbeat. */
+  void turned(long nowMillis) {
+    lastTurn = nowMillis;
   }
 
   void started() {

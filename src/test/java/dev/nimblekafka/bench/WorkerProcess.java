@@ -20,13 +20,13 @@ final class WorkerProcess implements AutoCloseable {
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   private final JavaProcess process;
-  private final int httpPort;
+  private final int adminPort;
   private final Path gcLog;
   private final Map<String, String> env;
 
-  private WorkerProcess(JavaProcess process, int httpPort, Path gcLog, Map<String, String> env) {
+  private WorkerProcess(JavaProcess process, int adminPort, Path gcLog, Map<String, String> env) {
     this.process = process;
-    this.httpPort = httpPort;
+    this.adminPort = adminPort;
     this.gcLog = gcLog;
     this.env = env;
   }
@@ -63,6 +63,7 @@ final class WorkerProcess implements AutoCloseable {
       int instance)
       throws IOException {
     int port = freePort();
+    int adminPort = freePort();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     env.put("NIMBLE_API_KEY", Simulator.API_KEY);
@@ -75,6 +76,7 @@ final class WorkerProcess implements AutoCloseable {
     env.put("WORKER_GROUP_ID", topics.group());
     env.put("WORKER_INSTANCE_ID", topics.group() + "-" + instance);
     env.put("HTTP_PORT", Integer.toString(port));
+    env.put("ADMIN_PORT", Integer.toString(adminPort));
     // a variant may refer to the worker's own port, e.g.
     // CALLBACK_BASE_URL=http://127.0.0.1:{http_port}
     extraEnv.forEach(
@@ -98,7 +100,7 @@ final class WorkerProcess implements AutoCloseable {
             List.of("-jar", jar.toString(), "worker"),
             env,
             dir.resolve("worker.log"));
-    return new WorkerProcess(process, port, gcLog, env);
+    return new WorkerProcess(process, adminPort, gcLog, env);
   }
 
   /** Waits until {@code /health/ready} answers 200. */
@@ -107,7 +109,7 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   String url(String path) {
-    return "http://127.0.0.1:" + httpPort + path;
+    return "http://127.0.0.1:" + adminPort + path;
   }
 
   Prometheus metrics() throws IOException, InterruptedException {

@@ -36,23 +36,26 @@ final class WorkerProcess {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final int httpPort;
+  private final int adminPort;
   private Process process;
   private int starts;
   private boolean meantToRun;
 
   /**
    * @param command the command line that runs {@code worker} (e.g. {@code java -jar ... worker})
-   * @param environment the pod's environment without {@code WORKER_INSTANCE_ID} and {@code
-   *     HTTP_PORT}, which are added here
+   * @param environment the pod's environment without {@code WORKER_INSTANCE_ID}, {@code HTTP_PORT}
+   *     and {@code ADMIN_PORT}, which are added here
    */
   WorkerProcess(
       String instanceId, List<String> command, Map<String, String> environment, Path log) {
     this.instanceId = instanceId;
     this.command = List.copyOf(command);
     this.httpPort = freePort();
+    this.adminPort = freePort();
     Map<String, String> env = new HashMap<>(environment);
     env.put("WORKER_INSTANCE_ID", instanceId);
     env.put("HTTP_PORT", Integer.toString(httpPort));
+    env.put("ADMIN_PORT", Integer.toString(adminPort));
     if (env.containsKey("CALLBACK_SECRET")) {
       env.put("CALLBACK_BASE_URL", "http://127.0.0.1:" + httpPort);
     }
@@ -191,7 +194,7 @@ final class WorkerProcess {
   }
 
   private HttpRequest get(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
         .timeout(HTTP_TIMEOUT)
         .GET()
         .build();

@@ -49,6 +49,7 @@ class CommandLineEndToEndTest {
       workerEnv.put("NIMBLE_BASE_URL", sim.baseUrl());
       workerEnv.put("NIMBLE_API_KEY", "cli-key");
       workerEnv.put("HTTP_PORT", "0");
+      workerEnv.put("ADMIN_PORT", "0");
       workerEnv.put("TASK_EXPECTED_DURATION", "300ms");
       workerEnv.put("POLL_MIN_INTERVAL", "100ms");
       try (Worker worker =

@@ -75,6 +75,7 @@ class LogStreamsTest {
     env.put("KAFKA_NOT_A_SETTING", "whatever"); // always logged as a warning
     env.put("NIMBLE_API_KEY", "sk-log-streams-3c9e");
     env.put("HTTP_PORT", "0");
+    env.put("ADMIN_PORT", "0");
     env.put("LOG_FORMAT", "json");
 
     // no broker answers: the worker warns, then cannot start (exit 2)

@@ -101,9 +101,10 @@ class DockerComposeTest {
           .isTrue();
 
       Map<Integer, Integer> ports = hostPorts(worker);
-      assertThat(ports).containsValue(8080);
+      assertThat(ports.values()).as("the admin port only").containsExactly(8081);
       published.addAll(ports.keySet());
       assertThat(env.path("HTTP_PORT").asText("8080")).isEqualTo("8080");
+      assertThat(env.path("ADMIN_PORT").asText("8081")).isEqualTo("8081");
 
       String bootstrap = env.path("KAFKA_BOOTSTRAP_SERVERS").asText();
       assertThat(bootstrap).startsWith("kafka:");
@@ -117,7 +118,7 @@ class DockerComposeTest {
 
       assertThat(condition(worker, "kafka")).isEqualTo("service_healthy");
       assertThat(condition(worker, "kafka-topics")).isEqualTo("service_completed_successfully");
-      assertThat(worker.path("healthcheck").path("test").toString()).contains("8080/health/ready");
+      assertThat(worker.path("healthcheck").path("test").toString()).contains("8081/health/ready");
       assertThat(Manifests.duration(worker.path("stop_grace_period").asText("10s")))
           .isGreaterThan(Manifests.duration(env.path("SHUTDOWN_GRACE_PERIOD").asText("30s")));
     }

@@ -50,7 +50,7 @@ class DockerfileTest {
         .contains("\"-XX:+ExitOnOutOfMemoryError\"")
         .endsWith("\"-jar\", \"/app/nimble-kafka-worker.jar\"]");
     assertThat(instructions("CMD")).containsExactly("CMD [\"worker\"]");
-    assertThat(instructions("EXPOSE")).containsExactly("EXPOSE 8080");
+    assertThat(instructions("EXPOSE")).containsExactly("EXPOSE 8080 8081");
     assertThat(DOCKERFILE).contains("/app/nimble-kafka-worker.jar");
   }
 

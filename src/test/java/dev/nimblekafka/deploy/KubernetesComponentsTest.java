@@ -162,6 +162,7 @@ class KubernetesComponentsTest {
                     .isEqualTo(e.getValue().asText()));
     JsonNode endpoint = monitor.path("podMetricsEndpoints").get(0);
     assertThat(endpoint.path("path").asText()).isEqualTo("/metrics");
+    assertThat(endpoint.path("port").asText()).isEqualTo("admin");
     assertThat(portNames(pod)).contains(endpoint.path("port").asText());
     assertThat(monitor.path("jobLabel").asText()).isEqualTo("app.kubernetes.io/name");
   }
@@ -183,7 +184,7 @@ class KubernetesComponentsTest {
   }
 
   @Test
-  void theNetworkPolicySelectsTheWorkersAndLetsInOnlyTheirHttpPort() {
+  void theNetworkPolicyLetsTheIngressReachOnlyTheCallbackPortAndMonitoringTheAdminPort() {
     JsonNode policy = Manifests.single(resources("network-policy"), "NetworkPolicy").path("spec");
     JsonNode labels =
         Manifests.single(BASE, "Deployment")
@@ -198,12 +199,29 @@ class KubernetesComponentsTest {
         .forEach(
             e -> assertThat(labels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText()));
     assertThat(policy.path("policyTypes").toString()).contains("Ingress").contains("Egress");
+    Map<String, Set<String>> portsByNamespace = new TreeMap<>();
     policy
         .path("ingress")
         .forEach(
             rule ->
-                rule.path("ports")
-                    .forEach(p -> assertThat(p.path("port").asText()).isEqualTo("http")));
+                rule.path("from")
+                    .forEach(
+                        from -> {
+                          String namespace =
+                              from.path("namespaceSelector")
+                                  .path("matchLabels")
+                                  .path("kubernetes.io/metadata.name")
+                                  .asText();
+                          rule.path("ports")
+                              .forEach(
+                                  p ->
+                                      portsByNamespace
+                                          .computeIfAbsent(namespace, n -> new TreeSet<>())
+                                          .add(p.path("port").asText()));
+                        }));
+    assertThat(portsByNamespace)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("ingress-nginx", Set.of("http"), "monitoring", Set.of("admin")));
     Set<String> egressPorts = new TreeSet<>();
     policy
         .path("egress")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,36 +55,41 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void probesUseTheHealthEndpointsOnTheContainerPortTheServiceTargets() {
+  void probesAndScrapesUseTheAdminPortAndTheServiceTargetsTheCallbackPort() {
     JsonNode container = workerContainer(base);
-    int containerPort = containerPort(container, container.path("ports").get(0));
-    assertThat(containerPort).isEqualTo(8080);
+    int callbackPort = containerPort(container, new TextNode("http"));
+    int adminPort = containerPort(container, new TextNode("admin"));
+    assertThat(callbackPort).isEqualTo(8080);
+    assertThat(adminPort).isEqualTo(8081);
     assertThat(config(base).path("data").path("HTTP_PORT").asText("8080"))
-        .isEqualTo(String.valueOf(containerPort));
+        .isEqualTo(String.valueOf(callbackPort));
+    assertThat(config(base).path("data").path("ADMIN_PORT").asText("8081"))
+        .isEqualTo(String.valueOf(adminPort));
 
     JsonNode liveness = container.path("livenessProbe").path("httpGet");
     JsonNode readiness = container.path("readinessProbe").path("httpGet");
     assertThat(liveness.path("path").asText()).isEqualTo("/health/live");
     assertThat(readiness.path("path").asText()).isEqualTo("/health/ready");
-    assertThat(containerPort(container, liveness.path("port"))).isEqualTo(containerPort);
-    assertThat(containerPort(container, readiness.path("port"))).isEqualTo(containerPort);
+    assertThat(containerPort(container, liveness.path("port"))).isEqualTo(adminPort);
+    assertThat(containerPort(container, readiness.path("port"))).isEqualTo(adminPort);
     if (container.has("startupProbe")) {
       JsonNode startup = container.path("startupProbe").path("httpGet");
       assertThat(startup.path("path").asText()).isEqualTo("/health/live");
-      assertThat(containerPort(container, startup.path("port"))).isEqualTo(containerPort);
+      assertThat(containerPort(container, startup.path("port"))).isEqualTo(adminPort);
     }
 
     JsonNode service = Manifests.single(base, "Service");
+    assertThat(service.path("spec").path("ports")).hasSize(1);
     JsonNode port = service.path("spec").path("ports").get(0);
     assertThat(port.path("name").asText()).isEqualTo("http");
     assertThat(port.path("port").asInt()).isEqualTo(8080);
-    assertThat(containerPort(container, port.path("targetPort"))).isEqualTo(containerPort);
+    assertThat(containerPort(container, port.path("targetPort"))).isEqualTo(callbackPort);
     assertThat(matches(service.path("spec").path("selector"), podLabels(base))).isTrue();
 
     JsonNode annotations = podTemplate(base).path("metadata").path("annotations");
     assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
     assertThat(annotations.path("prometheus.io/port").asText())
-        .isEqualTo(String.valueOf(containerPort));
+        .isEqualTo(String.valueOf(adminPort));
     assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
   }
 

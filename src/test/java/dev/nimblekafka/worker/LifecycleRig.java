@@ -59,7 +59,7 @@ final class LifecycleRig {
           });
   final FakeRestorer restorer = new FakeRestorer();
   final LinkedBlockingQueue<LoopEvent> events = new LinkedBlockingQueue<>();
-  final WorkerStatus status = new WorkerStatus();
+  final WorkerStatus status = new WorkerStatus(clock, Duration.ofMinutes(2));
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final WorkerMetrics metrics = new WorkerMetrics(registry, status);
   final TaskBook book;

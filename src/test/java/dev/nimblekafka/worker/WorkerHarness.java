@@ -96,6 +96,7 @@ final class WorkerHarness implements AutoCloseable {
     environment.put("ACCESS_RECHECK_INTERVAL", "500ms");
     environment.put("SHUTDOWN_GRACE_PERIOD", "5s");
     environment.put("HTTP_PORT", "0");
+    environment.put("ADMIN_PORT", "0");
     environment.put("KAFKA_SESSION_TIMEOUT_MS", "10000");
     environment.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
     environment.putAll(env);
@@ -150,14 +151,14 @@ final class WorkerHarness implements AutoCloseable {
     return meters.get(worker);
   }
 
-  /** GETs a path of a worker's HTTP port: status code and body. */
+  /** GETs a path of a worker's admin port (health, metrics): status code and body. */
   static Map.Entry<Integer, String> get(Worker worker, String path) {
     try {
       var response =
           java.net.http.HttpClient.newHttpClient()
               .send(
                   java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + path))
+                          java.net.URI.create("http://127.0.0.1:" + worker.adminPort() + path))
                       .build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString());
       return Map.entry(response.statusCode(), response.body());

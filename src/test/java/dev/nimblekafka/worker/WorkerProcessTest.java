@@ -40,6 +40,7 @@ class WorkerProcessTest {
         WorkerHarness harness = new WorkerHarness(broker, sim, 3, Map.of())) {
       Map<String, String> env = harness.environment("term-a");
       env.put("HTTP_PORT", "0");
+      env.put("ADMIN_PORT", "0");
       env.put("SHUTDOWN_GRACE_PERIOD", "10s");
       env.put("LOG_FORMAT", "json");
       env.put("LOG_LEVEL", "DEBUG");

@@ -268,7 +268,7 @@ class WorkerSecurityTest {
       List<String> shown = new ArrayList<>();
       shown.add(registry.scrape());
       for (String path : List.of("/metrics", "/health/live", "/health/ready")) {
-        shown.add(get("http://127.0.0.1:" + worker.httpPort() + path));
+        shown.add(get("http://127.0.0.1:" + worker.adminPort() + path));
       }
       assertThat(shown.get(1)).contains("nimble_worker_requests_consumed");
       return shown;
