@@ -14,6 +14,9 @@ import java.util.Map;
 final class HostileReport {
   static final String START = "<!-- hostile scenarios: written by --scenario runs -->";
 
+  /** How much of a violation line the section shows. */
+  private static final int SHOWN = 600;
+
   private HostileReport() {}
 
   /** {@code markdown} followed by the hostile scenarios' part of the file at {@code report}. */
@@ -104,10 +107,18 @@ final class HostileReport {
     List<String> violations = r.violations();
     if (!violations.isEmpty()) {
       md.append("Violations:\n\n");
-      violations.forEach(line -> md.append("- ").append(line.replace("|", "\\|")).append('\n'));
+      violations.forEach(
+          line -> md.append("- ").append(shortened(line).replace("|", "\\|")).append('\n'));
       md.append('\n');
     }
     return md.toString();
+  }
+
+  /** A violation line cut to {@link #SHOWN} characters; the run folder has all of it. */
+  private static String shortened(String line) {
+    return line.length() <= SHOWN
+        ? line
+        : line.substring(0, SHOWN) + " ... (cut; see the run folder)";
   }
 
   private static void row(StringBuilder md, String key, String value) {

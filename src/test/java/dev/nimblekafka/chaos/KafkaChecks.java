@@ -22,7 +22,7 @@ import org.apache.kafka.common.config.ConfigResource;
 /** The run's own topic, and the checks of what the workers left in Kafka once they stopped. */
 final class KafkaChecks {
   /** How much of a leftover state record is kept to show. */
-  private static final int STATE_SHOWN = 400;
+  private static final int STATE_SHOWN = 160;
 
   private KafkaChecks() {}
 
