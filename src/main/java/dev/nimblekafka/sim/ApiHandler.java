@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every answer within the rate limit carries {@code ratelimit-limit} and {@code
  * ratelimit-remaining}; task answers carry {@code x-task-id}. The ordinary 429 has the OpenAPI body
  * and no {@code Retry-After}; a storm's 429 has the introduction page's body and a {@code
- * Retry-After} in seconds.
+ * Retry-After} in seconds: the time the storm has left, or the storm's fixed value.
  */
 final class ApiHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
@@ -103,8 +103,7 @@ final class ApiHandler implements HttpHandler {
   private CompletionStage<Reply> answer(HttpExchange exchange, Route.Match match)
       throws IOException {
     if (faults.stormActive()) {
-      long seconds = Math.max(1, (faults.stormLeftMillis() + 999) / 1000);
-      return done(Replies.storm(seconds, limiter.perSecond()));
+      return done(Replies.storm(faults.stormRetryAfterSeconds(), limiter.perSecond()));
     }
     String key = bearer(exchange.getRequestHeaders().getFirst("Authorization"));
     if (!accepts(key)) {

@@ -18,7 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * any other (it waits for a slot and runs for its duration) and answer when it ends: 200 with the
  * result body, or, if the task failed, 500 with Nimble's documented server-error body naming the
  * task. Synchronous calls ignore delivery options. The same under both API versions; a task
- * remembers the version it was created under for its {@code status_url} and {@code download_url}.
+ * remembers the version it was created under for its {@code status_url} and {@code download_url}. A
+ * create carrying {@link TaskFactory#FORBID_MARK} is answered 403 and creates nothing; in a batch,
+ * one such input refuses the whole batch.
  */
 final class CreateEndpoints {
   private final TaskFactory factory;
@@ -121,6 +123,9 @@ final class CreateEndpoints {
     }
     if (outcome instanceof CreateRequests.UnknownAgent unknown) {
       return Replies.agentNotFound(unknown.version());
+    }
+    if (specs(outcome).stream().anyMatch(spec -> TaskFactory.forbidden(spec.input()))) {
+      return Replies.forbidden();
     }
     return null;
   }

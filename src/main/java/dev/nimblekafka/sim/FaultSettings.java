@@ -20,6 +20,8 @@ import java.util.Set;
  * @param outage every API call's connection is closed without a response for this long
  * @param payment every task-creating call is answered 402 for this long
  * @param paymentMessage the 402's {@code msg}: one of Nimble's four documented values
+ * @param stormRetryAfter the {@code Retry-After} a storm's 429 carries, in whole seconds (rounded
+ *     up); zero: the time the storm has left
  */
 public record FaultSettings(
     Duration latency,
@@ -31,7 +33,8 @@ public record FaultSettings(
     Duration storm,
     Duration outage,
     Duration payment,
-    String paymentMessage) {
+    String paymentMessage,
+    Duration stormRetryAfter) {
 
   /** The server-error statuses that can be injected. */
   public static final Set<Integer> ERROR_STATUSES = Set.of(500, 502, 503);
@@ -48,7 +51,8 @@ public record FaultSettings(
           Duration.ZERO,
           Duration.ZERO,
           Duration.ZERO,
-          "no budget");
+          "no budget",
+          Duration.ZERO);
 
   public FaultSettings {
     requireNonNegative("latency", latency);
@@ -63,6 +67,7 @@ public record FaultSettings(
     requireNonNegative("storm", storm);
     requireNonNegative("outage", outage);
     requireNonNegative("payment", payment);
+    requireNonNegative("stormRetryAfter", stormRetryAfter);
     if (!NimbleErrors.PAYMENT_MESSAGES.contains(paymentMessage)) {
       throw new IllegalArgumentException(
           "paymentMessage must be one of "
@@ -84,7 +89,8 @@ public record FaultSettings(
         storm,
         outage,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withServerErrors(double rate, int status) {
@@ -98,7 +104,8 @@ public record FaultSettings(
         storm,
         outage,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withDropRate(double value) {
@@ -112,7 +119,8 @@ public record FaultSettings(
         storm,
         outage,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withLostResponseRate(double value) {
@@ -126,7 +134,8 @@ public record FaultSettings(
         storm,
         outage,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withSlowBody(Duration value) {
@@ -140,7 +149,8 @@ public record FaultSettings(
         storm,
         outage,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withStorm(Duration value) {
@@ -154,7 +164,8 @@ public record FaultSettings(
         value,
         outage,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withOutage(Duration value) {
@@ -168,7 +179,8 @@ public record FaultSettings(
         storm,
         value,
         payment,
-        paymentMessage);
+        paymentMessage,
+        stormRetryAfter);
   }
 
   public FaultSettings withPayment(Duration value, String message) {
@@ -182,7 +194,23 @@ public record FaultSettings(
         storm,
         outage,
         value,
-        message);
+        message,
+        stormRetryAfter);
+  }
+
+  public FaultSettings withStormRetryAfter(Duration value) {
+    return new FaultSettings(
+        latency,
+        errorRate,
+        errorStatus,
+        dropRate,
+        lostResponseRate,
+        slowBody,
+        storm,
+        outage,
+        payment,
+        paymentMessage,
+        value);
   }
 
   private static void requireNonNegative(String name, Duration value) {

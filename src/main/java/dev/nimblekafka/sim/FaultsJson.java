@@ -13,8 +13,12 @@ import java.util.Set;
  * <pre>{@code
  * {"latency_ms": 200, "error_rate": 0.1, "error_status": 503, "drop_rate": 0.05,
  *  "lost_response_rate": 0.05, "slow_body_ms": 2000, "storm_seconds": 5,
- *  "outage_seconds": 3, "payment_seconds": 10, "payment_msg": "no budget"}
+ *  "storm_retry_after": 3600, "outage_seconds": 3, "payment_seconds": 10,
+ *  "payment_msg": "no budget"}
  * }</pre>
+ *
+ * <p>{@code storm_retry_after} (whole seconds, 0: the time left) is the {@code Retry-After} a
+ * storm's 429 carries.
  *
  * <p>Periods may also be given in milliseconds ({@code storm_ms}, {@code outage_ms}, {@code
  * payment_ms}); 0 ends one. The answer (and {@code GET}) reports periods as the time left: {@code
@@ -31,6 +35,7 @@ final class FaultsJson {
           "slow_body_ms",
           "storm_seconds",
           "storm_ms",
+          "storm_retry_after",
           "outage_seconds",
           "outage_ms",
           "payment_seconds",
@@ -48,6 +53,7 @@ final class FaultsJson {
     node.put("lost_response_rate", f.lostResponseRate());
     node.put("slow_body_ms", f.slowBody().toMillis());
     node.put("storm_ms", f.storm().toMillis());
+    node.put("storm_retry_after", (f.stormRetryAfter().toMillis() + 999) / 1000);
     node.put("outage_ms", f.outage().toMillis());
     node.put("payment_ms", f.payment().toMillis());
     node.put("payment_msg", f.paymentMessage());
@@ -90,6 +96,14 @@ final class FaultsJson {
     Duration storm = period(body, "storm");
     if (storm != null) {
       f = f.withStorm(storm);
+    }
+    if (body.has("storm_retry_after")) {
+      double seconds = number(body, "storm_retry_after");
+      if (seconds < 0) {
+        throw new IllegalArgumentException(
+            "storm_retry_after must be >= 0 seconds but was " + body.get("storm_retry_after"));
+      }
+      f = f.withStormRetryAfter(Duration.ofMillis(Math.round(seconds * 1000)));
     }
     Duration outage = period(body, "outage");
     if (outage != null) {

@@ -10,6 +10,7 @@ final class Replies {
   static final String SERVER_ERROR_MESSAGE = "can't download the query response - please try again";
   static final String RESULTS_NOT_READY = "Task results not ready";
   static final String RESULTS_OF_FAILED_TASK = "Task failed, no results";
+  static final String FORBIDDEN_MESSAGE = "Account blocked or pipeline not activated";
 
   private Replies() {}
 
@@ -32,6 +33,14 @@ final class Replies {
   /** 402 with one of the four documented messages. */
   static Reply paymentRequired(String message) {
     return Reply.json(402, failed().put("msg", message));
+  }
+
+  /**
+   * 403 {@code {"status":"failed","msg":"Account blocked or pipeline not activated"}}: the message
+   * Nimble documents for 403, in the envelope of its other refusals (401, 402).
+   */
+  static Reply forbidden() {
+    return Reply.json(403, failed().put("msg", FORBIDDEN_MESSAGE));
   }
 
   /** 404 {@code {"status":"failed","msg":"Agent not found"}}. */

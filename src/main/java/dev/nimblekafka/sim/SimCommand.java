@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
           + " (median, sigma; capped at 100x the median).",
       "Sizes: 0, 512, 64KB, 2MB (1024-based).",
       "A task whose tag (agents: params.tag) is 'sim:fail' always fails.",
+      "A create whose url contains 'sim:forbid' (or whose tag is 'sim:forbid') is answered 403.",
       "",
       "Admin endpoints (no API key): GET /sim/health, GET /sim/stats, POST /sim/reset,",
       "GET|POST|DELETE /sim/faults, e.g. curl -d '{\"storm_seconds\":5}' <url>/sim/faults",
       "Fault fields: latency_ms, error_rate, error_status, drop_rate, lost_response_rate,",
-      "slow_body_ms, storm_seconds|storm_ms, outage_seconds|outage_ms,",
+      "slow_body_ms, storm_seconds|storm_ms, storm_retry_after, outage_seconds|outage_ms,",
       "payment_seconds|payment_ms, payment_msg."
     })
 public final class SimCommand implements Callable<Integer> {
@@ -185,6 +186,14 @@ public final class SimCommand implements Callable<Integer> {
   String storm;
 
   @Option(
+      names = "--storm-retry-after",
+      defaultValue = "0",
+      description =
+          "The Retry-After of a storm's 429 (whole seconds); 0: the time the storm has left"
+              + " (default: ${DEFAULT-VALUE}).")
+  String stormRetryAfter;
+
+  @Option(
       names = "--outage",
       defaultValue = "0",
       description =
@@ -270,6 +279,7 @@ public final class SimCommand implements Callable<Integer> {
                         .withLostResponseRate(lostResponseRate)
                         .withSlowBody(duration("--slow-body", slowBody))
                         .withStorm(duration("--storm", storm))
+                        .withStormRetryAfter(duration("--storm-retry-after", stormRetryAfter))
                         .withOutage(duration("--outage", outage))
                         .withPayment(duration("--payment", payment), paymentMessage)))
         .build();

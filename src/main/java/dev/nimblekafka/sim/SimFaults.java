@@ -78,6 +78,14 @@ public final class SimFaults {
     return apply(current().withStorm(value));
   }
 
+  /**
+   * Answers every API call 429 for {@code value}, each carrying {@code Retry-After: retryAfter}
+   * (whole seconds, rounded up) however long the storm has left.
+   */
+  public SimFaults rateLimitStorm(Duration value, Duration retryAfter) {
+    return apply(current().withStorm(value).withStormRetryAfter(retryAfter));
+  }
+
   /** Drops every API call's connection for {@code value} (zero ends an outage). */
   public SimFaults outage(Duration value) {
     return apply(current().withOutage(value));
@@ -109,8 +117,11 @@ public final class SimFaults {
     return clock.millis() < stormUntil;
   }
 
-  long stormLeftMillis() {
-    return Math.max(0, stormUntil - clock.millis());
+  /** The {@code Retry-After} of a storm's 429 in whole seconds, at least 1. */
+  long stormRetryAfterSeconds() {
+    long fixed = settings.stormRetryAfter().toMillis();
+    long millis = fixed > 0 ? fixed : Math.max(0, stormUntil - clock.millis());
+    return Math.max(1, (millis + 999) / 1000);
   }
 
   /** The 402 message while a payment period lasts, else null. */

@@ -15,6 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class TaskFactory {
   static final String FAIL_TAG = "sim:fail";
 
+  /**
+   * A create whose {@code url} contains this, or whose {@code tag} (agents: {@code params.tag}) is
+   * this, is refused with a 403 before any task is created.
+   */
+  static final String FORBID_MARK = "sim:forbid";
+
   private final Clock clock;
   private final DurationDistribution durations;
   private final double failureRate;
@@ -56,6 +62,14 @@ final class TaskFactory {
             version);
     stats.created(store.add(task));
     return task;
+  }
+
+  /** True when {@code input} carries {@link #FORBID_MARK}. */
+  static boolean forbidden(JsonNode input) {
+    return input.path("url").asText("").contains(FORBID_MARK)
+        || input.path("params").path("url").asText("").contains(FORBID_MARK)
+        || FORBID_MARK.equals(input.path("tag").asText(null))
+        || FORBID_MARK.equals(input.path("params").path("tag").asText(null));
   }
 
   void submit(SimTask task) {

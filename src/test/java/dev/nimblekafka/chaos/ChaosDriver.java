@@ -44,6 +44,17 @@ public final class ChaosDriver implements Callable<Integer> {
   Long seed;
 
   @Option(
+      names = "--scenario",
+      description =
+          "Run a hostile scenario instead of the full suite: reused-ids,"
+              + " rebalance-delayed-creates, commits-failing, broker-frozen, large-requests,"
+              + " forbidden-one, retry-after-hour, or all-hostile for every one in turn. Each"
+              + " has its own requests, workers and schedule (--requests, --workers,"
+              + " --produce-seconds, --no-broker-restart and --settle do not apply); its section"
+              + " of the report is replaced.")
+  String scenario;
+
+  @Option(
       names = "--requests",
       defaultValue = "10000",
       description = "Requests to produce (default: ${DEFAULT-VALUE}).")
@@ -109,27 +120,18 @@ public final class ChaosDriver implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long theSeed = seed != null ? seed : System.nanoTime();
-    log.info(
-        "chaos seed {} (run again with: make chaos CHAOS_ARGS=\"--seed {}\")", theSeed, theSeed);
     if (!Files.isRegularFile(jar)) {
       log.error("{} is missing; run make build first", jar);
       return 2;
     }
+    if (scenario != null) {
+      return hostile();
+    }
+    long theSeed = seed != null ? seed : System.nanoTime();
+    log.info(
+        "chaos seed {} (run again with: make chaos CHAOS_ARGS=\"--seed {}\")", theSeed, theSeed);
     Instant started = Instant.now();
-    Path dir =
-        runDir != null
-            ? runDir
-            : Path.of(
-                ".local/chaos",
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                        .withZone(ZoneOffset.UTC)
-                        .format(started)
-                    + "-"
-                    + theSeed);
-    Files.createDirectories(dir);
-    Path root = Path.of("").toAbsolutePath();
-    dir = dir.toAbsolutePath();
+    Path dir = runDir(started, Long.toString(theSeed));
 
     ChaosPlan.Shape full = ChaosPlan.Shape.full();
     Duration produceOver = Duration.ofSeconds(produceSeconds);
@@ -156,29 +158,119 @@ public final class ChaosDriver implements Callable<Integer> {
     log.info("plan ({} faults):", plan.faults().size());
     plan.faults().forEach(f -> log.info("  {} {}", Text.offset(f.at()), f.describe()));
 
-    Map<String, String> context = new LinkedHashMap<>();
-    context.put(
-        "date",
-        DateTimeFormatter.ISO_INSTANT.format(
-            started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
-    context.put("commit", Machine.commit(root));
-    context.put("machine", Machine.describe());
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     List<String> again = new ArrayList<>(args);
     if (seed == null) {
       again.addAll(0, List.of("--seed", Long.toString(theSeed)));
     }
-    context.put(
-        "command",
-        "`make chaos"
-            + (args.isEmpty() ? "" : " CHAOS_ARGS=\"" + String.join(" ", args) + "\"")
-            + "` (the same schedule again: `make chaos CHAOS_ARGS=\""
-            + String.join(" ", again)
-            + "\"`)");
-    context.put("wall time", "-");
-    context.put("load average at start", Machine.loadAverage());
-    context.put("load average at end", "-");
+    Map<String, String> context =
+        context(
+            started,
+            "`make chaos"
+                + (args.isEmpty() ? "" : " CHAOS_ARGS=\"" + String.join(" ", args) + "\"")
+                + "` (the same schedule again: `make chaos CHAOS_ARGS=\""
+                + String.join(" ", again)
+                + "\"`)");
+    Map<String, String> workerEnv = new LinkedHashMap<>();
+    workerEnv.put("NIMBLE_QPS", "150");
+    workerEnv.put("LOG_LEVEL", workerLogLevel);
+    Launch launch =
+        new Launch(
+            List.of("--plan", "150", "--duration", "uniform:300ms..1500ms", "--qps", "600"),
+            SimProcess.javaCommand("256m"),
+            workerEnv,
+            settle,
+            null);
+    ChaosResult result = launch(plan, launch, dir, context, theSeed);
+    if (result == null) {
+      return 2;
+    }
+    String markdown = ChaosReport.markdown(result, context);
+    Files.writeString(dir.resolve("chaos-results.md"), markdown, StandardCharsets.UTF_8);
+    if (report != null) {
+      Files.createDirectories(report.toAbsolutePath().getParent());
+      Files.writeString(
+          report, HostileReport.keepSections(markdown, report), StandardCharsets.UTF_8);
+    }
+    return finish(result, dir, report == null ? dir.resolve("chaos-results.md") : report);
+  }
 
+  /** Runs the named scenario, or every one of them, one after the other. */
+  private int hostile() throws Exception {
+    Map<String, HostileScenario> all = HostileScenarios.all();
+    List<HostileScenario> chosen = new ArrayList<>();
+    if (HostileScenarios.ALL.equals(scenario)) {
+      chosen.addAll(all.values());
+    } else if (all.containsKey(scenario)) {
+      chosen.add(all.get(scenario));
+    } else {
+      log.error(
+          "--scenario must be one of {} or {} but was '{}'",
+          all.keySet(),
+          HostileScenarios.ALL,
+          scenario);
+      return 2;
+    }
+    int worst = 0;
+    List<String> lines = new ArrayList<>();
+    for (HostileScenario s : chosen) {
+      long theSeed = seed != null ? seed : System.nanoTime();
+      log.info("scenario {} (seed {}): {}", s.name(), theSeed, s.what());
+      Instant started = Instant.now();
+      Path dir = runDir(started, s.name() + "-" + theSeed);
+      List<String> workerCommand = new ArrayList<>(SimProcess.javaCommand(s.workerHeap()));
+      workerCommand.add("-XX:+ExitOnOutOfMemoryError"); // as the image runs it
+      Map<String, String> env = new LinkedHashMap<>(s.workerEnvironment());
+      env.put("LOG_LEVEL", workerLogLevel);
+      Launch launch = new Launch(s.simOptions(), workerCommand, env, s.settle(), s);
+      ChaosPlan plan =
+          s.plan(theSeed, s.requests(ChaosSettings.PREFIX, new java.util.Random(theSeed)).size());
+      Map<String, String> context =
+          context(
+              started,
+              "`make chaos CHAOS_ARGS=\"--scenario "
+                  + s.name()
+                  + "\"` (this seed again: add `--seed "
+                  + theSeed
+                  + "`)");
+      context.put("scenario", "`" + s.name() + "`");
+      ChaosResult result = launch(plan, launch, dir, context, theSeed);
+      if (result == null) {
+        worst = Math.max(worst, 2);
+        lines.add(s.name() + ": could not be carried out; logs in " + dir);
+        continue;
+      }
+      String markdown = ChaosReport.markdown(result, context);
+      Files.writeString(dir.resolve("chaos-results.md"), markdown, StandardCharsets.UTF_8);
+      if (report != null) {
+        HostileReport.write(report, s, result, context);
+      }
+      int code = finish(result, dir, dir.resolve("chaos-results.md"));
+      worst = Math.max(worst, code);
+      lines.add(s.name() + ": " + (code == 0 ? "passed" : code == 1 ? "FAILED" : "void"));
+    }
+    if (chosen.size() > 1) {
+      System.out.println();
+      lines.forEach(line -> System.out.println("  " + line));
+    }
+    return worst;
+  }
+
+  /** How the broker, simulator and workers of one run are set up. */
+  private record Launch(
+      List<String> simOptions,
+      List<String> javaCommand,
+      Map<String, String> workerEnvironment,
+      Duration settle,
+      HostileScenario scenario) {}
+
+  /**
+   * Starts the run's broker and simulator, runs the plan with the workers and stops them again;
+   * fills in the context's times. Null when the run could not be carried out.
+   */
+  private ChaosResult launch(
+      ChaosPlan plan, Launch launch, Path dir, Map<String, String> context, long theSeed) {
+    Path root = Path.of("").toAbsolutePath();
     LocalBroker broker = new LocalBroker(root, dir.resolve("kafka"), dir.resolve("broker.log"));
     SimProcess[] sim = {null};
     ChaosRun[] run = {null};
@@ -198,6 +290,7 @@ public final class ChaosDriver implements Callable<Integer> {
               if (sim[0] != null) {
                 sim[0].close();
               }
+              thawQuietly(broker);
               broker.down();
             },
             "chaos-cleanup");
@@ -210,20 +303,18 @@ public final class ChaosDriver implements Callable<Integer> {
           broker.bootstrapServers(),
           broker.dir());
       broker.up();
-      sim[0] =
-          new SimProcess(
-              jar,
-              API_KEY,
-              List.of("--plan", "150", "--duration", "uniform:300ms..1500ms", "--qps", "600"),
-              dir.resolve("sim.log"));
+      sim[0] = new SimProcess(jar, API_KEY, launch.simOptions(), dir.resolve("sim.log"));
       log.info("simulator on {}", sim[0].admin().baseUrl());
-      Map<String, String> workerEnv = new LinkedHashMap<>();
-      workerEnv.put("NIMBLE_QPS", "150");
-      workerEnv.put("LOG_LEVEL", workerLogLevel);
       ChaosSettings settings =
-          new ChaosSettings("chaos", API_KEY, workerEnv, dir, Duration.ofMinutes(2), settle);
+          new ChaosSettings(
+              ChaosSettings.PREFIX,
+              API_KEY,
+              launch.workerEnvironment(),
+              dir,
+              Duration.ofMinutes(2),
+              launch.settle());
       SimAdmin admin = sim[0].admin();
-      List<String> workerCommand = new ArrayList<>(SimProcess.javaCommand("256m"));
+      List<String> workerCommand = new ArrayList<>(launch.javaCommand());
       workerCommand.addAll(List.of("-jar", jar.toString(), "worker"));
       ChaosSystem system =
           new ChaosSystem() {
@@ -250,22 +341,33 @@ public final class ChaosDriver implements Callable<Integer> {
               broker.up();
               timeline.add(Timeline.Kind.BROKER_UP, -1, "broker answers again");
             }
+
+            @Override
+            public void signalBroker(String signal) {
+              broker.signal(signal);
+            }
           };
-      run[0] = new ChaosRun(plan, system, settings);
+      run[0] = new ChaosRun(plan, system, settings, launch.scenario());
       result = run[0].run();
     } catch (RuntimeException e) {
       log.error("the chaos run could not be carried out (seed {}); logs in {}", theSeed, dir, e);
-      return 2;
+      return null;
     } finally {
       if (sim[0] != null) {
         sim[0].close();
       }
       try {
+        thawQuietly(broker);
         broker.down();
       } catch (RuntimeException e) {
         log.warn("stopping the run's broker: {}", e.getMessage());
       }
       finished.set(true);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down
+      }
     }
     context.put("load average at end", Machine.loadAverage());
     context.put(
@@ -273,28 +375,65 @@ public final class ChaosDriver implements Callable<Integer> {
         Text.duration(Duration.ofNanos(System.nanoTime() - t0))
             + " from broker start to verdict (the build not included)");
     context.put("logs", "`" + root.relativize(dir) + "/` (not committed)");
-
-    String markdown = ChaosReport.markdown(result, context);
-    Files.writeString(dir.resolve("chaos-results.md"), markdown, StandardCharsets.UTF_8);
-    if (report != null) {
-      Files.createDirectories(report.toAbsolutePath().getParent());
-      Files.writeString(report, markdown, StandardCharsets.UTF_8);
-    }
-    Evidence.write(result, dir);
     if (result.passed()) {
-      deleteTree(broker.dir().resolve("data"));
+      try {
+        deleteTree(broker.dir().resolve("data"));
+      } catch (IOException e) {
+        log.warn("deleting the broker's data: {}", e.getMessage());
+      }
     }
+    return result;
+  }
+
+  /** A frozen broker does not stop on SIGTERM: it is sent SIGCONT first. */
+  private static void thawQuietly(LocalBroker broker) {
+    try {
+      broker.signal("CONT");
+    } catch (RuntimeException e) {
+      // not running, or not frozen
+    }
+  }
+
+  /** Writes the evidence, prints the summary; the exit code. */
+  private static int finish(ChaosResult result, Path dir, Path written) throws IOException {
+    Evidence.write(result, dir);
     System.out.println();
     System.out.print(ChaosReport.summary(result));
-    System.out.println(
-        "  report: "
-            + (report == null ? dir.resolve("chaos-results.md") : report)
-            + "; logs: "
-            + dir);
+    System.out.println("  report: " + written + "; logs: " + dir);
     if (!result.notProduced().isEmpty()) {
       return 2;
     }
     return result.passed() ? 0 : 1;
+  }
+
+  private Path runDir(Instant started, String name) throws IOException {
+    Path dir =
+        runDir != null
+            ? runDir
+            : Path.of(
+                ".local/chaos",
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(started)
+                    + "-"
+                    + name);
+    Files.createDirectories(dir);
+    return dir.toAbsolutePath();
+  }
+
+  private static Map<String, String> context(Instant started, String command) {
+    Map<String, String> context = new LinkedHashMap<>();
+    context.put(
+        "date",
+        DateTimeFormatter.ISO_INSTANT.format(
+            started.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+    context.put("commit", Machine.commit(Path.of("").toAbsolutePath()));
+    context.put("machine", Machine.describe());
+    context.put("command", command);
+    context.put("wall time", "-");
+    context.put("load average at start", Machine.loadAverage());
+    context.put("load average at end", "-");
+    return context;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -217,20 +217,42 @@ final class ChaosReport {
     md.append('\n');
 
     md.append("## What happened\n\n");
-    md.append("Plan: ")
-        .append(shape.requests())
-        .append(" requests (about 90% extract, 8% agent, 1% invalid, 1% always failing at the")
-        .append(" simulator) produced evenly over ")
-        .append(Text.duration(shape.produceOver()))
-        .append(" to a ")
-        .append(shape.partitions())
-        .append("-partition topic; ")
-        .append(shape.workers())
-        .append(" worker JVMs; faults from ")
-        .append(Text.offset(shape.faultsFrom()))
-        .append(" to ")
-        .append(Text.offset(shape.faultsUntil()))
-        .append(". Times are from the moment every worker was ready.\n\n");
+    if (r.figures().containsKey("scenario")) {
+      md.append("Scenario ")
+          .append(r.figures().get("scenario"))
+          .append(". ")
+          .append(r.requests().size())
+          .append(" request records to a ")
+          .append(shape.partitions())
+          .append("-partition topic; ")
+          .append(shape.workers())
+          .append(" worker slots. Times are from the moment the first workers were ready.\n\n");
+      md.append("| figure | value |\n|---|---|\n");
+      r.figures()
+          .forEach(
+              (k, val) ->
+                  md.append("| ")
+                      .append(k)
+                      .append(" | ")
+                      .append(val.replace("|", "\\|"))
+                      .append(" |\n"));
+      md.append('\n');
+    } else {
+      md.append("Plan: ")
+          .append(shape.requests())
+          .append(" requests (about 90% extract, 8% agent, 1% invalid, 1% always failing at the")
+          .append(" simulator) produced evenly over ")
+          .append(Text.duration(shape.produceOver()))
+          .append(" to a ")
+          .append(shape.partitions())
+          .append("-partition topic; ")
+          .append(shape.workers())
+          .append(" worker JVMs; faults from ")
+          .append(Text.offset(shape.faultsFrom()))
+          .append(" to ")
+          .append(Text.offset(shape.faultsUntil()))
+          .append(". Times are from the moment every worker was ready.\n\n");
+    }
     md.append("| at | event |\n|---|---|\n");
     for (Timeline.Entry e : r.timeline().entries()) {
       md.append("| ")

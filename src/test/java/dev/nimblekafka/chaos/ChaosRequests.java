@@ -1,5 +1,6 @@
 package dev.nimblekafka.chaos;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,14 +23,49 @@ final class ChaosRequests {
     /** Not a valid request (an ftp URL): a failure of stage {@code validate}. */
     INVALID,
     /** Tagged {@code sim:fail}: a failure with code {@code TASK_FAILED}. */
-    FAILING
+    FAILING,
+    /** Its URL carries {@code sim:forbid}, which the simulator refuses with a 403: a failure. */
+    FORBIDDEN
   }
 
   /**
-   * One request. {@code input} is what identifies its tasks at the simulator: the URL, or the
-   * agent's {@code asin}.
+   * One request record. {@code input} is what identifies its tasks at the simulator: the URL, or
+   * the agent's {@code asin}.
+   *
+   * @param ref what names this record in the run's checks: the request id, or, for a record whose
+   *     id another record of the run shares, the id and {@code #index}
+   * @param partition the requests-topic partition it is produced to, -1: by its key
+   * @param padding characters of filler added to its metadata when it is produced ({@link #value})
+   * @param wave 0: produced from the start; 1: produced once every wave-0 record with the same id
+   *     has its outcome
    */
-  record Request(int index, String id, Kind kind, String input, String json) {}
+  record Request(
+      int index,
+      String id,
+      Kind kind,
+      String input,
+      String json,
+      String ref,
+      int partition,
+      int padding,
+      int wave) {
+
+    Request(int index, String id, Kind kind, String input, String json) {
+      this(index, id, kind, input, json, id, -1, 0, 0);
+    }
+
+    /** The record's value: the JSON, its {@code metadata.pad} filled with the padding. */
+    byte[] value() {
+      if (padding == 0) {
+        return json.getBytes(StandardCharsets.UTF_8);
+      }
+      return json.replace(PAD, PAD.replace("\"\"", "\"" + "x".repeat(padding) + "\""))
+          .getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The empty filler in a padded request's metadata, filled when it is produced. */
+  static final String PAD = "\"pad\":\"\"";
 
   private ChaosRequests() {}
 

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param exitCodes each worker's exit code after the final SIGTERM (0: drained)
  * @param simTasks every task the simulator held at the end, as {@code GET /v1/tasks} lists them
  * @param placements where each request landed in the requests topic
+ * @param findings broken guarantees found beyond the outcome checks (a scenario's own, unplanned
+ *     worker deaths, tasks paid twice); empty for the default suite, which only reports those
+ * @param figures a scenario's own figures for the report, by name
  */
 record ChaosResult(
     ChaosPlan plan,
@@ -35,7 +38,9 @@ record ChaosResult(
     List<Integer> exitCodes,
     List<String> workerLogs,
     List<JsonNode> simTasks,
-    Map<String, RequestProducer.Placement> placements) {
+    Map<String, RequestProducer.Placement> placements,
+    List<String> findings,
+    Map<String, String> figures) {
 
   boolean stalled() {
     return allOutcomesAt == null;
@@ -58,6 +63,7 @@ record ChaosResult(
                       .toList(),
                   20));
     }
+    lines.addAll(findings);
     if (!uncommitted.isEmpty()) {
       lines.add(
           "request offsets not committed to the end after the workers drained (a restart would"
@@ -65,6 +71,29 @@ record ChaosResult(
               + uncommitted);
     }
     return lines;
+  }
+
+  /** This result with a scenario's findings and figures. */
+  ChaosResult judged(List<String> findings, Map<String, String> figures) {
+    return new ChaosResult(
+        plan,
+        requests,
+        timeline,
+        produced,
+        allOutcomesAt,
+        total,
+        verdict,
+        duplicates,
+        simStats,
+        leftoverState,
+        uncommitted,
+        notProduced,
+        exitCodes,
+        workerLogs,
+        simTasks,
+        placements,
+        List.copyOf(findings),
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures)));
   }
 
   boolean passed() {

@@ -36,13 +36,25 @@ final class ChaosRun {
             t.setDaemon(true);
             return t;
           });
+  private final HostileScenario scenario;
+  private final ResumeWatch resume = new ResumeWatch();
   private WorkerFleet fleet;
   private Timeline timeline;
 
+  /** The default run: requests drawn from the plan's seed, the outcome checks only. */
   ChaosRun(ChaosPlan plan, ChaosSystem system, ChaosSettings settings) {
+    this(plan, system, settings, null);
+  }
+
+  /**
+   * A run of {@code scenario} (null: the default run): its requests, and its judgement on top of
+   * the outcome checks (unplanned worker deaths, tasks paid twice, its own expectations).
+   */
+  ChaosRun(ChaosPlan plan, ChaosSystem system, ChaosSettings settings, HostileScenario scenario) {
     this.plan = plan;
     this.system = system;
     this.settings = settings;
+    this.scenario = scenario;
   }
 
   /** Kills every worker JVM at once (the driver is being stopped). */
@@ -56,8 +68,10 @@ final class ChaosRun {
   ChaosResult run() {
     ChaosPlan.Shape shape = plan.shape();
     List<ChaosRequests.Request> requests =
-        ChaosRequests.generate(settings.prefix(), shape.requests(), new Random(plan.seed()));
-    Set<String> ids = requests.stream().map(ChaosRequests.Request::id).collect(Collectors.toSet());
+        scenario != null
+            ? scenario.requests(settings.prefix(), new Random(plan.seed()))
+            : ChaosRequests.generate(settings.prefix(), shape.requests(), new Random(plan.seed()));
+    Set<String> ids = requests.stream().map(ChaosRequests.Request::ref).collect(Collectors.toSet());
     KafkaChecks.createTopic(system.bootstrapServers(), settings.requests(), shape.partitions());
     fleet =
         new WorkerFleet(
@@ -68,7 +82,12 @@ final class ChaosRun {
             settings.logDir(),
             scheduler);
     try {
-      fleet.start(settings.readyTimeout());
+      fleet.start(
+          settings.readyTimeout(),
+          plan.faults().stream()
+              .filter(Fault.JoinWorker.class::isInstance)
+              .map(f -> ((Fault.JoinWorker) f).worker())
+              .collect(Collectors.toSet()));
       timeline = new Timeline();
       fleet.recordOn(timeline);
       timeline.add(
@@ -78,6 +97,15 @@ final class ChaosRun {
               + " workers ready; producing "
               + shape.requests()
               + " requests over "
+              + Text.duration(shape.produceOver()));
+      timeline.add(
+          Timeline.Kind.NOTE,
+          -1,
+          (scenario == null ? "" : "scenario " + scenario.name() + ": ")
+              + shape.workers()
+              + " worker slots; producing "
+              + requests.size()
+              + " request records over "
               + Text.duration(shape.produceOver()));
       return drive(requests, ids);
     } finally {
@@ -94,7 +122,9 @@ final class ChaosRun {
         OutcomeTracker tracker =
             new OutcomeTracker(
                 system.bootstrapServers(), List.of(settings.results(), settings.failures()))) {
-      producer.start(requests, shape.produceOver());
+      List<ChaosRequests.Request> first = requests.stream().filter(r -> r.wave() == 0).toList();
+      List<ChaosRequests.Request> again = requests.stream().filter(r -> r.wave() > 0).toList();
+      producer.start(first, shape.produceOver());
       CountDownLatch faultsDone = new CountDownLatch(plan.faults().size());
       for (Fault fault : plan.faults()) {
         scheduler.schedule(
@@ -121,6 +151,9 @@ final class ChaosRun {
           .atMost(shape.produceOver().plus(Duration.ofMinutes(5)))
           .pollInterval(Duration.ofMillis(250))
           .until(producer::finished);
+      if (!again.isEmpty()) {
+        produceAgain(first, again, producer, tracker);
+      }
       Duration produced = timeline.now();
       Map<String, String> notProduced = producer.failures();
       Awaitility.await("the fault schedule")
@@ -164,6 +197,50 @@ final class ChaosRun {
     }
   }
 
+  /**
+   * Produces the records whose ids earlier records have, once those earlier records all have their
+   * outcome (at most the settle time): a request id used again after its outcome.
+   */
+  private void produceAgain(
+      List<ChaosRequests.Request> first,
+      List<ChaosRequests.Request> again,
+      RequestProducer producer,
+      OutcomeTracker tracker) {
+    Set<String> reused = again.stream().map(ChaosRequests.Request::id).collect(Collectors.toSet());
+    Set<String> before =
+        first.stream()
+            .filter(r -> reused.contains(r.id()))
+            .map(ChaosRequests.Request::ref)
+            .collect(Collectors.toSet());
+    try {
+      Awaitility.await("an outcome for the records whose ids are used again")
+          .atMost(settings.settle())
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> tracker.covered(before) == before.size());
+      timeline.add(
+          Timeline.Kind.NOTE,
+          -1,
+          "the "
+              + before.size()
+              + " records whose ids are used again have their outcome; producing "
+              + again.size()
+              + " records with those ids");
+    } catch (ConditionTimeoutException e) {
+      timeline.add(
+          Timeline.Kind.NOTE,
+          -1,
+          (before.size() - tracker.covered(before))
+              + " records whose ids are used again still have no outcome; producing the "
+              + again.size()
+              + " records with those ids anyway");
+    }
+    producer.start(again, plan.shape().produceOver());
+    Awaitility.await("the records with ids used again produced")
+        .atMost(plan.shape().produceOver().plus(Duration.ofMinutes(5)))
+        .pollInterval(Duration.ofMillis(250))
+        .until(producer::finished);
+  }
+
   private ChaosResult audit(
       List<ChaosRequests.Request> requests,
       Duration produced,
@@ -176,12 +253,12 @@ final class ChaosRun {
     Duration read = Duration.ofMinutes(2);
     List<Outcome> outcomes =
         KafkaReads.readToEnd(
-                system.bootstrapServers(), List.of(settings.results(), settings.failures()), read)
-            .stream()
-            .map(Outcome::of)
-            .toList();
+            system.bootstrapServers(),
+            List.of(settings.results(), settings.failures()),
+            read,
+            Outcome::of);
     List<ChaosRequests.Request> sent =
-        requests.stream().filter(r -> !notProduced.containsKey(r.id())).toList();
+        requests.stream().filter(r -> !notProduced.containsKey(r.ref())).toList();
     Verdict verdict = Verdict.of(sent, outcomes, settings.results());
     Map<String, String> leftover =
         KafkaChecks.leftoverState(system.bootstrapServers(), settings.state(), read);
@@ -220,7 +297,12 @@ final class ChaosRun {
             exitCodes,
             fleet.logs().stream().map(Path::toString).toList(),
             simTasks,
-            placements);
+            placements,
+            List.of(),
+            Map.of());
+    if (scenario != null) {
+      result = HostileJudge.judge(result, scenario, fleet.deaths(), resume);
+    }
     if (!verdict.missing.isEmpty()) {
       Map<String, String> where = new TreeMap<>();
       for (String id : verdict.missing) {
@@ -255,6 +337,28 @@ final class ChaosRun {
     } else if (fault instanceof Fault.ClearFaults) {
       sim.clearFaults();
       timeline.add(Timeline.Kind.SIM_FAULT, -1, fault.describe());
+    } else if (fault instanceof Fault.Simulator change) {
+      sim.faults(change.json());
+      timeline.add(Timeline.Kind.SIM_FAULT, -1, fault.describe());
+    } else if (fault instanceof Fault.JoinWorker join) {
+      fleet.join(join);
+    } else if (fault instanceof Fault.StopWorker stop) {
+      fleet.stop(stop);
+    } else if (fault instanceof Fault.ResultsLimit limit) {
+      KafkaChecks.setTopicConfig(
+          system.bootstrapServers(),
+          settings.results(),
+          "max.message.bytes",
+          limit.bytes() > 0 ? Integer.toString(limit.bytes()) : null);
+      timeline.add(Timeline.Kind.NOTE, -1, fault.describe());
+    } else if (fault instanceof Fault.SignalBroker signal) {
+      system.signalBroker(signal.signal());
+      timeline.add(
+          "STOP".equals(signal.signal()) ? Timeline.Kind.BROKER_DOWN : Timeline.Kind.BROKER_UP,
+          -1,
+          fault.describe());
+    } else if (fault instanceof Fault.ExpectResume expect) {
+      resume.start(expect, sim, timeline, scheduler);
     }
   }
 
@@ -301,6 +405,7 @@ final class ChaosRun {
     env.put("CALLBACKS_TOPIC", settings.callbacks());
     env.put("WORKER_GROUP_ID", settings.group());
     env.putAll(settings.workerEnvironment());
+    env.values().removeIf(String::isEmpty); // an empty value unsets a default
     return env;
   }
 }

@@ -22,6 +22,9 @@ record ChaosSettings(
     Duration readyTimeout,
     Duration settle) {
 
+  /** The prefix of {@code make chaos}'s topics and group. */
+  static final String PREFIX = "chaos";
+
   String requests() {
     return prefix + ".requests";
   }

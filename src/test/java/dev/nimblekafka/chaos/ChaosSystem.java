@@ -16,4 +16,9 @@ interface ChaosSystem {
    * timeline; returns when it answers again.
    */
   void restartBroker(Timeline timeline);
+
+  /** Sends the broker process {@code SIG<signal>} (STOP freezes it, CONT thaws it). */
+  default void signalBroker(String signal) {
+    throw new UnsupportedOperationException("this broker cannot be sent signals");
+  }
 }

@@ -51,7 +51,7 @@ final class DuplicateAudit {
   /** Requests that must fail at the simulator and had more tasks than the attempts allow. */
   final Map<String, Integer> extraAttempts = new LinkedHashMap<>();
 
-  /** Invalid requests that reached the simulator anyway. */
+  /** Invalid (or forbidden) requests with a task at the simulator anyway. */
   final List<String> invalidSubmitted = new ArrayList<>();
 
   /** Tasks whose input matches no request of the run. */
@@ -82,7 +82,7 @@ final class DuplicateAudit {
         audit.unmatchedTasks++;
         continue;
       }
-      byRequest.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(task);
+      byRequest.computeIfAbsent(request.ref(), ref -> new ArrayList<>()).add(task);
     }
     List<Timeline.Entry> disruptions =
         timeline.stream()
@@ -90,20 +90,20 @@ final class DuplicateAudit {
             .sorted(Comparator.comparing(Timeline.Entry::at))
             .toList();
     for (ChaosRequests.Request request : requests) {
-      List<JsonNode> tasks = byRequest.getOrDefault(request.id(), List.of());
+      List<JsonNode> tasks = byRequest.getOrDefault(request.ref(), List.of());
       switch (request.kind()) {
-        case INVALID -> {
+        case INVALID, FORBIDDEN -> {
           if (!tasks.isEmpty()) {
-            audit.invalidSubmitted.add(request.id());
+            audit.invalidSubmitted.add(request.ref());
           }
         }
         case FAILING -> {
           if (tasks.size() > FAILING_ATTEMPTS) {
-            audit.extraAttempts.put(request.id(), tasks.size());
+            audit.extraAttempts.put(request.ref(), tasks.size());
           }
         }
         case EXTRACT, AGENT -> {
-          Set<String> publishedTasks = published.getOrDefault(request.id(), Set.of());
+          Set<String> publishedTasks = published.getOrDefault(request.ref(), Set.of());
           List<JsonNode> sorted = new ArrayList<>(tasks);
           sorted.sort(Comparator.comparing(t -> t.path("created_at").asText()));
           Instant finishedAt = null; // when a published task of this request had completed
@@ -111,7 +111,7 @@ final class DuplicateAudit {
             String id = task.path("id").asText();
             Instant created = Instant.parse(task.path("created_at").asText());
             if (finishedAt != null && created.isAfter(finishedAt)) {
-              audit.afterCompletion.add(request.id() + " " + id);
+              audit.afterCompletion.add(request.ref() + " " + id);
             }
             if (publishedTasks.contains(id)) {
               if (finishedAt == null && "completed".equals(task.path("state").asText())) {
@@ -119,7 +119,7 @@ final class DuplicateAudit {
               }
               continue;
             }
-            int partition = partitions.getOrDefault(request.id(), -1);
+            int partition = partitions.getOrDefault(request.ref(), -1);
             int owner = partition < 0 ? -1 : ownership.owner(partition, created);
             Instant from = created.minus(IN_FLIGHT_SLACK);
             Timeline.Entry cause =
@@ -131,7 +131,7 @@ final class DuplicateAudit {
                     .orElse(null);
             audit.orphans.add(
                 new Orphan(
-                    request.id(),
+                    request.ref(),
                     id,
                     created,
                     task.path("state").asText(),

@@ -59,9 +59,9 @@ final class Evidence {
     Files.write(dir.resolve("sim-tasks.jsonl"), tasks, StandardCharsets.UTF_8);
     List<String> placed = new ArrayList<>();
     for (ChaosRequests.Request q : r.requests()) {
-      RequestProducer.Placement p = r.placements().get(q.id());
+      RequestProducer.Placement p = r.placements().get(q.ref());
       placed.add(
-          q.id()
+          q.ref()
               + "\t"
               + q.kind().name().toLowerCase()
               + "\t"

@@ -64,4 +64,60 @@ sealed interface Fault {
       return "all simulator faults cleared";
     }
   }
+
+  /** A change of the simulator's faults: {@code json} is posted to {@code /sim/faults}. */
+  record Simulator(Duration at, String json, String text) implements Fault {
+    @Override
+    public String describe() {
+      return text;
+    }
+  }
+
+  /** Worker {@code worker} (0-based), not started with the others, joins the group. */
+  record JoinWorker(Duration at, int worker) implements Fault {
+    @Override
+    public String describe() {
+      return "worker-" + (worker + 1) + " joins";
+    }
+  }
+
+  /** Worker {@code worker} leaves the group for good: SIGTERM, as a scale-down would. */
+  record StopWorker(Duration at, int worker) implements Fault {
+    @Override
+    public String describe() {
+      return "worker-" + (worker + 1) + " leaves (SIGTERM, not restarted)";
+    }
+  }
+
+  /**
+   * The results topic's {@code max.message.bytes} set to {@code bytes}, so that every transaction
+   * holding a larger result fails to commit; 0 puts the broker's default back.
+   */
+  record ResultsLimit(Duration at, int bytes) implements Fault {
+    @Override
+    public String describe() {
+      return bytes > 0
+          ? "results topic max.message.bytes=" + bytes + ": every transaction with a result fails"
+          : "results topic max.message.bytes back to the broker's default";
+    }
+  }
+
+  /** The broker process sent {@code SIGSTOP} (frozen) or {@code SIGCONT} (thawed). */
+  record SignalBroker(Duration at, String signal) implements Fault {
+    @Override
+    public String describe() {
+      return "broker: SIG" + signal;
+    }
+  }
+
+  /**
+   * Not a fault but a check from this moment: the simulator must answer a task-creating call with
+   * 200 again within {@code within}.
+   */
+  record ExpectResume(Duration at, Duration within) implements Fault {
+    @Override
+    public String describe() {
+      return "creates must succeed again within " + Text.duration(within);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,23 +54,27 @@ final class KafkaReads {
 
   /**
    * Reads the topics from the beginning to their end as it is now (the last stable offset: every
-   * transaction before it is decided), in order per partition.
+   * transaction before it is decided), in order per partition; each record is turned into what
+   * {@code map} makes of it as it is read, so that large records are not all held at once.
    */
-  static List<ConsumerRecord<byte[], byte[]>> readToEnd(
-      String bootstrapServers, List<String> topics, Duration timeout) {
+  static <T> List<T> readToEnd(
+      String bootstrapServers,
+      List<String> topics,
+      Duration timeout,
+      Function<ConsumerRecord<byte[], byte[]>, T> map) {
     try (KafkaConsumer<byte[], byte[]> consumer = readCommitted(bootstrapServers, "chaos-audit")) {
       List<TopicPartition> parts = partitions(consumer, topics, timeout);
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      List<T> records = new ArrayList<>();
       Awaitility.await("reading " + topics + " to offsets " + end)
           .atMost(timeout)
           .pollInSameThread()
           .pollInterval(Duration.ZERO)
           .until(
               () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(map.apply(r)));
                 return parts.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
               });
       return records;

@@ -43,6 +43,23 @@ final class LocalBroker {
     run("down", 90);
   }
 
+  /** Sends the broker process {@code SIG<signal>} (e.g. STOP, CONT); its pid is in its folder. */
+  void signal(String signal) {
+    try {
+      String pid = java.nio.file.Files.readString(dir.resolve("broker.pid")).trim();
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, pid).redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   private void run(String command, long timeoutSeconds) {
     ProcessBuilder builder =
         new ProcessBuilder(List.of("bash", script.toString(), command))

@@ -23,6 +23,7 @@ final class OutcomeTracker implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+  private final Map<String, Integer> indexed = new ConcurrentHashMap<>();
   private final AtomicLong records = new AtomicLong();
   private volatile boolean closed;
   private volatile Throwable died;
@@ -42,8 +43,11 @@ final class OutcomeTracker implements AutoCloseable {
       while (!closed) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           records.incrementAndGet();
-          String id = Outcome.of(record).requestId();
-          counts.merge(id == null ? "<no request_id>" : id, 1, Integer::sum);
+          Outcome outcome = Outcome.of(record);
+          String id = outcome.requestId() == null ? "<no request_id>" : outcome.requestId();
+          counts.merge(id, 1, Integer::sum);
+          // what names a record whose id other records of the run share
+          indexed.merge(id + "#" + outcome.index(), 1, Integer::sum);
         }
       }
     } catch (WakeupException e) {
@@ -61,9 +65,12 @@ final class OutcomeTracker implements AutoCloseable {
     return records.get();
   }
 
-  /** How many of {@code ids} have at least one outcome. */
-  long covered(Set<String> ids) {
-    return ids.stream().filter(counts::containsKey).count();
+  /**
+   * How many of {@code refs} ({@link ChaosRequests.Request#ref}: an id, or an id and {@code
+   * #index}) have at least one outcome.
+   */
+  long covered(Set<String> refs) {
+    return refs.stream().filter(ref -> counts.containsKey(ref) || indexed.containsKey(ref)).count();
   }
 
   /** Request ids seen more than once so far. */

@@ -43,7 +43,7 @@ final class Ownership {
             }
           }
         }
-        case KILL, WORKER_EXIT -> {
+        case KILL, WORKER_EXIT, WORKER_STOP -> {
           for (Map.Entry<Integer, Integer> held : owner.entrySet()) {
             if (held.getValue() == e.worker()) {
               held.setValue(-1);

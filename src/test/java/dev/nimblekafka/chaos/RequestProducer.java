@@ -35,7 +35,7 @@ final class RequestProducer implements AutoCloseable {
   private final Map<String, Placement> acked = new ConcurrentHashMap<>();
   private final Map<String, String> failed = new ConcurrentHashMap<>();
   private final AtomicInteger sent = new AtomicInteger();
-  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile CountDownLatch done = new CountDownLatch(1);
   private volatile ScheduledFuture<?> schedule;
 
   RequestProducer(String bootstrapServers, String topic) {
@@ -53,6 +53,8 @@ final class RequestProducer implements AutoCloseable {
                 5,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 300_000,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                2 * 1024 * 1024,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                 300_000,
                 ProducerConfig.CLIENT_ID_CONFIG,
@@ -63,26 +65,32 @@ final class RequestProducer implements AutoCloseable {
                 ByteArraySerializer.class));
   }
 
-  /** Starts producing {@code requests} evenly over {@code over}; returns at once. */
+  /**
+   * Starts producing {@code requests} evenly over {@code over}; returns at once. Called again once
+   * {@link #finished}, it produces a further wave.
+   */
   void start(List<ChaosRequests.Request> requests, Duration over) {
     long ticks = Math.max(1, over.toMillis() / TICK_MS);
     int perTick = (int) Math.ceil(requests.size() / (double) ticks);
+    CountDownLatch wave = new CountDownLatch(1);
+    done = wave;
+    int base = sent.get();
     schedule =
         pacer.scheduleAtFixedRate(
             () -> {
-              if (done.getCount() == 0) {
+              if (wave.getCount() == 0) {
                 schedule.cancel(false);
                 return;
               }
-              int from = sent.get();
+              int from = sent.get() - base;
               int to = Math.min(requests.size(), from + perTick);
               for (int i = from; i < to; i++) {
                 send(requests.get(i));
               }
-              sent.set(to);
+              sent.set(base + to);
               if (to == requests.size()) {
                 producer.flush();
-                done.countDown();
+                wave.countDown();
               }
             },
             TICK_MS,
@@ -92,14 +100,14 @@ final class RequestProducer implements AutoCloseable {
 
   private void send(ChaosRequests.Request request) {
     byte[] key = request.id().getBytes(StandardCharsets.UTF_8);
-    byte[] value = request.json().getBytes(StandardCharsets.UTF_8);
+    Integer partition = request.partition() < 0 ? null : request.partition();
     producer.send(
-        new ProducerRecord<>(topic, key, value),
+        new ProducerRecord<>(topic, partition, key, request.value()),
         (RecordMetadata metadata, Exception error) -> {
           if (error == null) {
-            acked.put(request.id(), new Placement(metadata.partition(), metadata.offset()));
+            acked.put(request.ref(), new Placement(metadata.partition(), metadata.offset()));
           } else {
-            failed.put(request.id(), error.toString());
+            failed.put(request.ref(), error.toString());
           }
         });
   }
@@ -117,11 +125,14 @@ final class RequestProducer implements AutoCloseable {
     return done.getCount() == 0 && acked.size() + failed.size() == sent.get();
   }
 
+  /** Where each request landed, by {@link ChaosRequests.Request#ref}. */
   Map<String, Placement> placements() {
     return Map.copyOf(acked);
   }
 
-  /** Requests the broker never acknowledged, with the error. */
+  /**
+   * Requests (by {@link ChaosRequests.Request#ref}) the broker never acknowledged, with the error.
+   */
   Map<String, String> failures() {
     return Map.copyOf(failed);
   }

@@ -17,6 +17,8 @@ final class Timeline {
     KILL(true),
     WORKER_START(false),
     WORKER_EXIT(true),
+    /** A worker stopped on purpose (SIGTERM, not restarted): its partitions move. */
+    WORKER_STOP(true),
     BROKER_DOWN(true),
     BROKER_UP(true),
     /** From a worker's log: a commit failed and the worker replays from the last commit. */

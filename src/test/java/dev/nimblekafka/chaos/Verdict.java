@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * exactly one outcome, of the kind it must get, carrying its own metadata; no other outcome exists.
  */
 final class Verdict {
-  /** Requests with no outcome. */
+  /** Requests (by {@link ChaosRequests.Request#ref}) with no outcome. */
   final List<String> missing = new ArrayList<>();
 
   /** Requests with more than one outcome, with every one of them. */
@@ -37,37 +37,55 @@ final class Verdict {
 
   int outcomeRecords;
 
+  /**
+   * Matches each outcome to its request record: by request id, and, where several records of the
+   * run share an id, by the {@code metadata.i} echoed; an outcome of a shared id whose index names
+   * none of them is wrong. Requests are named by {@link ChaosRequests.Request#ref}.
+   */
   static Verdict of(
       Collection<ChaosRequests.Request> requests, List<Outcome> outcomes, String resultsTopic) {
     Verdict v = new Verdict();
     v.outcomeRecords = outcomes.size();
-    Map<String, ChaosRequests.Request> byId = new LinkedHashMap<>();
-    requests.forEach(r -> byId.put(r.id(), r));
+    Map<String, List<ChaosRequests.Request>> byId = new LinkedHashMap<>();
+    requests.forEach(r -> byId.computeIfAbsent(r.id(), id -> new ArrayList<>()).add(r));
     Map<String, List<Outcome>> byRequest = new LinkedHashMap<>();
     for (Outcome o : outcomes) {
       boolean result = o.topic().equals(resultsTopic);
       v.breakdown.merge(
           result ? "results" : "failures " + o.stage() + "/" + o.code(), 1, Integer::sum);
-      if (!byId.containsKey(o.requestId())) {
+      List<ChaosRequests.Request> sharing = byId.get(o.requestId());
+      if (sharing == null) {
         v.unexpected.add(o);
         continue;
       }
-      byRequest.computeIfAbsent(o.requestId(), id -> new ArrayList<>()).add(o);
-    }
-    for (ChaosRequests.Request r : byId.values()) {
-      List<Outcome> got = byRequest.get(r.id());
-      if (got == null) {
-        v.missing.add(r.id());
+      ChaosRequests.Request request =
+          sharing.size() == 1
+              ? sharing.get(0)
+              : sharing.stream().filter(r -> r.index() == o.index()).findFirst().orElse(null);
+      if (request == null) {
+        v.wrong.put(
+            o.requestId() + " " + o.where(),
+            "carries metadata.i " + o.index() + ", which no record with this id has");
         continue;
       }
-      if (got.size() > 1) {
-        v.duplicated.put(r.id(), got);
-      }
-      Outcome first = got.get(0);
-      v.published.put(r.id(), first);
-      String problem = problem(r, first, first.topic().equals(resultsTopic));
-      if (problem != null) {
-        v.wrong.put(r.id(), problem + " (" + first.where() + ")");
+      byRequest.computeIfAbsent(request.ref(), ref -> new ArrayList<>()).add(o);
+    }
+    for (List<ChaosRequests.Request> sharing : byId.values()) {
+      for (ChaosRequests.Request r : sharing) {
+        List<Outcome> got = byRequest.get(r.ref());
+        if (got == null) {
+          v.missing.add(r.ref());
+          continue;
+        }
+        if (got.size() > 1) {
+          v.duplicated.put(r.ref(), got);
+        }
+        Outcome first = got.get(0);
+        v.published.put(r.ref(), first);
+        String problem = problem(r, first, first.topic().equals(resultsTopic));
+        if (problem != null) {
+          v.wrong.put(r.ref(), problem + " (" + first.where() + ")");
+        }
       }
     }
     return v;
@@ -88,6 +106,7 @@ final class Verdict {
       case INVALID -> !result && "validate".equals(o.stage()) ? null : "not a validate failure";
       case FAILING ->
           !result && "TASK_FAILED".equals(o.code()) ? null : "not a TASK_FAILED failure";
+      case FORBIDDEN -> result ? "a result where a failure was due (Nimble answered 403)" : null;
     };
   }
 

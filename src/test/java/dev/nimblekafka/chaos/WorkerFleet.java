@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,9 +19,14 @@ import org.awaitility.core.ConditionTimeoutException;
  * after the planned pause; one that exits by itself is noted and started again.
  */
 final class WorkerFleet {
+  /** How long a worker's liveness may fail before a pod would be restarted (3 probes of 10 s). */
+  static final Duration LIVENESS_LIMIT = Duration.ofSeconds(30);
+
   private final List<WorkerProcess> workers = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final AtomicInteger pendingRestarts = new AtomicInteger();
+  private final List<String> deaths = new CopyOnWriteArrayList<>();
+  private final Map<Integer, Long> notLiveSince = new ConcurrentHashMap<>();
   private volatile Timeline timeline;
 
   WorkerFleet(
@@ -41,11 +49,56 @@ final class WorkerFleet {
 
   /** Starts every worker and waits until each says it is ready. */
   void start(Duration timeout) {
-    workers.forEach(w -> w.start("first start"));
+    start(timeout, Set.of());
+  }
+
+  /**
+   * Starts every worker but those in {@code later} (0-based; they {@link #join} during the run) and
+   * waits until each says it is ready.
+   */
+  void start(Duration timeout, Set<Integer> later) {
+    List<WorkerProcess> now = new ArrayList<>();
+    for (int i = 0; i < workers.size(); i++) {
+      if (!later.contains(i)) {
+        now.add(workers.get(i));
+      }
+    }
+    now.forEach(w -> w.start("first start"));
     Awaitility.await("every worker ready")
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(250))
-        .until(() -> workers.stream().allMatch(w -> w.readiness() != null));
+        .until(() -> now.stream().allMatch(w -> w.readiness() != null));
+  }
+
+  /** Starts a worker that was left out at the start: a pod added to the Deployment. */
+  void join(Fault.JoinWorker join) {
+    WorkerProcess w = workers.get(join.worker());
+    synchronized (w) {
+      w.start("joins the group");
+    }
+    timeline.add(
+        Timeline.Kind.WORKER_START, join.worker(), "started " + w.instanceId() + " (joins)");
+  }
+
+  /** SIGTERM to a worker that is not started again: a pod removed from the Deployment. */
+  void stop(Fault.StopWorker stop) {
+    WorkerProcess w = workers.get(stop.worker());
+    timeline.add(
+        Timeline.Kind.WORKER_STOP, stop.worker(), "SIGTERM " + w.instanceId() + " (it leaves)");
+    int code = w.terminate(Duration.ofSeconds(40));
+    timeline.add(
+        Timeline.Kind.NOTE, stop.worker(), w.instanceId() + " left with exit code " + code);
+    if (code != 0) {
+      deaths.add(w.instanceId() + " exited " + code + " after SIGTERM instead of draining");
+    }
+  }
+
+  /**
+   * Worker deaths nobody planned: exits on its own, liveness failing for {@link #LIVENESS_LIMIT}
+   * (Kubernetes would restart the pod), no clean exit after a planned SIGTERM.
+   */
+  List<String> deaths() {
+    return List.copyOf(deaths);
   }
 
   /** From now on kills, restarts and exits go on this timeline. */
@@ -115,10 +168,41 @@ final class WorkerFleet {
               Timeline.Kind.WORKER_EXIT,
               i,
               w.instanceId() + " exited on its own with code " + w.exit() + "; see " + w.log());
+          deaths.add(
+              w.instanceId()
+                  + " exited on its own with code "
+                  + w.exit()
+                  + " at "
+                  + Text.offset(timeline.now()));
           w.start("restart after it exited");
           timeline.add(Timeline.Kind.WORKER_START, i, "restarted " + w.instanceId());
+          notLiveSince.remove(i);
+          continue;
         }
       }
+      checkLiveness(i, w);
+    }
+  }
+
+  /** Notes a worker whose liveness has failed for {@link #LIVENESS_LIMIT}, once per episode. */
+  private void checkLiveness(int i, WorkerProcess w) {
+    if (!w.alive() || !w.meantToRun() || w.live()) {
+      notLiveSince.remove(i);
+      return;
+    }
+    long now = System.nanoTime();
+    Long since = notLiveSince.putIfAbsent(i, now);
+    if (since != null
+        && since != Long.MIN_VALUE
+        && Duration.ofNanos(now - since).compareTo(LIVENESS_LIMIT) >= 0) {
+      notLiveSince.put(i, Long.MIN_VALUE);
+      String text =
+          w.instanceId()
+              + " failed its liveness check for "
+              + Text.duration(LIVENESS_LIMIT)
+              + " (a pod would be restarted)";
+      timeline.add(Timeline.Kind.NOTE, i, text);
+      deaths.add(text + " at " + Text.offset(timeline.now()));
     }
   }
 
@@ -131,6 +215,7 @@ final class WorkerFleet {
           .until(
               () ->
                   workers.stream()
+                      .filter(WorkerProcess::meantToRun)
                       .allMatch(
                           w -> {
                             WorkerSample s = w.sample(timeline.now());

@@ -163,6 +163,24 @@ final class WorkerProcess {
     }
   }
 
+  /** True when {@code /health/live} answers 200. */
+  boolean live() {
+    try {
+      return http.send(get("/health/live"), HttpResponse.BodyHandlers.discarding()).statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** True while the worker should be running (started, and neither killed nor stopped). */
+  synchronized boolean meantToRun() {
+    return meantToRun;
+  }
+
   /** The health body and the meters now; {@link WorkerSample#none} when it does not answer. */
   WorkerSample sample(Duration at) {
     try {

@@ -62,6 +62,8 @@ class SimCommandTest {
             "503",
             "--storm",
             "5s",
+            "--storm-retry-after",
+            "1h",
             "--payment",
             "1m",
             "--payment-msg",
@@ -81,6 +83,7 @@ class SimCommandTest {
     assertThat(config.faults().latency()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.faults().errorStatus()).isEqualTo(503);
     assertThat(config.faults().storm()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.faults().stormRetryAfter()).isEqualTo(Duration.ofHours(1));
     assertThat(config.faults().payment()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.faults().paymentMessage()).isEqualTo("limit reached");
   }

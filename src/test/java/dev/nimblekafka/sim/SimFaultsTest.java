@@ -95,6 +95,78 @@ class SimFaultsTest {
   }
 
   @Test
+  void aStormWithAFixedRetryAfterAnswersThatValueUntilItEnds() {
+    SimHttp.Resp set =
+        admin.post("/sim/faults", "{\"storm_seconds\":1,\"storm_retry_after\":3600}");
+    assertThat(set.json().get("storm_retry_after").asLong()).isEqualTo(3600);
+
+    SimHttp.Resp r = http.post("/v1/extract/async", "{\"url\":\"https://a.example\"}");
+    assertThat(r.status()).isEqualTo(429);
+    assertThat(r.header("Retry-After")).isEqualTo("3600");
+    assertThat(r.json().get("error").get("retry_after").asLong()).isEqualTo(3600);
+    assertThat(http.get("/v1/tasks").header("Retry-After")).isEqualTo("3600");
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> http.get("/v1/tasks").status() == 200);
+    assertThat(http.post("/v1/extract/async", "{\"url\":\"https://a.example\"}").status())
+        .isEqualTo(200);
+    assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void aStormRetryAfterSetInProcessIsRoundedUpToWholeSeconds() {
+    sim.faults().rateLimitStorm(Duration.ofSeconds(2), Duration.ofMillis(1500));
+
+    SimHttp.Resp r = http.get("/v1/tasks");
+    assertThat(r.status()).isEqualTo(429);
+    assertThat(r.header("Retry-After")).isEqualTo("2");
+    assertThat(admin.get("/sim/faults").json().get("storm_retry_after").asLong()).isEqualTo(2);
+
+    sim.faults().clear();
+    assertThat(http.get("/v1/tasks").status()).isEqualTo(200);
+    assertThat(admin.get("/sim/faults").json().get("storm_retry_after").asLong()).isZero();
+  }
+
+  @Test
+  void aNegativeStormRetryAfterIsRefusedNamingTheField() {
+    SimHttp.Resp r = admin.post("/sim/faults", "{\"storm_retry_after\":-1}");
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("msg").asText())
+        .isEqualTo("storm_retry_after must be >= 0 seconds but was -1");
+  }
+
+  @Test
+  void aCreateMarkedSimForbidIsRefused403AndCreatesNothingWhileOthersPass() {
+    SimHttp.Resp forbidden =
+        http.post("/v1/extract/async", "{\"url\":\"https://a.example/x?sim:forbid\"}");
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.json().get("status").asText()).isEqualTo("failed");
+    assertThat(forbidden.json().get("msg").asText())
+        .isEqualTo("Account blocked or pipeline not activated");
+    SimHttp.Resp tagged =
+        http.post("/v1/extract", "{\"url\":\"https://b.example\",\"tag\":\"sim:forbid\"}");
+    assertThat(tagged.status()).isEqualTo(403);
+    SimHttp.Resp agent =
+        http.post(
+            "/v1/agents/async",
+            "{\"agent\":\"amazon_pdp\",\"params\":{\"asin\":\"B1\",\"tag\":\"sim:forbid\"}}");
+    assertThat(agent.status()).isEqualTo(403);
+    SimHttp.Resp batch =
+        http.post(
+            "/v1/extract/batch",
+            "{\"inputs\":[{\"url\":\"https://c.example\"},"
+                + "{\"url\":\"https://d.example/sim:forbid\"}]}");
+    assertThat(batch.status()).isEqualTo(403);
+
+    assertThat(http.post("/v1/extract/async", "{\"url\":\"https://e.example\"}").status())
+        .isEqualTo(200);
+    assertThat(sim.stats().tasksCreated()).isEqualTo(1);
+    assertThat(sim.stats().calls("POST /v1/extract/async", 403)).isEqualTo(1);
+  }
+
+  @Test
   void anOutageDropsEveryApiConnectionWhileTheAdminApiKeepsWorking() {
     sim.faults().outage(Duration.ofSeconds(1));
 

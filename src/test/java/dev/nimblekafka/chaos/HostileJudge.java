@@ -1,0 +1,122 @@
+package dev.nimblekafka.chaos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a hostile scenario adds to the outcome checks: an unplanned worker death, a task paid twice
+ * ({@code duplicate_inputs_live}) or a missed expectation is a violation; and the figures that tell
+ * how the scenario went.
+ */
+final class HostileJudge {
+  private HostileJudge() {}
+
+  static ChaosResult judge(
+      ChaosResult r, HostileScenario scenario, List<String> deaths, ResumeWatch resume) {
+    List<String> findings = new ArrayList<>();
+    Map<String, String> figures = new LinkedHashMap<>();
+    figures.put("scenario", "`" + scenario.name() + "`: " + scenario.what());
+    figures.put("must hold", scenario.expected());
+
+    figures.put("unplanned worker deaths", Integer.toString(deaths.size()));
+    for (String death : deaths) {
+      findings.add("worker death: " + death);
+    }
+    long paidTwice = r.simStats().path("duplicate_inputs_live").asLong();
+    figures.put("tasks paid twice (`duplicate_inputs_live`)", Long.toString(paidTwice));
+    if (paidTwice > 0) {
+      findings.add(
+          paidTwice
+              + " task(s) paid twice: the simulator counted duplicate_inputs_live "
+              + paidTwice
+              + " (orphan tasks by cause: "
+              + r.duplicates().byCause()
+              + ")");
+    }
+    figures.put("orphan tasks", Integer.toString(r.duplicates().orphans.size()));
+    figures.put("commit failures logged", Long.toString(count(r, Timeline.Kind.COMMIT_FAILED)));
+    figures.put("revocations logged", Long.toString(count(r, Timeline.Kind.REBALANCE)));
+    figures.put(
+        "every record had an outcome",
+        r.allOutcomesAt() == null
+            ? "never (stalled after " + Text.duration(scenario.settle()) + ")"
+            : "at " + Text.offset(r.allOutcomesAt()));
+
+    sharedIds(r, figures);
+    forbidden(r, figures);
+    int padding = r.requests().stream().mapToInt(ChaosRequests.Request::padding).max().orElse(0);
+    if (padding > 0) {
+      figures.put("request record size", "about " + (padding / 1000) + " KB each");
+    }
+    resume(resume, findings, figures);
+    return r.judged(findings, figures);
+  }
+
+  /** Records sharing an id, and results carrying another record's URL (stale). */
+  private static void sharedIds(ChaosResult r, Map<String, String> figures) {
+    Map<String, List<ChaosRequests.Request>> byId = new HashMap<>();
+    r.requests().forEach(q -> byId.computeIfAbsent(q.id(), id -> new ArrayList<>()).add(q));
+    long shared = r.requests().stream().filter(q -> byId.get(q.id()).size() > 1).count();
+    if (shared == 0) {
+      return;
+    }
+    long stale = 0;
+    for (ChaosRequests.Request q : r.requests()) {
+      Outcome o = r.verdict().published.get(q.ref());
+      if (o == null || o.url() == null || o.url().equals(q.input())) {
+        continue;
+      }
+      if (byId.get(q.id()).stream().anyMatch(other -> other.input().equals(o.url()))) {
+        stale++;
+      }
+    }
+    figures.put("request records sharing an id", Long.toString(shared));
+    figures.put("stale results (another record's URL)", Long.toString(stale));
+  }
+
+  private static void forbidden(ChaosResult r, Map<String, String> figures) {
+    for (ChaosRequests.Request q : r.requests()) {
+      if (q.kind() != ChaosRequests.Kind.FORBIDDEN) {
+        continue;
+      }
+      Outcome o = r.verdict().published.get(q.ref());
+      figures.put(
+          "outcome of the refused request " + q.ref(),
+          o == null ? "none" : o.code() == null ? "a result" : o.stage() + "/" + o.code());
+    }
+  }
+
+  private static void resume(
+      ResumeWatch resume, List<String> findings, Map<String, String> figures) {
+    Fault.ExpectResume expected = resume.expected();
+    if (expected == null) {
+      return;
+    }
+    Duration after = resume.resumedAfter();
+    figures.put(
+        "creates succeeded again",
+        after == null
+            ? "never, while the run lasted"
+            : Text.duration(after)
+                + " after the fault ended (allowed: "
+                + Text.duration(expected.within())
+                + ")");
+    if (after == null) {
+      findings.add("no create succeeded after the fault ended at " + Text.offset(expected.at()));
+    } else if (after.compareTo(expected.within()) > 0) {
+      findings.add(
+          "creates succeeded again only "
+              + Text.duration(after)
+              + " after the fault ended; allowed: "
+              + Text.duration(expected.within()));
+    }
+  }
+
+  private static long count(ChaosResult r, Timeline.Kind kind) {
+    return r.timeline().entries().stream().filter(e -> e.kind() == kind).count();
+  }
+}

@@ -1,0 +1,272 @@
+package dev.nimblekafka.chaos;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The hostile scenarios, each a minute or three on a 2-core machine: request ids used again, a
+ * rebalance while creates are delayed, commits failing, a frozen broker, large requests, a request
+ * Nimble refuses, and an hour-long Retry-After.
+ */
+final class HostileScenarios {
+  /** The name that runs every scenario, one after the other. */
+  static final String ALL = "all-hostile";
+
+  private static final List<String> SIM =
+      List.of("--plan", "150", "--duration", "uniform:300ms..1500ms", "--qps", "600");
+  private static final Map<String, String> WORKERS = Map.of("NIMBLE_QPS", "150");
+  private static final int PARTITIONS = 6;
+
+  private HostileScenarios() {}
+
+  /** Every scenario, by name, in the order {@value #ALL} runs them. */
+  static Map<String, HostileScenario> all() {
+    Map<String, HostileScenario> all = new LinkedHashMap<>();
+    for (HostileScenario s :
+        List.of(
+            reusedIds(),
+            rebalanceDelayedCreates(),
+            commitsFailing(),
+            brokerFrozen(),
+            largeRequests(),
+            forbiddenOne(),
+            retryAfterHour())) {
+      all.put(s.name(), s);
+    }
+    return all;
+  }
+
+  static HostileScenario reusedIds() {
+    return new HostileScenario(
+        "reused-ids",
+        "200 request ids produced again once their first record has its outcome, and 100 ids"
+            + " produced on two partitions at once, every record with its own URL, while the"
+            + " simulator loses 30% of its answers (--lost-response-rate 0.3)",
+        "every record gets exactly one outcome, and each result is its own record's (result.url"
+            + " is the record's URL): a stale result of another record with the same id fails",
+        with(SIM, "--lost-response-rate", "0.3"),
+        "256m",
+        WORKERS,
+        2,
+        PARTITIONS,
+        Duration.ofSeconds(20),
+        Duration.ofMinutes(3),
+        HostileScenarios::reusedIdRequests,
+        List.of());
+  }
+
+  static HostileScenario rebalanceDelayedCreates() {
+    return new HostileScenario(
+        "rebalance-delayed-creates",
+        "every Nimble call delayed 8 s (longer than the 5 s revoke drain) and a 10 s 429 storm,"
+            + " while a third worker joins and the first one leaves",
+        "exactly one outcome per request and no task paid twice",
+        SIM,
+        "256m",
+        WORKERS,
+        3,
+        PARTITIONS,
+        Duration.ofSeconds(60),
+        Duration.ofMinutes(3),
+        (prefix, random) -> ChaosRequests.generate(prefix, 1_200, random),
+        List.of(
+            new Fault.Simulator(
+                Duration.ofSeconds(10), "{\"latency_ms\":8000}", "every Nimble call delayed 8 s"),
+            new Fault.Simulator(
+                Duration.ofSeconds(20), "{\"storm_seconds\":10}", "429 storm for 10s"),
+            new Fault.JoinWorker(Duration.ofSeconds(25), 2),
+            new Fault.StopWorker(Duration.ofSeconds(45), 0),
+            new Fault.Simulator(
+                Duration.ofSeconds(80), "{\"latency_ms\":0}", "Nimble calls no longer delayed")));
+  }
+
+  static HostileScenario commitsFailing() {
+    return new HostileScenario(
+        "commits-failing",
+        "every transaction holding a result fails to commit for 150 s under load (the results"
+            + " topic's max.message.bytes set to 64, then put back)",
+        "exactly one outcome per request, no task paid twice, no worker death",
+        SIM,
+        "256m",
+        WORKERS,
+        2,
+        PARTITIONS,
+        Duration.ofSeconds(120),
+        Duration.ofMinutes(3),
+        (prefix, random) -> ChaosRequests.generate(prefix, 1_200, random),
+        List.of(
+            new Fault.ResultsLimit(Duration.ofSeconds(20), 64),
+            new Fault.ResultsLimit(Duration.ofSeconds(170), 0)));
+  }
+
+  static HostileScenario brokerFrozen() {
+    return new HostileScenario(
+        "broker-frozen",
+        "the broker process frozen (SIGSTOP) for 70 s under load, then thawed (SIGCONT)",
+        "exactly one outcome per request, no task paid twice, no worker death",
+        SIM,
+        "256m",
+        WORKERS,
+        2,
+        PARTITIONS,
+        Duration.ofSeconds(90),
+        Duration.ofMinutes(3),
+        (prefix, random) -> ChaosRequests.generate(prefix, 1_000, random),
+        List.of(
+            new Fault.SignalBroker(Duration.ofSeconds(20), "STOP"),
+            new Fault.SignalBroker(Duration.ofSeconds(90), "CONT")));
+  }
+
+  static HostileScenario largeRequests() {
+    return new HostileScenario(
+        "large-requests",
+        "1,200 requests of about 900 KB each (a large metadata string) against workers with"
+            + " -Xmx768m",
+        "exactly one outcome per request, no worker death (an OutOfMemoryError ends the JVM, as"
+            + " in the image)",
+        SIM,
+        "768m",
+        WORKERS,
+        2,
+        PARTITIONS,
+        Duration.ofSeconds(90),
+        Duration.ofMinutes(3),
+        (prefix, random) -> largeRequests(prefix, 1_200, 900_000),
+        List.of());
+  }
+
+  static HostileScenario forbiddenOne() {
+    return new HostileScenario(
+        "forbidden-one",
+        "one request among 101 whose create Nimble refuses with 403 (its URL carries"
+            + " sim:forbid)",
+        "that request ends as a failure, the 100 others as results",
+        SIM,
+        "256m",
+        WORKERS,
+        2,
+        4,
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(2),
+        (prefix, random) -> forbiddenAmong(prefix, 101, 50),
+        List.of());
+  }
+
+  static HostileScenario retryAfterHour() {
+    Map<String, String> env = new LinkedHashMap<>(WORKERS);
+    env.put("NIMBLE_BACKOFF_MAX", ""); // the default cap
+    return new HostileScenario(
+        "retry-after-hour",
+        "every Nimble call answered 429 with Retry-After: 3600 for 5 s, then normal again",
+        "creates succeed again within 35 s of the storm's end (the default NIMBLE_BACKOFF_MAX"
+            + " of at most 30 s, plus 5 s), and every request gets its outcome",
+        SIM,
+        "256m",
+        env,
+        2,
+        PARTITIONS,
+        Duration.ofSeconds(40),
+        Duration.ofMinutes(2),
+        (prefix, random) -> ChaosRequests.generate(prefix, 600, random),
+        List.of(
+            new Fault.Simulator(
+                Duration.ofSeconds(15),
+                "{\"storm_seconds\":5,\"storm_retry_after\":3600}",
+                "every Nimble call answered 429 with Retry-After: 3600 for 5s"),
+            new Fault.ExpectResume(Duration.ofSeconds(20), Duration.ofSeconds(35))));
+  }
+
+  // ---- request records ------------------------------------------------------------------------
+
+  /**
+   * Ids {@code reuse-k} produced once, then again once that first record has its outcome; ids
+   * {@code twin-k} produced twice at once, on two partitions. Every record has its own URL.
+   */
+  static List<ChaosRequests.Request> reusedIdRequests(String prefix, Random random) {
+    List<ChaosRequests.Request> records = new ArrayList<>();
+    int reused = 200;
+    int twins = 100;
+    for (int k = 0; k < reused; k++) {
+      records.add(extract(prefix, prefix + "-reuse-" + k, k, "reuse/" + k + "/first", -1, 0));
+    }
+    for (int k = 0; k < twins; k++) {
+      String id = prefix + "-twin-" + k;
+      int p = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+      int i = reused + 2 * k;
+      records.add(extract(prefix, id, i, "twin/" + k + "/a", p, 0));
+      records.add(
+          extract(prefix, id, i + 1, "twin/" + k + "/b", (p + PARTITIONS / 2) % PARTITIONS, 0));
+    }
+    for (int k = 0; k < reused; k++) {
+      int i = reused + 2 * twins + k;
+      records.add(extract(prefix, prefix + "-reuse-" + k, i, "reuse/" + k + "/again", -1, 1));
+    }
+    return records;
+  }
+
+  /** {@code count} extract requests, each with {@code padding} characters of metadata. */
+  static List<ChaosRequests.Request> largeRequests(String prefix, int count, int padding) {
+    List<ChaosRequests.Request> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = prefix + "-" + i;
+      String url = "https://chaos.example/" + prefix + "/" + i;
+      String json =
+          "{\"request_id\":\"%s\",\"extract\":{\"url\":\"%s\"},\"metadata\":{\"run\":\"%s\",\"i\":%d,%s}}"
+              .formatted(id, url, prefix, i, ChaosRequests.PAD);
+      records.add(
+          new ChaosRequests.Request(
+              i, id, ChaosRequests.Kind.EXTRACT, url, json, id, -1, padding, 0));
+    }
+    return records;
+  }
+
+  /** {@code count} extract requests, the one at {@code forbidden} refused by Nimble with 403. */
+  static List<ChaosRequests.Request> forbiddenAmong(String prefix, int count, int forbidden) {
+    List<ChaosRequests.Request> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = prefix + "-" + i;
+      boolean refused = i == forbidden;
+      String url = "https://chaos.example/" + prefix + "/" + i + (refused ? "?sim:forbid" : "");
+      records.add(
+          new ChaosRequests.Request(
+              i,
+              id,
+              refused ? ChaosRequests.Kind.FORBIDDEN : ChaosRequests.Kind.EXTRACT,
+              url,
+              extractJson(prefix, id, i, url)));
+    }
+    return records;
+  }
+
+  private static ChaosRequests.Request extract(
+      String prefix, String id, int index, String path, int partition, int wave) {
+    String url = "https://chaos.example/" + prefix + "/" + path;
+    return new ChaosRequests.Request(
+        index,
+        id,
+        ChaosRequests.Kind.EXTRACT,
+        url,
+        extractJson(prefix, id, index, url),
+        id + "#" + index,
+        partition,
+        0,
+        wave);
+  }
+
+  private static String extractJson(String prefix, String id, int index, String url) {
+    return "{\"request_id\":\"%s\",\"extract\":{\"url\":\"%s\"},\"metadata\":{\"run\":\"%s\",\"i\":%d}}"
+        .formatted(id, url, prefix, index);
+  }
+
+  private static List<String> with(List<String> options, String... more) {
+    List<String> all = new ArrayList<>(options);
+    all.addAll(List.of(more));
+    return all;
+  }
+}
