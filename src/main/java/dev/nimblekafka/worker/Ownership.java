@@ -20,7 +20,13 @@ import java.util.function.BooleanSupplier;
  */
 final class Ownership {
   /** How long a loop that has not turned is trusted to still own its partitions. */
-  static final long LEASE_MILLIS = 10_000;
+  static final long LEASE_MILLIS = 5_000;
+
+  /**
+   * How long Nimble may take to create a task once the create's request reached it: the create
+   * answers with the task, so a service that answers within seconds creates within them.
+   */
+  static final long CREATE_ALLOWANCE_MILLIS = 5_000;
 
   private final Map<Integer, Long> epochs = new ConcurrentHashMap<>();
   private final Clock clock;
@@ -29,12 +35,13 @@ final class Ownership {
   private volatile boolean commitsFailing;
 
   /**
-   * @param requestTimeoutMillis how long a call that went out may take to reach Nimble at most
+   * @param connectTimeoutMillis how long a call that passed the fence may take to connect
    * @param commitIntervalMillis how long between commits
    */
-  Ownership(Clock clock, long requestTimeoutMillis, long commitIntervalMillis) {
+  Ownership(Clock clock, long connectTimeoutMillis, long commitIntervalMillis) {
     this.clock = clock;
-    this.horizonMillis = LEASE_MILLIS + commitIntervalMillis + requestTimeoutMillis;
+    this.horizonMillis =
+        LEASE_MILLIS + commitIntervalMillis + connectTimeoutMillis + CREATE_ALLOWANCE_MILLIS;
     this.turnedAt = clock.millis();
   }
 

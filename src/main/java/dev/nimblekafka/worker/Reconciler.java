@@ -59,9 +59,16 @@ final class Reconciler {
    * @param sentAt when that call went out: a task created before it (less the skew) is not its own
    * @param settledAfter until when a create call for it could still reach Nimble: only a scan that
    *     starts at or after it may conclude that there is no task
+   * @param notBefore no scan needs to start for it before then (it was not found, and cannot be
+   *     concluded missing before {@code settledAfter}); it joins any scan that starts earlier
    */
   private record Lookup(
-      PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter) {}
+      PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter, long notBefore) {
+
+    Lookup deferred() {
+      return new Lookup(task, epoch, sent, sentAt, settledAfter, settledAfter);
+    }
+  }
 
   private final TaskContext context;
   private final Outcome outcome;
@@ -83,7 +90,7 @@ final class Reconciler {
    * {@code sentAt} and could reach Nimble until {@code settledAfter}.
    */
   void lookUp(PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter) {
-    waiting.add(new Lookup(task, epoch, sent, sentAt, settledAfter));
+    waiting.add(new Lookup(task, epoch, sent, sentAt, settledAfter, 0));
   }
 
   /** Requests waiting for a scan or in one. */
@@ -93,7 +100,7 @@ final class Reconciler {
 
   /** Starts a scan for the requests waiting, if none is running. */
   void dispatch(long now) {
-    if (!scanning.isEmpty() || waiting.isEmpty() || now < nextScanAt) {
+    if (!scanning.isEmpty() || now < nextScanAt || !anyDue(now)) {
       return;
     }
     scanning = new ArrayList<>(waiting);
@@ -102,6 +109,15 @@ final class Reconciler {
     scan++;
     pages = 0;
     page(null);
+  }
+
+  private boolean anyDue(long now) {
+    for (Lookup lookup : waiting) {
+      if (lookup.notBefore() <= now) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void scanned(LoopEvent.Scanned e) {
@@ -181,20 +197,15 @@ final class Reconciler {
    * been on its way when the scan started; that is looked up again once it cannot.
    */
   private void finish(long now) {
-    long again = Long.MAX_VALUE;
     for (Lookup lookup : scanning) {
       if (lookup.settledAfter() > scanStartedAt) {
-        waiting.add(lookup);
-        again = Math.min(again, lookup.settledAfter());
+        waiting.add(lookup.deferred());
         continue;
       }
       context.metrics().reconciled("not_found");
       outcome.notFound(lookup.task(), lookup.epoch());
     }
     scanning = List.of();
-    if (again != Long.MAX_VALUE) {
-      nextScanAt = Math.max(nextScanAt, Math.max(now, again));
-    }
   }
 
   private static long createdAt(TaskInfo info) {

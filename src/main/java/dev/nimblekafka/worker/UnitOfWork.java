@@ -22,6 +22,11 @@ final class UnitOfWork {
   /** One record of the unit; {@code onCommit} (may be null) runs once it is committed. */
   private record Entry(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {}
 
+  /** Tries to open a replacement output (each may wait for the broker) before giving up. */
+  private static final int OPEN_ATTEMPTS = 3;
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UnitOfWork.class);
+
   private final Supplier<Output> factory;
   private final List<Entry> entries = new ArrayList<>();
   private long bytes;
@@ -88,11 +93,21 @@ final class UnitOfWork {
    * opens a new one (after a failure that left it unusable).
    */
   void abort(boolean replace) {
-    if (replace) {
-      output.close();
-      output = factory.get();
-    } else {
+    if (!replace) {
       output.abort();
+      return;
+    }
+    output.close();
+    output = null;
+    for (int attempt = 1; output == null; attempt++) {
+      try {
+        output = factory.get(); // a new transactional producer waits for the broker to answer
+      } catch (org.apache.kafka.common.KafkaException e) {
+        if (attempt >= OPEN_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("Opening a new output failed ({}); trying again", e.toString());
+      }
     }
   }
 

@@ -211,7 +211,7 @@ public final class Worker implements AutoCloseable {
       Ownership ownership =
           new Ownership(
               clock,
-              config.nimble().requestTimeout().plus(config.nimble().connectTimeout()).toMillis(),
+              config.nimble().connectTimeout().toMillis(),
               config.kafka().commitInterval().toMillis());
       Lifecycle lifecycle =
           Lifecycle.create(

@@ -66,7 +66,7 @@ final class LifecycleRig {
   final WorkerConfig config;
   final Lifecycle lifecycle;
   final KeyBudget budget;
-  final Ownership ownership = new Ownership(clock, 30_000, 100);
+  final Ownership ownership = new Ownership(clock, 10_000, 100);
   private final Map<Integer, Long> nextOffset = new HashMap<>();
   private long epochs;
 
