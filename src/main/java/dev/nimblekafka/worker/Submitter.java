@@ -323,13 +323,18 @@ final class Submitter {
   }
 
   /**
-   * A batch refused as a whole (4xx): one bad input must not fail its neighbours, so each request
-   * is submitted on its own. Other errors put the requests back as a single failure would.
+   * A batch refused as a whole (4xx, a 403 included): one bad input must not fail its neighbours,
+   * so each request is submitted on its own. Other errors put the requests back as a single failure
+   * would.
    */
   void batchFailed(LoopEvent.BatchFailed e) {
     submissionsInFlight -= e.tasks().size();
     callsInFlight--;
-    boolean refused = e.error() instanceof NimbleException.Rejected;
+    // a 4xx, or a 403 that may refuse one of its requests only: each is tried on its own
+    boolean refused =
+        e.error() instanceof NimbleException.Rejected
+            || (e.error() instanceof NimbleException.AccessDenied denied
+                && denied.httpStatus() == 403);
     if (refused) {
       log.info(
           "A batch of {} was refused ({}); submitting its requests one by one",

@@ -77,4 +77,31 @@ class RefusalTest {
     assertThat(probed).as("every request probed in turn").hasSize(3);
     assertThat(rig.committed(FAILURES)).as("none failed: the account is refused").isEmpty();
   }
+
+  @Test
+  void aBatchRefused403IsSplitSoOnlyTheRefusedRequestFails() {
+    LifecycleRig rig = new LifecycleRig("BATCH_SUBMIT", "true", "BATCH_LINGER", "0");
+    rig.assign(0);
+    rig.consume(0, null, extract("premium", "https://a.io/premium"));
+    rig.consume(0, null, extract("r0", "https://a.io/0"));
+    rig.turn();
+    rig.nimble.only(Op.BATCH).fail(forbidden());
+    rig.turn();
+    for (int round = 0; round < 4; round++) {
+      for (Call create : rig.nimble.open(Op.SUBMIT)) {
+        if (create.body.get("url").asText().endsWith("premium")) {
+          create.fail(forbidden());
+        } else {
+          create.task("t0", TaskState.PENDING);
+        }
+      }
+      rig.advance(Duration.ofSeconds(1));
+    }
+    rig.commit();
+
+    assertThat(rig.committed(FAILURES))
+        .singleElement()
+        .satisfies(f -> assertThat(f.get("request_id").asText()).isEqualTo("premium"));
+    assertThat(rig.book.byTaskId(0, "t0")).as("its neighbour was created").isNotNull();
+  }
 }
