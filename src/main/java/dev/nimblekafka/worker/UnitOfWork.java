@@ -1,6 +1,7 @@
 package dev.nimblekafka.worker;
 
 import dev.nimblekafka.publish.Output;
+import dev.nimblekafka.publish.OutputException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,9 +24,6 @@ final class UnitOfWork {
   /** One record of the unit; {@code onCommit} (may be null) runs once it is committed. */
   private record Entry(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {}
 
-  /** Tries to open a replacement output (each may wait for the broker) before giving up. */
-  private static final int OPEN_ATTEMPTS = 3;
-
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(UnitOfWork.class);
 
   private final Supplier<Output> factory;
@@ -36,16 +35,22 @@ final class UnitOfWork {
     this.factory = factory;
   }
 
-  /** Opens the first output (on the loop's thread: a transactional one initialises there). */
+  /**
+   * Opens the first output (on the loop's thread: a transactional one initialises there). When the
+   * broker does not let it open, the unit goes on without one: records are kept, and the next
+   * commit opens an output and writes them (or fails, and the loop holds new work meanwhile).
+   */
   void open() {
-    output = factory.get();
+    tryOpen();
   }
 
   /** Adds a record of a requests partition's work to the open unit. */
   void send(int partition, ProducerRecord<byte[], byte[]> record, Runnable onCommit) {
     entries.add(new Entry(partition, record, onCommit));
     bytes += size(record);
-    output().send(record);
+    if (output != null) {
+      output.send(record);
+    }
   }
 
   /** Bytes of the records kept for the open unit (keys, values and headers). */
@@ -64,7 +69,7 @@ final class UnitOfWork {
   }
 
   boolean dirty() {
-    return output().dirty();
+    return output == null ? !entries.isEmpty() : output.dirty();
   }
 
   /** Records kept for the open unit. */
@@ -78,7 +83,15 @@ final class UnitOfWork {
    * @throws dev.nimblekafka.publish.OutputException when it failed; the records are kept
    */
   void commit(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
-    output().commit(offsets, group);
+    if (output == null) {
+      try {
+        output = factory.get();
+      } catch (KafkaException e) {
+        throw new OutputException("no output could be opened: " + e.getMessage(), e, false);
+      }
+      resend();
+    }
+    output.commit(offsets, group);
     for (Entry entry : entries) {
       if (entry.onCommit() != null) {
         entry.onCommit().run();
@@ -90,31 +103,43 @@ final class UnitOfWork {
 
   /**
    * Throws the open transaction away, keeping its records; {@code replace} closes the output and
-   * opens a new one (after a failure that left it unusable).
+   * opens a new one (after a failure that left it unusable). When the new one cannot be opened (the
+   * broker does not answer), the unit goes on without one until a commit opens it.
    */
   void abort(boolean replace) {
+    if (output == null) {
+      return;
+    }
     if (!replace) {
       output.abort();
       return;
     }
-    output.close();
+    try {
+      output.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing the output failed: {}", e.toString());
+    }
     output = null;
-    for (int attempt = 1; output == null; attempt++) {
-      try {
-        output = factory.get(); // a new transactional producer waits for the broker to answer
-      } catch (org.apache.kafka.common.KafkaException e) {
-        if (attempt >= OPEN_ATTEMPTS) {
-          throw e;
-        }
-        log.warn("Opening a new output failed ({}); trying again", e.toString());
-      }
+    tryOpen();
+  }
+
+  /** Opens an output once; when it cannot be, there is none until the next commit tries again. */
+  private void tryOpen() {
+    try {
+      output = factory.get(); // a new transactional producer waits for the broker to answer
+    } catch (KafkaException e) {
+      output = null;
+      log.warn("Opening the output failed ({}); the next commit tries again", e.toString());
     }
   }
 
   /** Writes the kept records again, into the next transaction. */
   void resend() {
+    if (output == null) {
+      return; // the commit that opens one writes them
+    }
     for (Entry entry : entries) {
-      output().send(entry.record());
+      output.send(entry.record());
     }
   }
 
@@ -133,8 +158,8 @@ final class UnitOfWork {
         removed = true;
       }
     }
-    if (removed && output().transactional()) {
-      output().abort();
+    if (removed && output != null && output.transactional()) {
+      output.abort();
       resend();
     } // without transactions what was sent is out: nothing to take back
   }
@@ -157,12 +182,5 @@ final class UnitOfWork {
     if (output != null) {
       output.halt();
     }
-  }
-
-  private Output output() {
-    if (output == null) {
-      throw new IllegalStateException("the output is not open yet");
-    }
-    return output;
   }
 }

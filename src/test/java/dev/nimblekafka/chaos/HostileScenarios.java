@@ -86,11 +86,20 @@ final class HostileScenarios {
                 Duration.ofSeconds(80), "{\"latency_ms\":0}", "Nimble calls no longer delayed")));
   }
 
+  /**
+   * The results topic's {@code max.message.bytes} while commits are to fail: below every result
+   * record (the simulator's pages are kilobytes), above the broker's own transaction markers (under
+   * 100 bytes), which a smaller limit keeps the coordinator from writing.
+   */
+  static final int RESULTS_LIMIT = 512;
+
   static HostileScenario commitsFailing() {
     return new HostileScenario(
         "commits-failing",
         "every transaction holding a result fails to commit for 150 s under load (the results"
-            + " topic's max.message.bytes set to 64, then put back)",
+            + " topic's max.message.bytes set to "
+            + RESULTS_LIMIT
+            + ", then put back)",
         "exactly one outcome per request, no task paid twice, no worker death",
         SIM,
         "256m",
@@ -101,7 +110,7 @@ final class HostileScenarios {
         Duration.ofMinutes(3),
         (prefix, random) -> ChaosRequests.generate(prefix, 1_200, random),
         List.of(
-            new Fault.ResultsLimit(Duration.ofSeconds(20), 64),
+            new Fault.ResultsLimit(Duration.ofSeconds(20), RESULTS_LIMIT),
             new Fault.ResultsLimit(Duration.ofSeconds(170), 0)));
   }
 

@@ -39,4 +39,32 @@ class UnitOfWorkTest {
     unit.commit(Map.of(), null);
     assertThat(unit.size()).isZero();
   }
+
+  @Test
+  void anOutputTheBrokerDoesNotLetOpenNeitherKillsTheLoopNorLosesTheUnit() {
+    RecordingOutput output = new RecordingOutput(true);
+    java.util.concurrent.atomic.AtomicInteger refusals =
+        new java.util.concurrent.atomic.AtomicInteger(2);
+    UnitOfWork unit =
+        new UnitOfWork(
+            () -> {
+              if (refusals.getAndDecrement() > 0) {
+                throw new org.apache.kafka.common.errors.TimeoutException(
+                    "Timeout expired after 60000ms while awaiting InitProducerId");
+              }
+              return output;
+            });
+    unit.open(); // refused: the unit goes on without an output
+    unit.send(0, record("zero"), null);
+    assertThat(unit.dirty()).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> unit.commit(Map.of(), null))
+        .isInstanceOf(dev.nimblekafka.publish.OutputException.class);
+    unit.abort(false);
+    unit.resend();
+
+    unit.commit(Map.of(), null); // the broker answers again
+
+    assertThat(output.committed()).extracting(r -> new String(r.value())).containsExactly("zero");
+    assertThat(unit.size()).isZero();
+  }
 }
