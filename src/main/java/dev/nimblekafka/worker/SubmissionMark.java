@@ -3,6 +3,7 @@ package dev.nimblekafka.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.request.Kind;
+import dev.nimblekafka.request.ReservedTag;
 import dev.nimblekafka.task.PendingTask;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,8 +28,6 @@ import java.util.Set;
  * look-up miss: the request is then created again, which costs a task but never a wrong result.
  */
 final class SubmissionMark {
-  static final String PREFIX = dev.nimblekafka.request.ReservedTag.PREFIX;
-
   private static final Set<String> DELIVERY =
       Set.of(
           "callback_url", "storage_type", "storage_url", "storage_compress", "storage_object_name");
@@ -49,7 +48,7 @@ final class SubmissionMark {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       String consumption = requestId + "#" + partition + "#" + offset + "#" + attempt;
       byte[] digest = sha.digest(consumption.getBytes(StandardCharsets.UTF_8));
-      return PREFIX + HexFormat.of().formatHex(digest, 0, 12);
+      return ReservedTag.PREFIX + HexFormat.of().formatHex(digest, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always there", e);
     }
