@@ -108,6 +108,7 @@ public final class TaskBook {
     if (state == null) {
       return;
     }
+    waitingBytes = 0; // a record still waiting for room asks again when it is read again
     for (PendingTask task : state.tasks.values()) {
       if (task.suspectSince() >= 0) {
         task.suspectSince(-1);

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -101,6 +102,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private long lastCommit;
   private long lastHousekeeping;
   private long failingSince = -1;
+  private boolean replayWanted;
   private Map<Integer, Integer> heldReported = Map.of();
   private long heldReportedAt;
 
@@ -161,7 +163,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
                 "Draining: no new submissions; waiting up to {} for in-flight ones",
                 settings.shutdownGrace());
           }
-          if (lifecycle.submitter().submissionsInFlight() == 0 || clock.millis() >= drainDeadline) {
+          if (lifecycle.submitter().callsOut() == 0 || clock.millis() >= drainDeadline) {
             break;
           }
         }
@@ -262,6 +264,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
       return true;
     }
     lastCommit = now;
+    if (replayWanted && !tryReplay()) {
+      return false; // the offsets read since the last commit must not commit without their work
+    }
     Map<Integer, Long> committable =
         book.committable(partition -> consumer.position(partition(partition)));
     Map<Integer, Integer> held = new HashMap<>();
@@ -317,8 +322,10 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
     if (e.uncertain()) {
       log.warn("Commit outcome unknown ({}); replaying from what is committed", e.getMessage());
+      unit.discard(); // never written again: it may have landed
       unit.abort(true);
-      replay();
+      replayWanted = true;
+      tryReplay();
       return;
     }
     unit.abort(e.fatal());
@@ -334,15 +341,28 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         "Commits have failed for {} ms ({}); replaying from the last commit",
         now - failingSince,
         e.getMessage());
-    replay();
+    unit.discard();
+    replayWanted = true;
+    tryReplay();
   }
 
-  /** Throws the unit away and starts every owned partition again from its committed offset. */
-  private void replay() {
+  /**
+   * Throws the unit away and starts every owned partition again from its committed offset; when the
+   * broker cannot say what is committed yet, tries again at the next commit (nothing commits
+   * meanwhile, and nothing new starts). Returns whether the replay is done.
+   */
+  private boolean tryReplay() {
+    try {
+      unit.discard();
+      rewind(partitionsOwned());
+    } catch (KafkaException e) {
+      log.warn("Replaying from the last commit failed ({}); trying again", e.toString());
+      return false;
+    }
+    replayWanted = false;
     failingSince = -1;
-    unit.discard();
-    rewind(partitionsOwned());
     ownership.commitsFailing(false);
+    return true;
   }
 
   private void housekeeping() {
@@ -395,6 +415,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     partitions.forEach(tp -> numbers.add(tp.partition()));
     Set<Integer> clean = handedOverCleanly(numbers, submittingIn(partitions) > 0);
     for (int attempt = 1; !maybeCommit(true, clean) && attempt < HAND_OVER_COMMITS; attempt++) {
+      // what the failed commit held may be replayed or lost: never hand over cleanly after it
+      clean = Set.of();
       log.info("Committing {} before handing them over (attempt {})", partitions, attempt + 1);
     }
     forget(partitions);
@@ -427,16 +449,19 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   /** Pauses the partitions and has their state read back; they resume once it is. */
   private void take(Collection<TopicPartition> partitions) {
-    take(partitions, Map.of());
+    consumer.pause(partitions);
+    take(partitions, Map.of(), consumer.committed(Set.copyOf(partitions)));
   }
 
   /**
    * As {@link #take(Collection)}, after a replay: every record below the offset {@code reached} had
    * been read, and its request may have been submitted.
    */
-  private void take(Collection<TopicPartition> partitions, Map<TopicPartition, Long> reached) {
+  private void take(
+      Collection<TopicPartition> partitions,
+      Map<TopicPartition, Long> reached,
+      Map<TopicPartition, OffsetAndMetadata> committed) {
     consumer.pause(partitions);
-    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata last = committed.get(tp);
       TaskBook.Handover handover = Handovers.of(last);
@@ -486,8 +511,9 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     for (TopicPartition tp : partitions) {
       reached.put(tp, consumer.position(tp));
     }
-    forget(partitions);
+    // asked first: when the broker cannot answer, nothing has changed yet and it is asked again
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+    forget(partitions);
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata offset = committed.get(tp);
       if (offset != null) {
@@ -498,7 +524,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         consumer.seekToBeginning(List.of(tp));
       }
     }
-    take(partitions, reached);
+    take(partitions, reached, committed);
   }
 
   private Set<TopicPartition> partitionsOwned() {

@@ -214,6 +214,7 @@ final class Lifecycle implements LoopEvent.Handler {
   /** Forgets a partition: its tasks belong to the next owner now. */
   void drop(int partition) {
     context.ownership().release(java.util.List.of(partition));
+    submitter.drop(partition);
     context.book().drop(partition);
     restoreRetries.forget(partition);
     backlog.forget(partition);

@@ -93,6 +93,16 @@ final class Reconciler {
     waiting.add(new Lookup(task, epoch, sent, sentAt, settledAfter, 0));
   }
 
+  /** Requests in the scan running now. */
+  int scanningNow() {
+    return scanning.size();
+  }
+
+  /** Drops the waiting look-ups of a partition given away (a running scan ignores them). */
+  void forget(int partition) {
+    waiting.removeIf(lookup -> lookup.task().partition() == partition);
+  }
+
   /** Requests waiting for a scan or in one. */
   int pending() {
     return waiting.size() + scanning.size();

@@ -23,6 +23,9 @@ final class Refusals {
   /** Nimble created a task. */
   void accepted() {
     acceptances++;
+    if (!refusedAt.isEmpty()) {
+      refusedAt.keySet().removeIf(t -> t.phase() == TaskPhase.DONE);
+    }
   }
 
   /**

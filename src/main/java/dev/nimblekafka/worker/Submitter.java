@@ -450,6 +450,14 @@ final class Submitter {
     return submissionsInFlight + reconciler.pending();
   }
 
+  /**
+   * Create and look-up calls out now: what a drain waits for. Look-ups waiting for a later scan are
+   * not waited for (no call of theirs is out); they keep the hand-over from being clean.
+   */
+  int callsOut() {
+    return submissionsInFlight + reconciler.scanningNow();
+  }
+
   /** Submissions a crash now would lose track of (in flight, or recorded but not committed). */
   int atRisk() {
     return submissionsInFlight() + recordedSinceCommit;
@@ -457,5 +465,10 @@ final class Submitter {
 
   void committed() {
     recordedSinceCommit = 0;
+  }
+
+  /** Forgets what was waiting for a partition given away (its next owner looks it up). */
+  void drop(int partition) {
+    reconciler.forget(partition);
   }
 }

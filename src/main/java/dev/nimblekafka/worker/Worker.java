@@ -381,7 +381,12 @@ public final class Worker implements AutoCloseable {
     producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(registry);
     if (config.kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE) {
-      return new TransactionalOutput(producer, metrics::commit);
+      try {
+        return new TransactionalOutput(producer, metrics::commit);
+      } catch (RuntimeException e) {
+        producer.close(Duration.ZERO); // it never started: nothing of it may stay behind
+        throw e;
+      }
     }
     return new AtLeastOnceOutput(producer, consumer::commitSync, metrics::commit);
   }

@@ -392,6 +392,20 @@ class ConsumeLoopTest {
     assertThat(rig.restorer.asked).as("read back from what is committed").hasSize(2);
   }
 
+  @Test
+  void aHandOverWhoseFirstCommitFailedIsNeverCommittedAsClean() {
+    restored(assignPartitionZero());
+    loop.runOnce();
+    record(0, "not json");
+    loop.runOnce();
+    rig.output.failCommits(1, new OutputException("commit timed out", null, true, true));
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+    loop.runOnce();
+    assertThat(rig.output.commits())
+        .last()
+        .satisfies(c -> assertThat(c.get(P0).metadata()).contains(";clean=0"));
+  }
+
   private void commitInterval() {
     rig.clock.advance(Duration.ofMillis(200));
     loop.runOnce();
