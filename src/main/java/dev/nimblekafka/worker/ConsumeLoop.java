@@ -322,8 +322,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
     if (e.uncertain()) {
       log.warn("Commit outcome unknown ({}); replaying from what is committed", e.getMessage());
-      unit.discard(); // never written again: it may have landed
-      unit.abort(true);
+      unit.abort(true); // the replay throws its records away: they may have landed
       replayWanted = true;
       tryReplay();
       return;
@@ -341,7 +340,6 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
         "Commits have failed for {} ms ({}); replaying from the last commit",
         now - failingSince,
         e.getMessage());
-    unit.discard();
     replayWanted = true;
     tryReplay();
   }
@@ -449,7 +447,6 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
 
   /** Pauses the partitions and has their state read back; they resume once it is. */
   private void take(Collection<TopicPartition> partitions) {
-    consumer.pause(partitions);
     take(partitions, Map.of(), consumer.committed(Set.copyOf(partitions)));
   }
 

@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * How the worker recognises a task it created when no answer said so. Each create carries a tag
@@ -28,10 +27,6 @@ import java.util.Set;
  * look-up miss: the request is then created again, which costs a task but never a wrong result.
  */
 final class SubmissionMark {
-  private static final Set<String> DELIVERY =
-      Set.of(
-          "callback_url", "storage_type", "storage_url", "storage_compress", "storage_object_name");
-
   private SubmissionMark() {}
 
   /** The mark of the request's current attempt, from the record it was consumed from. */
@@ -107,7 +102,7 @@ final class SubmissionMark {
 
   private static void withoutDelivery(ObjectNode node) {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      if (DELIVERY.contains(it.next().getKey())) {
+      if (BatchPlanner.DELIVERY.contains(it.next().getKey())) {
         it.remove();
       }
     }
