@@ -164,8 +164,14 @@ final class UnitOfWork {
     } // without transactions what was sent is out: nothing to take back
   }
 
-  /** Forgets every kept record (the partitions are replayed from the last commit). */
+  /**
+   * Forgets every kept record, and takes back what the open transaction holds of them (the
+   * partitions are replayed from the last commit: nothing of this unit may commit).
+   */
   void discard() {
+    if (output != null) {
+      output.abort();
+    }
     entries.clear();
     bytes = 0;
   }

@@ -67,4 +67,17 @@ class UnitOfWorkTest {
     assertThat(output.committed()).extracting(r -> new String(r.value())).containsExactly("zero");
     assertThat(unit.size()).isZero();
   }
+
+  @Test
+  void aDiscardedUnitLeavesNothingInTheOpenTransaction() {
+    RecordingOutput output = new RecordingOutput(true);
+    UnitOfWork unit = new UnitOfWork(() -> output);
+    unit.open();
+    unit.send(0, record("outcome of a request about to be replayed"), null);
+
+    unit.discard();
+    unit.commit(Map.of(), null);
+
+    assertThat(output.committed()).as("replayed, not committed as well").isEmpty();
+  }
 }
