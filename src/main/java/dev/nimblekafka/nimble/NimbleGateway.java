@@ -182,16 +182,32 @@ public final class NimbleGateway {
 
   /** A single status check: throttled and guarded, not retried. */
   public CompletableFuture<TaskInfo> task(String taskId) {
-    return guarded(() -> client.task(taskId), ALWAYS).toCompletableFuture();
+    return task(taskId, ALWAYS);
+  }
+
+  /** As {@link #task(String)}, sent only while {@code live} holds when it is about to go out. */
+  public CompletableFuture<TaskInfo> task(String taskId, BooleanSupplier live) {
+    return guarded(() -> client.task(taskId), live).toCompletableFuture();
   }
 
   public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
-    return retried(() -> client.results(taskId, maxBytes));
+    return results(taskId, maxBytes, ALWAYS);
+  }
+
+  /** A result download, retried; each attempt goes out only while {@code live} holds. */
+  public CompletableFuture<TaskResults> results(
+      String taskId, long maxBytes, BooleanSupplier live) {
+    return retried(() -> client.results(taskId, maxBytes), live);
   }
 
   /** {@code GET /v1/batches/{id}}: every task of the batch; throttled and guarded, not retried. */
   public CompletableFuture<List<TaskInfo>> batchTasks(String batchId) {
-    return guarded(() -> client.batchTasks(batchId), ALWAYS).toCompletableFuture();
+    return batchTasks(batchId, ALWAYS);
+  }
+
+  /** As {@link #batchTasks(String)}, fenced as {@link #task(String, BooleanSupplier)} is. */
+  public CompletableFuture<List<TaskInfo>> batchTasks(String batchId, BooleanSupplier live) {
+    return guarded(() -> client.batchTasks(batchId), live).toCompletableFuture();
   }
 
   /**
@@ -208,7 +224,13 @@ public final class NimbleGateway {
    */
   public CompletableFuture<TaskPage> recentTasks(
       String cursor, int limit, Predicate<String> keepInputOfTag) {
-    return guarded(() -> client.recentTasks(cursor, limit, keepInputOfTag), ALWAYS)
+    return recentTasks(cursor, limit, keepInputOfTag, ALWAYS);
+  }
+
+  /** As {@link #recentTasks(String, int, Predicate)}, fenced as {@link #task} is. */
+  public CompletableFuture<TaskPage> recentTasks(
+      String cursor, int limit, Predicate<String> keepInputOfTag, BooleanSupplier live) {
+    return guarded(() -> client.recentTasks(cursor, limit, keepInputOfTag), live)
         .toCompletableFuture();
   }
 
@@ -224,8 +246,9 @@ public final class NimbleGateway {
         .toCompletableFuture();
   }
 
-  private <T> CompletableFuture<T> retried(Supplier<CompletableFuture<T>> call) {
-    return Retry.decorateCompletionStage(retry, scheduler, () -> guarded(call, ALWAYS))
+  private <T> CompletableFuture<T> retried(
+      Supplier<CompletableFuture<T>> call, BooleanSupplier live) {
+    return Retry.decorateCompletionStage(retry, scheduler, () -> guarded(call, live))
         .get()
         .toCompletableFuture();
   }

@@ -6,6 +6,7 @@ import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.task.PendingTask;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -23,18 +24,21 @@ final class BatchAnswer {
   private BatchAnswer() {}
 
   /**
-   * The task of each request, at the request's index; null where no task proves to be its own.
+   * The task of each request the batch was sent for (all of them, in the order sent); none where no
+   * task proves to be its own.
    *
    * @param sent the body sent for a request (with its mark)
    */
-  static List<TaskInfo> match(
+  static Map<PendingTask, TaskInfo> match(
       List<PendingTask> tasks, BatchSubmission answer, Function<PendingTask, JsonNode> sent) {
-    List<TaskInfo> found = new ArrayList<>(tasks.size());
+    Map<PendingTask, TaskInfo> found = new IdentityHashMap<>();
     if (!echoesTags(answer)) {
       boolean exact = answer.tasks().size() == tasks.size();
       for (int i = 0; i < tasks.size(); i++) {
         TaskInfo info = exact ? answer.tasks().get(i) : null;
-        found.add(info != null && info.id() != null ? info : null);
+        if (info != null && info.id() != null) {
+          found.put(tasks.get(i), info);
+        }
       }
       return found;
     }
@@ -48,7 +52,6 @@ final class BatchAnswer {
     }
     for (PendingTask task : tasks) {
       JsonNode body = sent.apply(task);
-      TaskInfo match = null;
       List<Integer> candidates = byTag.getOrDefault(SubmissionMark.tagOf(body), List.of());
       int chosen = candidates.isEmpty() ? -1 : 0;
       for (int c = 0; c < candidates.size(); c++) {
@@ -58,9 +61,9 @@ final class BatchAnswer {
         }
       }
       if (chosen >= 0) {
-        match = answer.tasks().get(candidates.remove(chosen)); // one task answers one request
+        // one task answers one request
+        found.put(task, answer.tasks().get(candidates.remove(chosen)));
       }
-      found.add(match);
     }
     return found;
   }

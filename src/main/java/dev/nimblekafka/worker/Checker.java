@@ -7,6 +7,7 @@ import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
+import dev.nimblekafka.nimble.TaskResults;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.request.StorageDelivery;
 import dev.nimblekafka.task.PendingTask;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +35,6 @@ final class Checker {
   private final TaskBook book;
   private final TaskConfig config;
   private final ObjectMapper json;
-
-  /** Status checks and result fetches in flight. */
-  private int readsInFlight;
 
   Checker(TaskContext context, TaskConfig config, ObjectMapper json) {
     this.context = context;
@@ -56,7 +55,7 @@ final class Checker {
     if (context.nimble().circuitOpen()) {
       return;
     }
-    int room = context.policy().maxCallsInFlight() - readsInFlight;
+    int room = context.policy().maxCallsInFlight() - readsOut();
     if (room <= 0) {
       return;
     }
@@ -102,7 +101,7 @@ final class Checker {
     metrics.callback("hint");
     long now = context.clock().millis();
     if (task.phase() == TaskPhase.WAITING) {
-      if (readsInFlight >= context.policy().maxCallsInFlight()) {
+      if (readsOut() >= context.policy().maxCallsInFlight()) {
         book.waitUntil(task, now); // due at once, as the budget allows
       } else if (hint.reportsSuccess() && task.request().delivery() == null) {
         hint.task().workedMillis().ifPresent(context.policy()::observeDuration);
@@ -116,47 +115,68 @@ final class Checker {
     }
   }
 
+  /** Status checks, bulk reads and result downloads out now. */
+  private int readsOut() {
+    return context.calls().calls(Calls.Lane.READ);
+  }
+
   private void check(PendingTask task) {
     book.checking(task);
-    readsInFlight++;
-    long epoch = book.epoch(task);
-    context.answer(
-        "status",
-        context.nimble().task(task.taskId()),
-        info -> new LoopEvent.Checked(task, epoch, info),
-        error -> new LoopEvent.CheckFailed(task, epoch, error));
+    context
+        .calls()
+        .send(
+            Calls.Lane.READ,
+            "status",
+            List.of(task),
+            live -> context.nimble().task(task.taskId(), live),
+            Calls.Answer.ofOne(
+                info -> apply(task, info, context.clock().millis()),
+                error -> checkFailed(task, error)));
   }
 
   /** One read of the account's latest tasks for every task bulk reads cover that is due. */
   private void readLatest(List<PendingTask> tasks, long now) {
-    List<Long> epochs = checking(tasks);
-    readsInFlight++;
+    tasks.forEach(book::checking);
     context.policy().listSent(now);
-    context.answer(
-        "list_states",
-        context.nimble().latestStates(context.policy().listLimit()),
-        page -> new LoopEvent.BulkRead(null, tasks, epochs, listed(page)),
-        error -> new LoopEvent.BulkReadFailed(null, tasks, epochs, error));
+    context
+        .calls()
+        .send(
+            Calls.Lane.READ,
+            "list_states",
+            tasks,
+            live -> context.nimble().latestStates(context.policy().listLimit(), live),
+            bulk(null, Checker::listed));
   }
 
   /** One read of a batch for its tasks that are due. */
   private void readBatch(String batchId, List<PendingTask> tasks) {
-    List<Long> epochs = checking(tasks);
-    readsInFlight++;
-    context.answer(
-        "batch_status",
-        context.nimble().batch(batchId),
-        shown -> new LoopEvent.BulkRead(batchId, tasks, epochs, shown),
-        error -> new LoopEvent.BulkReadFailed(batchId, tasks, epochs, error));
+    tasks.forEach(book::checking);
+    context
+        .calls()
+        .send(
+            Calls.Lane.READ,
+            "batch_status",
+            tasks,
+            live -> context.nimble().batch(batchId, live),
+            bulk(batchId, shown -> shown));
   }
 
-  private List<Long> checking(List<PendingTask> tasks) {
-    List<Long> epochs = new ArrayList<>(tasks.size());
-    for (PendingTask task : tasks) {
-      book.checking(task);
-      epochs.add(book.epoch(task));
-    }
-    return epochs;
+  /**
+   * Who hears a bulk read: of a batch ({@code batchId}) or of the latest tasks (null), whose answer
+   * shows these tasks.
+   */
+  private <T> Calls.Answer<T> bulk(String batchId, Function<T, List<TaskInfo>> shows) {
+    return new Calls.Answer<>() {
+      @Override
+      public void answered(List<PendingTask> live, T answer) {
+        bulkRead(batchId, live, shows.apply(answer));
+      }
+
+      @Override
+      public void failed(List<PendingTask> live, NimbleException error) {
+        bulkReadFailed(batchId, live, error);
+      }
+    };
   }
 
   private static List<TaskInfo> listed(TaskPage page) {
@@ -168,48 +188,38 @@ final class Checker {
   }
 
   private void fetch(PendingTask task) {
-    readsInFlight++;
     context.policy().spent(context.clock().millis());
-    long epoch = book.epoch(task);
-    context.answer(
-        "results",
-        context.nimble().results(task.taskId(), context.writer().resultLimit()),
-        results -> new LoopEvent.Fetched(task, epoch, results),
-        error -> new LoopEvent.FetchFailed(task, epoch, error));
+    context
+        .calls()
+        .send(
+            Calls.Lane.READ,
+            "results",
+            List.of(task),
+            live -> context.nimble().results(task.taskId(), context.writer().resultLimit(), live),
+            Calls.Answer.ofOne(
+                results -> fetched(task, results), error -> fetchFailed(task, error)));
   }
 
   // ---- answers ----------------------------------------------------------------------------
-
-  void checked(LoopEvent.Checked e) {
-    if (!answered(e.task(), e.epoch())) {
-      return;
-    }
-    apply(e.task(), e.info(), context.clock().millis());
-  }
 
   /**
    * A bulk read answered. Each task it was made for that it shows is settled as a status check
    * would settle it; one it does not show is read on its own (or through its batch) next. Tasks it
    * shows finished that were not due yet are settled too: that answer cost nothing more.
    */
-  void bulkRead(LoopEvent.BulkRead e) {
-    readsInFlight--;
+  private void bulkRead(String batchId, List<PendingTask> live, List<TaskInfo> answered) {
     long now = context.clock().millis();
-    boolean list = e.batchId() == null;
+    boolean list = batchId == null;
     if (list) {
       context.policy().listAnswered(now, false, false);
     }
     Map<String, TaskInfo> shown = new HashMap<>();
-    for (TaskInfo info : e.shown()) {
+    for (TaskInfo info : answered) {
       if (info != null && info.id() != null) {
         shown.put(info.id(), info);
       }
     }
-    for (int i = 0; i < e.tasks().size(); i++) {
-      PendingTask task = e.tasks().get(i);
-      if (!book.current(task, e.epochs().get(i))) {
-        continue;
-      }
+    for (PendingTask task : live) {
       TaskInfo info = shown.remove(task.taskId());
       if (info != null) {
         apply(task, info, now);
@@ -233,11 +243,10 @@ final class Checker {
     }
   }
 
-  void bulkReadFailed(LoopEvent.BulkReadFailed e) {
-    readsInFlight--;
+  private void bulkReadFailed(String batchId, List<PendingTask> live, NimbleException error) {
     long now = context.clock().millis();
-    boolean list = e.batchId() == null;
-    boolean refused = e.error() instanceof NimbleException.Rejected;
+    boolean list = batchId == null;
+    boolean refused = error instanceof NimbleException.Rejected;
     if (list) {
       context.policy().listAnswered(now, true, refused);
       if (refused) {
@@ -247,14 +256,10 @@ final class Checker {
                     + " batch and one by one from now on"
                 : "Nimble refused a read of the account's latest tasks ({}); trying its default"
                     + " page size",
-            e.error().getMessage());
+            error.getMessage());
       }
     }
-    for (int i = 0; i < e.tasks().size(); i++) {
-      PendingTask task = e.tasks().get(i);
-      if (!book.current(task, e.epochs().get(i))) {
-        continue;
-      }
+    for (PendingTask task : live) {
       if (refused) {
         if (!list) {
           book.leftBatch(task); // e.g. 404 Batch not found: each task answers for itself
@@ -263,7 +268,7 @@ final class Checker {
       } else if (expired(task, now)) {
         expire(task);
       } else {
-        book.waitUntil(task, context.policy().retryCheckAt(task, now, e.error().retryAfter()));
+        book.waitUntil(task, context.policy().retryCheckAt(task, now, error.retryAfter()));
       }
     }
   }
@@ -284,12 +289,7 @@ final class Checker {
     }
   }
 
-  void checkFailed(LoopEvent.CheckFailed e) {
-    if (!answered(e.task(), e.epoch())) {
-      return;
-    }
-    PendingTask task = e.task();
-    NimbleException error = e.error();
+  private void checkFailed(PendingTask task, NimbleException error) {
     try (MdcScope mdc = MdcScope.of(task)) {
       if (error instanceof NimbleException.Rejected rejected) {
         refused(task, Stage.TASK, rejected, "Nimble no longer knows the task");
@@ -305,44 +305,31 @@ final class Checker {
     }
   }
 
-  void fetched(LoopEvent.Fetched e) {
-    if (!answered(e.task(), e.epoch())) {
-      return;
-    }
-    try (MdcScope mdc = MdcScope.of(e.task())) {
-      if (e.results().tooLarge()) {
-        context.writer().tooLarge(e.task(), e.results().size(), e.results().url());
+  private void fetched(PendingTask task, TaskResults results) {
+    try (MdcScope mdc = MdcScope.of(task)) {
+      if (results.tooLarge()) {
+        context.writer().tooLarge(task, results.size(), results.url());
       } else {
-        context.writer().publishResult(e.task(), e.results().body(), null, null);
+        context.writer().publishResult(task, results.body(), null, null);
       }
     }
   }
 
-  void fetchFailed(LoopEvent.FetchFailed e) {
-    if (!answered(e.task(), e.epoch())) {
-      return;
-    }
-    PendingTask task = e.task();
+  private void fetchFailed(PendingTask task, NimbleException error) {
     try (MdcScope mdc = MdcScope.of(task)) {
       if (task.unconfirmed()) {
         // only a callback said it was done: whatever the fetch answered, ask the task itself
-        log.debug("Fetching results of {} on a callback failed: {}", task.taskId(), e.error());
+        log.debug("Fetching results of {} on a callback failed: {}", task.taskId(), error);
         book.waitUntil(task, context.clock().millis());
         return;
       }
-      if (e.error() instanceof NimbleException.Rejected rejected) {
+      if (error instanceof NimbleException.Rejected rejected) {
         refused(task, Stage.RESULTS, rejected, "Nimble no longer has the results");
         return;
       }
-      log.debug("Fetching results of {} failed: {}", task.taskId(), e.error().getMessage());
+      log.debug("Fetching results of {} failed: {}", task.taskId(), error.getMessage());
       book.waitUntil(task, context.policy().retryFetchAt(context.clock().millis()));
     }
-  }
-
-  /** A check or download answered: whether the answer still matters. */
-  private boolean answered(PendingTask task, long epoch) {
-    readsInFlight--;
-    return book.current(task, epoch);
   }
 
   private void succeeded(PendingTask task, TaskInfo info, long now) {

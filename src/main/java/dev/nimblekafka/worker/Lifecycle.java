@@ -97,12 +97,12 @@ final class Lifecycle implements LoopEvent.Handler {
         new TaskContext(
             book,
             parts.nimble(),
+            new Calls(book, parts.ownership(), parts.metrics(), parts.events()),
             writer,
             policy,
             parts.share(),
             parts.clock(),
             parts.metrics(),
-            parts.events(),
             parts.ownership());
     return new Lifecycle(
         context,
@@ -237,46 +237,6 @@ final class Lifecycle implements LoopEvent.Handler {
 
   // ---- events -----------------------------------------------------------------------------
 
-  @Override
-  public void submitted(LoopEvent.Submitted event) {
-    submitter.submitted(event);
-  }
-
-  @Override
-  public void submitFailed(LoopEvent.SubmitFailed event) {
-    submitter.submitFailed(event);
-  }
-
-  @Override
-  public void batchSubmitted(LoopEvent.BatchSubmitted event) {
-    submitter.batchSubmitted(event);
-  }
-
-  @Override
-  public void batchFailed(LoopEvent.BatchFailed event) {
-    submitter.batchFailed(event);
-  }
-
-  @Override
-  public void checked(LoopEvent.Checked event) {
-    checker.checked(event);
-  }
-
-  @Override
-  public void checkFailed(LoopEvent.CheckFailed event) {
-    checker.checkFailed(event);
-  }
-
-  @Override
-  public void fetched(LoopEvent.Fetched event) {
-    checker.fetched(event);
-  }
-
-  @Override
-  public void fetchFailed(LoopEvent.FetchFailed event) {
-    checker.fetchFailed(event);
-  }
-
   /**
    * Puts a partition's restored requests back under watch (none with a task is created again), and
    * keeps where the rest are to read them as there is room. A record of a version this worker
@@ -355,28 +315,14 @@ final class Lifecycle implements LoopEvent.Handler {
   }
 
   @Override
-  public void bulkRead(LoopEvent.BulkRead event) {
-    checker.bulkRead(event);
-  }
-
-  @Override
-  public void bulkReadFailed(LoopEvent.BulkReadFailed event) {
-    checker.bulkReadFailed(event);
-  }
-
-  @Override
   public void hint(LoopEvent.Hint event) {
     checker.hint(event.hint());
   }
 
+  /** Every Nimble answer: counted off its lane, fenced by epoch, handed to the step that asked. */
   @Override
-  public void scanned(LoopEvent.Scanned event) {
-    submitter.reconciler().scanned(event);
-  }
-
-  @Override
-  public void scanFailed(LoopEvent.ScanFailed event) {
-    submitter.reconciler().scanFailed(event);
+  public void answered(LoopEvent.Answered event) {
+    context.calls().settle(event);
   }
 
   private ExtractionRequest facts(StoredTask stored) {

@@ -14,7 +14,9 @@ import java.util.function.Predicate;
 
 /**
  * The Nimble calls the lifecycle makes, and nothing else: the seam between the request lifecycle
- * and the resilient HTTP client. Futures complete on other threads; failures carry a {@link
+ * and the resilient HTTP client. Every call carries a fence, asked right before each attempt (after
+ * any wait for a permit or a retry): a call no longer wanted fails as {@code FENCED}, having sent
+ * nothing. Futures complete on other threads; failures carry a {@link
  * dev.nimblekafka.nimble.NimbleException}.
  */
 interface NimbleCalls {
@@ -27,30 +29,27 @@ interface NimbleCalls {
   /** A batch create call, fenced as {@link #submit} is. */
   CompletableFuture<BatchSubmission> submitBatch(Kind kind, JsonNode body, BooleanSupplier live);
 
-  CompletableFuture<TaskInfo> task(String taskId);
+  /** A status check, sent only while {@code live} holds when it is about to go out. */
+  CompletableFuture<TaskInfo> task(String taskId, BooleanSupplier live);
 
-  CompletableFuture<TaskResults> results(String taskId, long maxBytes);
-
-  /** A page of the account's tasks, newest first, each with its input. */
-  default CompletableFuture<TaskPage> recentTasks(String cursor, int limit) {
-    return recentTasks(cursor, limit, tag -> true);
-  }
+  /** A result download, fenced as {@link #task} is. */
+  CompletableFuture<TaskResults> results(String taskId, long maxBytes, BooleanSupplier live);
 
   /**
    * A page of the account's tasks, newest first; a task's input is kept only when {@code
-   * keepInputOfTag} accepts its tag (else it is null).
+   * keepInputOfTag} accepts its tag (else it is null). Fenced as {@link #task} is.
    */
   CompletableFuture<TaskPage> recentTasks(
-      String cursor, int limit, Predicate<String> keepInputOfTag);
+      String cursor, int limit, Predicate<String> keepInputOfTag, BooleanSupplier live);
 
   /**
    * The account's latest {@code limit} tasks with their states: one call that checks every task it
    * shows (a bulk status read; which tasks it shows is Nimble's business). No inputs are kept.
    */
-  CompletableFuture<TaskPage> latestStates(int limit);
+  CompletableFuture<TaskPage> latestStates(int limit, BooleanSupplier live);
 
   /** {@code GET /v1/batches/{id}}: every task of a batch with its state (null: no such task). */
-  CompletableFuture<List<TaskInfo>> batch(String batchId);
+  CompletableFuture<List<TaskInfo>> batch(String batchId, BooleanSupplier live);
 
   /** True while no new work should start (the circuit breaker is open). */
   boolean circuitOpen();
@@ -76,29 +75,30 @@ interface NimbleCalls {
       }
 
       @Override
-      public CompletableFuture<TaskInfo> task(String taskId) {
-        return gateway.task(taskId);
+      public CompletableFuture<TaskInfo> task(String taskId, BooleanSupplier live) {
+        return gateway.task(taskId, live);
       }
 
       @Override
-      public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
-        return gateway.results(taskId, maxBytes);
+      public CompletableFuture<TaskResults> results(
+          String taskId, long maxBytes, BooleanSupplier live) {
+        return gateway.results(taskId, maxBytes, live);
       }
 
       @Override
       public CompletableFuture<TaskPage> recentTasks(
-          String cursor, int limit, Predicate<String> keepInputOfTag) {
-        return gateway.recentTasks(cursor, limit, keepInputOfTag);
+          String cursor, int limit, Predicate<String> keepInputOfTag, BooleanSupplier live) {
+        return gateway.recentTasks(cursor, limit, keepInputOfTag, live);
       }
 
       @Override
-      public CompletableFuture<TaskPage> latestStates(int limit) {
-        return gateway.recentTasks(null, limit, tag -> false);
+      public CompletableFuture<TaskPage> latestStates(int limit, BooleanSupplier live) {
+        return gateway.recentTasks(null, limit, tag -> false, live);
       }
 
       @Override
-      public CompletableFuture<List<TaskInfo>> batch(String batchId) {
-        return gateway.batchTasks(batchId);
+      public CompletableFuture<List<TaskInfo>> batch(String batchId, BooleanSupplier live) {
+        return gateway.batchTasks(batchId, live);
       }
 
       @Override

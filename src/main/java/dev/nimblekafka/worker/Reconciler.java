@@ -1,11 +1,14 @@
 package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
 import dev.nimblekafka.task.PendingTask;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -43,13 +46,13 @@ final class Reconciler {
   /** Scans that fail in a row before the waiting requests are submitted again. */
   static final int MAX_SCAN_FAILURES = 3;
 
-  /** What becomes of a request looked up. */
+  /** What becomes of a request looked up (still held: look-ups of partitions gone are dropped). */
   interface Outcome {
     /** Nimble has the request's task: it is adopted. */
-    void found(PendingTask task, long epoch, TaskInfo info);
+    void found(PendingTask task, TaskInfo info);
 
     /** No task was found: the request is submitted again. */
-    void notFound(PendingTask task, long epoch);
+    void notFound(PendingTask task);
   }
 
   /**
@@ -63,17 +66,17 @@ final class Reconciler {
    *     concluded missing before {@code settledAfter}); it joins any scan that starts earlier
    */
   private record Lookup(
-      PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter, long notBefore) {
+      PendingTask task, JsonNode sent, long sentAt, long settledAfter, long notBefore) {
 
     Lookup deferred() {
-      return new Lookup(task, epoch, sent, sentAt, settledAfter, settledAfter);
+      return new Lookup(task, sent, sentAt, settledAfter, settledAfter);
     }
   }
 
   private final TaskContext context;
   private final Outcome outcome;
   private final List<Lookup> waiting = new ArrayList<>();
-  private List<Lookup> scanning = List.of();
+  private List<Lookup> scanning = new ArrayList<>();
   private long scan;
   private int pages;
   private int failures;
@@ -89,8 +92,8 @@ final class Reconciler {
    * Looks for the task of {@code task}'s create call, carrying {@code sent}, that went out at
    * {@code sentAt} and could reach Nimble until {@code settledAfter}.
    */
-  void lookUp(PendingTask task, long epoch, JsonNode sent, long sentAt, long settledAfter) {
-    waiting.add(new Lookup(task, epoch, sent, sentAt, settledAfter, 0));
+  void lookUp(PendingTask task, JsonNode sent, long sentAt, long settledAfter) {
+    waiting.add(new Lookup(task, sent, sentAt, settledAfter, 0));
   }
 
   /** Requests in the scan running now. */
@@ -98,7 +101,7 @@ final class Reconciler {
     return scanning.size();
   }
 
-  /** Drops the waiting look-ups of a partition given away (a running scan ignores them). */
+  /** Drops the waiting look-ups of a partition given away (a running scan drops its own). */
   void forget(int partition) {
     waiting.removeIf(lookup -> lookup.task().partition() == partition);
   }
@@ -130,14 +133,11 @@ final class Reconciler {
     return false;
   }
 
-  void scanned(LoopEvent.Scanned e) {
-    if (e.scan() != scan) {
-      return;
-    }
+  private void scanned(TaskPage page) {
     failures = 0;
     pages++;
     long oldest = Long.MAX_VALUE;
-    for (TaskPage.Listed listed : e.page().tasks()) {
+    for (TaskPage.Listed listed : page.tasks()) {
       oldest = Math.min(oldest, createdAt(listed.info()));
       adopt(listed);
     }
@@ -145,43 +145,75 @@ final class Reconciler {
     for (Lookup lookup : scanning) {
       since = Math.min(since, lookup.sentAt() - SKEW_MILLIS);
     }
-    boolean more = e.page().nextCursor() != null && pages < MAX_PAGES && oldest >= since;
+    boolean more = page.nextCursor() != null && pages < MAX_PAGES && oldest >= since;
     if (!scanning.isEmpty() && more) {
-      page(e.page().nextCursor());
+      page(page.nextCursor());
       return;
     }
     finish(context.clock().millis());
   }
 
-  void scanFailed(LoopEvent.ScanFailed e) {
-    if (e.scan() != scan) {
-      return;
+  private void scanFailed(NimbleException error) {
+    if (scanning.isEmpty()) {
+      return; // every request it looked for moved away (a page of such a scan is never sent)
     }
     failures++;
-    log.debug("Looking up lost creates failed: {}", e.error().getMessage());
+    log.debug("Looking up lost creates failed: {}", error.getMessage());
     if (failures >= MAX_SCAN_FAILURES) {
       failures = 0;
       finish(context.clock().millis());
       return;
     }
     waiting.addAll(0, scanning); // the scan starts again
-    scanning = List.of();
+    scanning = new ArrayList<>();
     long now = context.clock().millis();
-    nextScanAt = context.policy().submitRetryAt(now, e.error().retryAfter());
+    nextScanAt = context.policy().submitRetryAt(now, error.retryAfter());
   }
 
-  /** Reads a page, keeping the input only of tasks carrying a tag looked for. */
+  /**
+   * Reads a page, keeping the input only of tasks carrying a tag looked for; it is sent while any
+   * request it looks for is still held, and the look-ups of those that moved away meanwhile are
+   * dropped when it answers.
+   */
   private void page(String cursor) {
     long id = scan;
     Set<String> tags = new HashSet<>();
+    List<PendingTask> tasks = new ArrayList<>(scanning.size());
     for (Lookup lookup : scanning) {
       tags.add(SubmissionMark.tagOf(lookup.sent()));
+      tasks.add(lookup.task());
     }
-    context.answer(
-        "list",
-        context.nimble().recentTasks(cursor, PAGE_SIZE, tags::contains),
-        page -> new LoopEvent.Scanned(id, page),
-        error -> new LoopEvent.ScanFailed(id, error));
+    context
+        .calls()
+        .send(
+            Calls.Lane.SCAN,
+            "list",
+            tasks,
+            live -> context.nimble().recentTasks(cursor, PAGE_SIZE, tags::contains, live),
+            new Calls.Answer<TaskPage>() {
+              @Override
+              public void answered(List<PendingTask> live, TaskPage page) {
+                if (id == scan) {
+                  keep(live);
+                  scanned(page);
+                }
+              }
+
+              @Override
+              public void failed(List<PendingTask> live, NimbleException error) {
+                if (id == scan) {
+                  keep(live);
+                  scanFailed(error);
+                }
+              }
+            });
+  }
+
+  /** Keeps the running scan's look-ups of requests still held. */
+  private void keep(List<PendingTask> live) {
+    Set<PendingTask> held = Collections.newSetFromMap(new IdentityHashMap<>());
+    held.addAll(live);
+    scanning.removeIf(lookup -> !held.contains(lookup.task()));
   }
 
   /** Hands a listed task to the one look-up it proves to belong to, if any. */
@@ -196,7 +228,7 @@ final class Reconciler {
           && SubmissionMark.matches(listed.input(), lookup.sent())) {
         it.remove();
         context.metrics().reconciled("found");
-        outcome.found(lookup.task(), lookup.epoch(), listed.info());
+        outcome.found(lookup.task(), listed.info());
         return;
       }
     }
@@ -213,9 +245,9 @@ final class Reconciler {
         continue;
       }
       context.metrics().reconciled("not_found");
-      outcome.notFound(lookup.task(), lookup.epoch());
+      outcome.notFound(lookup.task());
     }
-    scanning = List.of();
+    scanning = new ArrayList<>();
   }
 
   private static long createdAt(TaskInfo info) {

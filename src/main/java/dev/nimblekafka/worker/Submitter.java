@@ -1,5 +1,6 @@
 package dev.nimblekafka.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackTokens;
@@ -7,6 +8,7 @@ import dev.nimblekafka.config.BatchConfig;
 import dev.nimblekafka.config.CallbackConfig;
 import dev.nimblekafka.config.KeyConfig;
 import dev.nimblekafka.config.TaskConfig;
+import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.request.Kind;
@@ -14,8 +16,8 @@ import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.TaskBook;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -40,11 +42,6 @@ final class Submitter {
   private final AccessGate gate;
   private final Reconciler reconciler;
   private final Refusals refusals = new Refusals();
-
-  private int submissionsInFlight;
-
-  /** Create calls (single or batch) in flight, capped so a backlog never piles up HTTP calls. */
-  private int callsInFlight;
 
   private int recordedSinceCommit;
 
@@ -74,23 +71,17 @@ final class Submitter {
             context,
             new Reconciler.Outcome() {
               @Override
-              public void found(PendingTask task, long epoch, TaskInfo info) {
-                if (book.current(task, epoch)) {
-                  log.info(
-                      "The lost create of request {} had created task {}; adopted",
-                      task.requestId(),
-                      info.id());
-                  created(task, info);
-                } else {
-                  context.metrics().orphaned();
-                }
+              public void found(PendingTask task, TaskInfo info) {
+                log.info(
+                    "The lost create of request {} had created task {}; adopted",
+                    task.requestId(),
+                    info.id());
+                created(task, info);
               }
 
               @Override
-              public void notFound(PendingTask task, long epoch) {
-                if (book.current(task, epoch)) {
-                  book.requeue(task, false, context.clock().millis());
-                }
+              public void notFound(PendingTask task) {
+                book.requeue(task, false, context.clock().millis());
               }
             });
   }
@@ -108,12 +99,7 @@ final class Submitter {
     // and a task the previous owner created holds a slot at Nimble already
     for (PendingTask suspect : book.suspects(Integer.MAX_VALUE)) {
       book.lookingUp(suspect, now);
-      reconciler.lookUp(
-          suspect,
-          book.epoch(suspect),
-          body(suspect),
-          suspect.sentAt(),
-          book.settledAfter(suspect));
+      reconciler.lookUp(suspect, body(suspect), suspect.sentAt(), book.settledAfter(suspect));
     }
     reconciler.dispatch(now);
     if (!gate.open(now) || book.queued() == 0) {
@@ -130,12 +116,12 @@ final class Submitter {
     int allowed = context.share().tasks();
     int free = allowed - book.slotsUsed();
     int maxCalls = context.policy().maxCallsInFlight();
-    if (free <= 0 || callsInFlight >= maxCalls) {
+    if (free <= 0 || createCalls() >= maxCalls) {
       return;
     }
     List<PendingTask> head = book.queuedHead(free);
     if (!batch.enabled()) {
-      for (int i = 0; i < head.size() && callsInFlight < maxCalls; i++) {
+      for (int i = 0; i < head.size() && createCalls() < maxCalls; i++) {
         submit(head.get(i), body(head.get(i)));
       }
       return;
@@ -145,7 +131,7 @@ final class Submitter {
     }
     List<PendingTask> grouped = new ArrayList<>();
     List<ObjectNode> bodies = new ArrayList<>();
-    for (int i = 0; i < head.size() && callsInFlight < maxCalls; i++) {
+    for (int i = 0; i < head.size() && createCalls() < maxCalls; i++) {
       PendingTask task = head.get(i);
       if (task.alone()) {
         submit(task, body(task));
@@ -156,7 +142,7 @@ final class Submitter {
     }
     for (BatchPlanner.Group group :
         planner.plan(grouped, bodies, batch.maxSize(), tokens != null)) {
-      if (callsInFlight >= maxCalls) {
+      if (createCalls() >= maxCalls) {
         return; // no call left this round: the rest stay queued, in order
       }
       if (group.single()) {
@@ -192,40 +178,82 @@ final class Submitter {
       String nonce = "batch-" + UUID.randomUUID();
       group.shared().put("callback_url", callbackUrl(tasks.get(0).partition(), nonce));
     }
-    List<Long> epochs = new ArrayList<>();
-    List<BooleanSupplier> fences = new ArrayList<>();
     long now = context.clock().millis();
     for (PendingTask task : tasks) {
       book.submitting(task, callback, now);
-      epochs.add(book.epoch(task));
-      fences.add(context.ownership().fence(task.partition(), book.epoch(task)));
     }
-    submissionsInFlight += tasks.size();
-    callsInFlight++;
     context.policy().spent(now);
-    BooleanSupplier live = () -> fences.stream().allMatch(BooleanSupplier::getAsBoolean);
-    context.answer(
-        "batch",
-        context.nimble().submitBatch(group.kind(), planner.batchBody(group), live),
-        submission -> new LoopEvent.BatchSubmitted(tasks, epochs, submission),
-        error -> new LoopEvent.BatchFailed(tasks, epochs, error));
+    JsonNode body = planner.batchBody(group);
+    context
+        .calls()
+        .send(
+            Calls.Lane.CREATE,
+            "batch",
+            tasks,
+            live -> context.nimble().submitBatch(group.kind(), body, live),
+            new Calls.Answer<BatchSubmission>() {
+              @Override
+              public void answered(List<PendingTask> live, BatchSubmission batch) {
+                batchSubmitted(live, BatchAnswer.match(tasks, batch, Submitter::body), batch);
+              }
+
+              @Override
+              public void failed(List<PendingTask> live, NimbleException error) {
+                batchFailed(live, error);
+              }
+
+              @Override
+              public void moved(List<PendingTask> moved, BatchSubmission batch) {
+                Map<PendingTask, TaskInfo> found = BatchAnswer.match(tasks, batch, Submitter::body);
+                for (PendingTask task : moved) {
+                  if (found.get(task) != null) {
+                    orphaned(task, found.get(task), "Batch " + batch.batchId());
+                  }
+                }
+              }
+            });
   }
 
   private void submit(PendingTask task, ObjectNode body) {
     boolean callback = addCallback(body, task.kind(), task.partition(), task.requestId());
     long now = context.clock().millis();
     book.submitting(task, callback, now);
-    submissionsInFlight++;
-    callsInFlight++;
     context.policy().spent(now);
-    long epoch = book.epoch(task);
-    context.answer(
-        "submit",
-        context
-            .nimble()
-            .submit(task.kind(), body, context.ownership().fence(task.partition(), epoch)),
-        info -> new LoopEvent.Submitted(task, epoch, info),
-        error -> new LoopEvent.SubmitFailed(task, epoch, error));
+    context
+        .calls()
+        .send(
+            Calls.Lane.CREATE,
+            "submit",
+            List.of(task),
+            live -> context.nimble().submit(task.kind(), body, live),
+            new Calls.Answer<TaskInfo>() {
+              @Override
+              public void answered(List<PendingTask> live, TaskInfo info) {
+                gate.answered(task);
+                gate.accepted(); // a task was created: the account is open, whoever asked
+                if (!live.isEmpty()) {
+                  created(task, info);
+                }
+              }
+
+              @Override
+              public void failed(List<PendingTask> live, NimbleException error) {
+                gate.answered(task);
+                if (!live.isEmpty()) {
+                  createFailed(task, error);
+                }
+              }
+
+              @Override
+              public void moved(List<PendingTask> moved, TaskInfo info) {
+                orphaned(task, info, "The create");
+              }
+            });
+  }
+
+  /** Create calls (single or batch) out now, capped so a backlog never piles up HTTP calls. */
+  private int createCalls() {
+    return context.calls().calls(Calls.Lane.CREATE);
   }
 
   /** A copy of the request's Nimble body, marked so its task can be recognised, to be sent. */
@@ -262,62 +290,35 @@ final class Submitter {
 
   // ---- answers ----------------------------------------------------------------------------
 
-  void submitted(LoopEvent.Submitted e) {
-    submissionsInFlight--;
-    callsInFlight--;
-    gate.answered(e.task());
-    gate.accepted(); // a task was created: the account is open, whoever asked
-    if (book.current(e.task(), e.epoch())) {
-      created(e.task(), e.info());
-    } else {
-      context.metrics().orphaned();
-      log.warn(
-          "Task {} was created for request {} after its partition moved; the new owner"
-              + " submits it again",
-          e.info().id(),
-          e.task().requestId());
-    }
-  }
-
-  void submitFailed(LoopEvent.SubmitFailed e) {
-    submissionsInFlight--;
-    callsInFlight--;
-    gate.answered(e.task());
-    if (book.current(e.task(), e.epoch())) {
-      failed(e.task(), e.error());
-    }
+  /** A task created for a request whose partition moved meanwhile: the new owner's to find. */
+  private void orphaned(PendingTask task, TaskInfo info, String by) {
+    context.metrics().orphaned();
+    log.warn(
+        "{} created task {} for request {} after its partition moved; the new owner looks it up"
+            + " or submits it again",
+        by,
+        info.id(),
+        task.requestId());
   }
 
   /**
-   * Maps the batch's tasks back to their requests by the mark each task's input carries (by input
+   * A batch answered, each request's task {@code found} by the mark its input carries (by input
    * order only when Nimble echoes no input at all). A request no task proves to be its own is
    * looked up: its task may exist.
    */
-  void batchSubmitted(LoopEvent.BatchSubmitted e) {
-    submissionsInFlight -= e.tasks().size();
-    callsInFlight--;
-    List<TaskInfo> found = BatchAnswer.match(e.tasks(), e.batch(), Submitter::body);
-    for (int i = e.tasks().size() - 1; i >= 0; i--) {
-      PendingTask task = e.tasks().get(i);
-      TaskInfo info = found.get(i);
-      if (!book.current(task, e.epochs().get(i))) {
-        if (info != null) {
-          context.metrics().orphaned();
-          log.warn(
-              "Batch {} created task {} for request {} after its partition moved; the new owner"
-                  + " looks it up or submits it again",
-              e.batch().batchId(),
-              info.id(),
-              task.requestId());
-        }
-      } else if (info == null) {
+  private void batchSubmitted(
+      List<PendingTask> live, Map<PendingTask, TaskInfo> found, BatchSubmission batch) {
+    for (int i = live.size() - 1; i >= 0; i--) {
+      PendingTask task = live.get(i);
+      TaskInfo info = found.get(task);
+      if (info == null) {
         log.warn(
             "Batch {} returned no task that is request {}'s; looking it up",
-            e.batch().batchId(),
+            batch.batchId(),
             task.requestId());
-        reconciler.lookUp(task, e.epochs().get(i), body(task), task.sentAt(), -1);
+        reconciler.lookUp(task, body(task), task.sentAt(), -1);
       } else {
-        created(task, info, e.batch().batchId());
+        created(task, info, batch.batchId());
       }
     }
   }
@@ -327,29 +328,23 @@ final class Submitter {
    * so each request is submitted on its own. Other errors put the requests back as a single failure
    * would.
    */
-  void batchFailed(LoopEvent.BatchFailed e) {
-    submissionsInFlight -= e.tasks().size();
-    callsInFlight--;
+  private void batchFailed(List<PendingTask> live, NimbleException error) {
     // a 4xx, or a 403 that may refuse one of its requests only: each is tried on its own
     boolean refused =
-        e.error() instanceof NimbleException.Rejected
-            || (e.error() instanceof NimbleException.AccessDenied denied
-                && denied.httpStatus() == 403);
+        error instanceof NimbleException.Rejected
+            || (error instanceof NimbleException.AccessDenied denied && denied.httpStatus() == 403);
     if (refused) {
       log.info(
           "A batch of {} was refused ({}); submitting its requests one by one",
-          e.tasks().size(),
-          e.error().getMessage());
+          live.size(),
+          error.getMessage());
     }
-    for (int i = e.tasks().size() - 1; i >= 0; i--) {
-      PendingTask task = e.tasks().get(i);
-      if (!book.current(task, e.epochs().get(i))) {
-        continue;
-      }
+    for (int i = live.size() - 1; i >= 0; i--) {
+      PendingTask task = live.get(i);
       if (refused) {
         book.requeue(task, true, context.clock().millis());
       } else {
-        failed(task, e.error());
+        createFailed(task, error);
       }
     }
   }
@@ -375,7 +370,7 @@ final class Submitter {
     }
   }
 
-  private void failed(PendingTask task, NimbleException error) {
+  private void createFailed(PendingTask task, NimbleException error) {
     try (MdcScope mdc = MdcScope.of(task)) {
       if (error instanceof NimbleException.Rejected rejected) {
         log.debug("Nimble rejected request {}: {}", task.requestId(), error.getMessage());
@@ -390,7 +385,7 @@ final class Submitter {
       if (error instanceof NimbleException.Unavailable u && u.mayHaveCreated()) {
         log.debug(
             "The create of {} may have succeeded ({}); looking it up", task.requestId(), u.code());
-        reconciler.lookUp(task, book.epoch(task), body(task), task.sentAt(), -1);
+        reconciler.lookUp(task, body(task), task.sentAt(), -1);
         gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
         return;
       }
@@ -447,7 +442,7 @@ final class Submitter {
 
   /** Create calls in flight, and creates whose answer was lost and that are being looked up. */
   int submissionsInFlight() {
-    return submissionsInFlight + reconciler.pending();
+    return context.calls().tasks(Calls.Lane.CREATE) + reconciler.pending();
   }
 
   /**
@@ -455,7 +450,7 @@ final class Submitter {
    * not waited for (no call of theirs is out); they keep the hand-over from being clean.
    */
   int callsOut() {
-    return submissionsInFlight + reconciler.scanningNow();
+    return context.calls().calls(Calls.Lane.CREATE) + context.calls().calls(Calls.Lane.SCAN);
   }
 
   /** Submissions a crash now would lose track of (in flight, or recorded but not committed). */

@@ -208,29 +208,33 @@ final class FakeNimble implements NimbleCalls {
   }
 
   @Override
-  public CompletableFuture<TaskInfo> task(String taskId) {
-    return add(new Call(Op.STATUS, null, null, taskId));
+  public CompletableFuture<TaskInfo> task(String taskId, BooleanSupplier live) {
+    return add(new Call(Op.STATUS, null, null, taskId).fencedBy(live));
   }
 
   @Override
-  public CompletableFuture<TaskResults> results(String taskId, long maxBytes) {
-    return add(new Call(Op.RESULTS, null, null, taskId));
+  public CompletableFuture<TaskResults> results(
+      String taskId, long maxBytes, BooleanSupplier live) {
+    return add(new Call(Op.RESULTS, null, null, taskId).fencedBy(live));
   }
 
   @Override
   public CompletableFuture<TaskPage> recentTasks(
-      String cursor, int limit, java.util.function.Predicate<String> keepInputOfTag) {
-    return add(new Call(Op.LIST, null, null, cursor));
+      String cursor,
+      int limit,
+      java.util.function.Predicate<String> keepInputOfTag,
+      BooleanSupplier live) {
+    return add(new Call(Op.LIST, null, null, cursor).fencedBy(live));
   }
 
   @Override
-  public CompletableFuture<TaskPage> latestStates(int limit) {
-    return add(new Call(Op.LATEST, null, null, null));
+  public CompletableFuture<TaskPage> latestStates(int limit, BooleanSupplier live) {
+    return add(new Call(Op.LATEST, null, null, null).fencedBy(live));
   }
 
   @Override
-  public CompletableFuture<List<TaskInfo>> batch(String batchId) {
-    return add(new Call(Op.BATCH_STATUS, null, null, batchId));
+  public CompletableFuture<List<TaskInfo>> batch(String batchId, BooleanSupplier live) {
+    return add(new Call(Op.BATCH_STATUS, null, null, batchId).fencedBy(live));
   }
 
   @Override

@@ -48,6 +48,91 @@ class FencingTest {
   }
 
   @Test
+  void aStatusCheckStillWaitingWhenItsPartitionIsGivenAwayIsNeverSent() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.created(0, "r1", "t1");
+    rig.advance(Duration.ofSeconds(15));
+    Call check = rig.nimble.only(Op.STATUS);
+    assertThat(check.live()).as("owned: it may go").isTrue();
+
+    rig.lifecycle.drop(0);
+
+    assertThat(check.live()).as("given away: the next owner reads it").isFalse();
+  }
+
+  @Test
+  void aResultsReadStillWaitingWhenItsPartitionIsGivenAwayIsNeverSent() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.created(0, "r1", "t1");
+    rig.advance(Duration.ofSeconds(15));
+    rig.nimble.only(Op.STATUS).task("t1", dev.nimblekafka.nimble.TaskState.SUCCEEDED);
+    rig.turn();
+    Call fetch = rig.nimble.only(Op.RESULTS);
+
+    rig.lifecycle.drop(0);
+
+    assertThat(fetch.live()).isFalse();
+  }
+
+  @Test
+  void aLookUpScanOfOnlyPartitionsGivenAwayIsNeverSent() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(0, null, extract("r1", "https://a.io"));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).fail(FakeNimble.lost());
+    rig.turn();
+    Call scan = rig.nimble.only(Op.LIST);
+
+    rig.lifecycle.drop(0);
+
+    assertThat(scan.live()).isFalse();
+  }
+
+  @Test
+  void aBatchIsNotSentOnceOneOfItsPartitionsIsGivenAway() {
+    LifecycleRig rig = new LifecycleRig("BATCH_SUBMIT", "true", "BATCH_LINGER", "0");
+    rig.assign(0);
+    rig.assign(1);
+    rig.consume(0, null, extract("r0", "https://a.io/0"));
+    rig.consume(1, null, extract("r1", "https://a.io/1"));
+    rig.turn();
+    Call batch = rig.nimble.only(Op.BATCH);
+    assertThat(batch.body.get("inputs")).as("one batch for both partitions").hasSize(2);
+
+    rig.lifecycle.drop(1);
+
+    assertThat(batch.live()).as("it would create r1's task for a partition given away").isFalse();
+  }
+
+  @Test
+  void aBatchAnsweredAfterOneOfItsPartitionsMovedKeepsTheOthersTaskAndFreesItsCall() {
+    LifecycleRig rig = new LifecycleRig("BATCH_SUBMIT", "true", "BATCH_LINGER", "0");
+    rig.assign(0);
+    rig.assign(1);
+    rig.consume(0, null, extract("r0", "https://a.io/0"));
+    rig.consume(1, null, extract("r1", "https://a.io/1"));
+    rig.turn();
+    Call batch = rig.nimble.only(Op.BATCH);
+    com.fasterxml.jackson.databind.JsonNode inputs = batch.body.get("inputs");
+    long now = rig.clock.millis();
+    rig.lifecycle.drop(1);
+
+    batch.batchEchoing(
+        "b-1",
+        FakeNimble.listed("t0", now, inputs.get(0)),
+        FakeNimble.listed("t1", now, inputs.get(1)));
+    rig.turn();
+
+    assertThat(rig.book.byTaskId(0, "t0").requestId()).isEqualTo("r0");
+    assertThat(rig.counter("nimble_worker_submissions_orphaned")).isEqualTo(1);
+    assertThat(rig.lifecycle.submitter().callsOut()).isZero();
+    assertThat(rig.lifecycle.submitter().submissionsInFlight()).isZero();
+  }
+
+  @Test
   void aFencedCreateGoesBackToTheQueueWithoutALookUp() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
