@@ -184,7 +184,7 @@ public final class ConfigLoader {
     nimble = nimble.withLimits(maxAnswerBytes, maxPageBytes, resilience.backoffMax());
     TaskConfig tasks =
         new TaskConfig(
-            s.integer("MAX_PENDING_TASKS", 1_000, 1, 1_000_000),
+            s.integer("MAX_PENDING_TASKS", 100_000, 1, 10_000_000),
             s.integer("TASK_MAX_ATTEMPTS", 3, 1, 100),
             s.duration("TASK_EXPECTED_DURATION", Duration.ofSeconds(5), Duration.ofMillis(1)),
             s.duration("POLL_MIN_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(10)),
@@ -221,6 +221,7 @@ public final class ConfigLoader {
               + " characters when CALLBACK_BASE_URL is set");
     }
     AllowedDestinations destinations = DestinationSettings.read(s);
+    TenantConfig tenants = TenantSettings.read(s);
     BatchConfig batch =
         new BatchConfig(
             s.bool("BATCH_SUBMIT", true),
@@ -262,6 +263,7 @@ public final class ConfigLoader {
         plan,
         callbacks,
         destinations,
+        tenants,
         batch,
         httpPort,
         adminPort,

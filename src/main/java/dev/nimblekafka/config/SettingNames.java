@@ -57,6 +57,10 @@ final class SettingNames {
           "CALLBACK_MAX_BODY_BYTES",
           "ALLOWED_CALLBACK_HOSTS",
           "ALLOWED_STORAGE_PREFIXES",
+          "TENANT_HEADER",
+          "TENANT_WEIGHTS",
+          "TENANT_MAX_TASKS",
+          "PRIORITY_AGING",
           "BATCH_SUBMIT",
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
@@ -85,7 +89,9 @@ final class SettingNames {
           "BATCH_",
           "MAX_",
           "LOG_",
-          "ALLOWED_");
+          "ALLOWED_",
+          "TENANT_",
+          "PRIORITY_");
 
   private SettingNames() {}
 

@@ -32,6 +32,7 @@ public record WorkerConfig(
     KeyConfig key,
     CallbackConfig callbacks,
     AllowedDestinations destinations,
+    TenantConfig tenants,
     BatchConfig batch,
     int httpPort,
     int adminPort,

@@ -1,6 +1,7 @@
 package dev.nimblekafka.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.request.Placement;
 import dev.nimblekafka.request.RequestHeaders;
 
 /**
@@ -17,6 +18,7 @@ import dev.nimblekafka.request.RequestHeaders;
  * @param resultLocation where Nimble stored the result (cloud delivery), or null
  * @param storageType s3 or gs when {@code resultLocation} is set
  * @param headers the request record's headers the result carries back (never null)
+ * @param placement the request's tenant and priority (null: not written)
  */
 public record Completion(
     String requestId,
@@ -29,10 +31,39 @@ public record Completion(
     byte[] result,
     String resultLocation,
     String storageType,
-    RequestHeaders headers) {
+    RequestHeaders headers,
+    Placement placement) {
 
   public Completion {
     headers = headers == null ? RequestHeaders.NONE : headers;
+  }
+
+  /** A completion that names no tenant or priority. */
+  public Completion(
+      String requestId,
+      String taskId,
+      String kind,
+      int attempts,
+      long submittedAt,
+      long completedAt,
+      JsonNode metadata,
+      byte[] result,
+      String resultLocation,
+      String storageType,
+      RequestHeaders headers) {
+    this(
+        requestId,
+        taskId,
+        kind,
+        attempts,
+        submittedAt,
+        completedAt,
+        metadata,
+        result,
+        resultLocation,
+        storageType,
+        headers,
+        null);
   }
 
   /** A completion of a request record without headers. */

@@ -1,6 +1,7 @@
 package dev.nimblekafka.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.request.Placement;
 
 /**
  * Everything a failure record says.
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param metadata the request's metadata, echoed (null when absent or unreadable)
  * @param source the request record
  * @param exceptionClass the error class, for dead-letter tooling
+ * @param placement the request's tenant and priority (null when unknown: not written)
  */
 public record Failure(
     String requestId,
@@ -31,7 +33,38 @@ public record Failure(
     int attempts,
     JsonNode metadata,
     RequestRecord source,
-    String exceptionClass) {
+    String exceptionClass,
+    Placement placement) {
+
+  /** A failure that names no tenant or priority. */
+  public Failure(
+      String requestId,
+      boolean idDerived,
+      String taskId,
+      String stage,
+      String code,
+      String message,
+      Integer httpStatus,
+      JsonNode details,
+      int attempts,
+      JsonNode metadata,
+      RequestRecord source,
+      String exceptionClass) {
+    this(
+        requestId,
+        idDerived,
+        taskId,
+        stage,
+        code,
+        message,
+        httpStatus,
+        details,
+        attempts,
+        metadata,
+        source,
+        exceptionClass,
+        null);
+  }
 
   /** The same failure with a shorter message and smaller details (to fit the topic). */
   Failure shrunk(String shorterMessage, JsonNode smallerDetails) {
@@ -47,6 +80,7 @@ public record Failure(
         attempts,
         metadata,
         source,
-        exceptionClass);
+        exceptionClass,
+        placement);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nimblekafka.request.Placement;
 import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.request.RequestParser;
 import java.io.ByteArrayOutputStream;
@@ -67,6 +68,7 @@ public final class OutcomeRecords {
               g.writeNumberField("attempts", c.attempts());
               g.writeStringField("submitted_at", Instant.ofEpochMilli(c.submittedAt()).toString());
               g.writeStringField("completed_at", Instant.ofEpochMilli(c.completedAt()).toString());
+              writePlacement(g, c.placement());
               writeMetadata(g, c.metadata());
               if (c.resultLocation() != null) {
                 g.writeObjectFieldStart("result_location");
@@ -155,6 +157,7 @@ public final class OutcomeRecords {
           }
           g.writeEndObject();
           g.writeNumberField("attempts", f.attempts());
+          writePlacement(g, f.placement());
           if (withMetadata) {
             writeMetadata(g, f.metadata());
           } else {
@@ -217,6 +220,14 @@ public final class OutcomeRecords {
     } else {
       g.writeNullField("request_key");
       g.writeStringField("request_key_base64", Base64.getEncoder().encodeToString(key));
+    }
+  }
+
+  /** The request's tenant and priority, when known. */
+  private static void writePlacement(JsonGenerator g, Placement placement) throws IOException {
+    if (placement != null) {
+      g.writeStringField("tenant", placement.tenant());
+      g.writeStringField("priority", placement.priority().wire());
     }
   }
 

@@ -18,6 +18,7 @@ public final class ExtractionRequest {
   private final String requestId;
   private final Kind kind;
   private final StorageDelivery delivery;
+  private final Placement placement;
   private final ObjectNode body;
   private final JsonNode metadata;
   private final byte[] value;
@@ -34,13 +35,14 @@ public final class ExtractionRequest {
    */
   public ExtractionRequest(
       String requestId, Kind kind, ObjectNode body, JsonNode metadata, StorageDelivery delivery) {
-    this(requestId, kind, delivery, body, metadata, null, null);
+    this(requestId, kind, delivery, Placement.DEFAULT, body, metadata, null, null);
   }
 
   private ExtractionRequest(
       String requestId,
       Kind kind,
       StorageDelivery delivery,
+      Placement placement,
       ObjectNode body,
       JsonNode metadata,
       byte[] value,
@@ -48,6 +50,7 @@ public final class ExtractionRequest {
     this.requestId = requestId;
     this.kind = kind;
     this.delivery = delivery;
+    this.placement = placement;
     this.body = body;
     this.metadata = metadata;
     this.value = value;
@@ -56,8 +59,13 @@ public final class ExtractionRequest {
 
   /** A request read from {@code value}, already checked: its parts are read again when asked. */
   static ExtractionRequest of(
-      String requestId, Kind kind, StorageDelivery delivery, byte[] value, ObjectMapper json) {
-    return new ExtractionRequest(requestId, kind, delivery, null, null, value, json);
+      String requestId,
+      Kind kind,
+      StorageDelivery delivery,
+      Placement placement,
+      byte[] value,
+      ObjectMapper json) {
+    return new ExtractionRequest(requestId, kind, delivery, placement, null, null, value, json);
   }
 
   public String requestId() {
@@ -83,6 +91,11 @@ public final class ExtractionRequest {
   /** The caller's metadata, echoed in the outcome (null when absent). */
   public JsonNode metadata() {
     return value == null ? metadata : field("metadata");
+  }
+
+  /** Whose the request is and how urgent (tenant {@code default}, normal, when it says nothing). */
+  public Placement placement() {
+    return placement;
   }
 
   /** Where Nimble delivers the result itself, if the request asked for it (else null). */

@@ -18,11 +18,16 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The contract: a JSON object with exactly one of {@code extract} (the body of {@code POST
  * /v1/extract/async}) or {@code agent} (the body of {@code POST /v1/agents/async}), an optional
- * string {@code request_id} and optional {@code metadata} of any JSON type.
+ * string {@code request_id}, optional {@code metadata} of any JSON type, and an optional {@code
+ * tenant} and {@code priority} ({@link Placement}).
  */
 public final class RequestParser {
+  /** The header a request names its tenant in by default, when its body does not. */
+  public static final String TENANT_HEADER = "tenant";
+
   private final ObjectMapper json;
   private final AllowedDestinations allowed;
+  private final String tenantHeader;
   private final ObjectMapper parts;
 
   /** A parser that allows every delivery destination. */
@@ -32,8 +37,17 @@ public final class RequestParser {
 
   /** A parser that refuses a request delivering anywhere {@code allowed} does not allow. */
   public RequestParser(ObjectMapper json, AllowedDestinations allowed) {
+    this(json, allowed, TENANT_HEADER);
+  }
+
+  /**
+   * A parser that refuses a request delivering anywhere {@code allowed} does not allow, and reads a
+   * request's tenant from the header {@code tenantHeader} when its body names none.
+   */
+  public RequestParser(ObjectMapper json, AllowedDestinations allowed, String tenantHeader) {
     this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.allowed = allowed;
+    this.tenantHeader = tenantHeader;
     this.parts = json.copy().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
@@ -43,6 +57,12 @@ public final class RequestParser {
   }
 
   public ParseResult parse(String topic, int partition, long offset, byte[] value) {
+    return parse(topic, partition, offset, value, RequestHeaders.NONE);
+  }
+
+  /** Parses a record's value; its {@code headers} may name the request's tenant and priority. */
+  public ParseResult parse(
+      String topic, int partition, long offset, byte[] value, RequestHeaders headers) {
     String fallbackId = derivedId(topic, partition, offset);
     if (value == null || value.length == 0) {
       return invalid(fallbackId, "parse", "EMPTY_REQUEST", "the record has no value", null, null);
@@ -91,6 +111,12 @@ public final class RequestParser {
         RequestValidator.requestId(id.asText());
         requestId = id.asText();
       }
+      Placement placement =
+          Placement.of(
+              text(root, "tenant", Placement::tenant),
+              text(root, "priority", Placement::priority),
+              headers,
+              tenantHeader);
       JsonNode extract = root.get("extract");
       JsonNode agent = root.get("agent");
       boolean hasExtract = extract != null && !extract.isNull();
@@ -119,6 +145,7 @@ public final class RequestParser {
               requestId,
               hasExtract ? Kind.EXTRACT : Kind.AGENT,
               StorageDelivery.from(object),
+              placement,
               value,
               parts));
     } catch (Violation v) {
@@ -133,6 +160,16 @@ public final class RequestParser {
    * @throws IllegalArgumentException when the bytes are not such a request
    */
   public ExtractionRequest recorded(String requestId, Kind kind, byte[] value) {
+    return recorded(requestId, kind, value, RequestHeaders.NONE);
+  }
+
+  /**
+   * As {@link #recorded(String, Kind, byte[])}, with the headers stored beside it (they may name
+   * the request's tenant and priority). A placement that no longer reads (the tenant header's
+   * setting changed) is the default one.
+   */
+  public ExtractionRequest recorded(
+      String requestId, Kind kind, byte[] value, RequestHeaders headers) {
     JsonNode root;
     try {
       root = json.readTree(value);
@@ -144,8 +181,36 @@ public final class RequestParser {
       throw new IllegalArgumentException(
           "the recorded request of " + requestId + " has no " + kind.wire() + " object");
     }
+    Placement placement;
+    try {
+      placement =
+          Placement.of(
+              text(root, "tenant", Placement::tenant),
+              text(root, "priority", Placement::priority),
+              headers,
+              tenantHeader);
+    } catch (Violation v) {
+      placement = Placement.DEFAULT;
+    }
     return ExtractionRequest.of(
-        requestId, kind, StorageDelivery.from((ObjectNode) body), value, parts);
+        requestId, kind, StorageDelivery.from((ObjectNode) body), placement, value, parts);
+  }
+
+  /**
+   * A top-level string field, checked by {@code rule} (which throws naming the field), or null when
+   * absent.
+   */
+  private static String text(
+      JsonNode root, String field, java.util.function.BiConsumer<String, String> rule) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new Violation("INVALID_FIELD", field, null, field + " must be a string");
+    }
+    rule.accept(node.asText(), field);
+    return node.asText();
   }
 
   private static ParseResult invalid(

@@ -1,10 +1,8 @@
 package dev.nimblekafka.task;
 
 import dev.nimblekafka.request.ExtractionRequest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -14,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntToLongFunction;
+import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
@@ -29,10 +28,14 @@ public final class TaskBook {
   static final int EARLY_HINTS = 1_000;
 
   private final Map<Integer, Partition> partitions = new TreeMap<>();
-  private final Deque<PendingTask> queue = new ArrayDeque<>();
+  private final SubmitQueue queue;
   private final TaskTimers timers = new TaskTimers();
   private int slotsUsed;
-  private int suspects;
+  private final Map<String, Integer> tenantSlots = new HashMap<>();
+
+  /** Queued requests to be looked up before they are created, in the order they became so. */
+  private final Set<PendingTask> suspects = new LinkedHashSet<>();
+
   private final long heldLimit;
   private long heldBytes;
   private long waitingBytes;
@@ -48,7 +51,17 @@ public final class TaskBook {
    * unless the book holds nothing.
    */
   public TaskBook(long heldLimit) {
+    this(heldLimit, tenant -> 1, Long.MAX_VALUE);
+  }
+
+  /**
+   * A book bounded as {@link #TaskBook(long)}, whose queued requests go in the order {@link
+   * SubmitQueue} gives them: by priority (a class aging one step higher every {@code agingMillis}
+   * its oldest request waits), then a fair share between tenants by {@code weight}.
+   */
+  public TaskBook(long heldLimit, ToIntFunction<String> weight, long agingMillis) {
     this.heldLimit = heldLimit;
+    this.queue = new SubmitQueue(weight, agingMillis);
   }
 
   /**
@@ -112,7 +125,7 @@ public final class TaskBook {
     for (PendingTask task : state.tasks.values()) {
       if (task.suspectSince() >= 0) {
         task.suspectSince(-1);
-        suspects--;
+        suspects.remove(task);
       }
       move(task, TaskPhase.DONE);
       heldBytes -= task.heldBytes();
@@ -341,14 +354,22 @@ public final class TaskBook {
     return count;
   }
 
-  /** Up to {@code max} queued requests from the head of the queue, in order (none removed). */
+  /** Up to {@code max} queued requests, in the order they would go (none removed). */
   public List<PendingTask> queuedHead(int max) {
-    List<PendingTask> head = new ArrayList<>(Math.min(max, queue.size()));
-    Iterator<PendingTask> it = queue.iterator();
-    while (head.size() < max && it.hasNext()) {
-      head.add(it.next());
-    }
-    return head;
+    return queue.head(max, 0, tenant -> Integer.MAX_VALUE);
+  }
+
+  /**
+   * Up to {@code max} queued requests in the order they would go at {@code now}, a tenant passed
+   * over once it has no {@code room} left for more tasks at Nimble (none removed).
+   */
+  public List<PendingTask> queuedHead(int max, long now, ToIntFunction<String> room) {
+    return queue.head(max, now, room);
+  }
+
+  /** The plan's slots the tenant's requests take now (being created or created, not yet done). */
+  public int slotsUsed(String tenant) {
+    return tenantSlots.getOrDefault(tenant, 0);
   }
 
   public int queued() {
@@ -433,6 +454,7 @@ public final class TaskBook {
       heldBytes += task.heldBytes();
       state.byTaskId.put(task.taskId(), task);
       slotsUsed++;
+      tenantSlots.merge(task.request().placement().tenant(), 1, Integer::sum);
       if (task.batchId() != null) {
         task.markUnlisted(); // its batch's read is exact, however old the task: checked through it
       }
@@ -450,7 +472,7 @@ public final class TaskBook {
    * plan's slots (until the task is known, or the request is queued again).
    */
   public void submitting(PendingTask task, boolean callback, long now) {
-    if (task.suspectSince() >= 0 || !queue.remove(task)) {
+    if (task.suspectSince() >= 0 || !queue.take(task)) {
       throw new IllegalStateException(task + " is not queued");
     }
     move(task, TaskPhase.SUBMITTING);
@@ -469,7 +491,7 @@ public final class TaskBook {
     move(task, TaskPhase.SUBMITTING);
     task.sentAt(task.suspectSince());
     task.suspectSince(-1);
-    suspects--;
+    suspects.remove(task);
   }
 
   /**
@@ -484,7 +506,7 @@ public final class TaskBook {
   /** Whether a partition holds requests still to be looked up (its hand-over is not clean). */
   public boolean suspectsIn(int partition) {
     Partition state = partitions.get(partition);
-    if (state == null || suspects == 0) {
+    if (state == null || suspects.isEmpty()) {
       return false;
     }
     for (PendingTask task : state.tasks.values()) {
@@ -497,15 +519,9 @@ public final class TaskBook {
 
   /** Queued requests whose task a previous owner may have created, oldest first. */
   public List<PendingTask> suspects(int max) {
-    List<PendingTask> found = new ArrayList<>();
-    for (Iterator<PendingTask> it = queue.iterator(); suspects > 0 && it.hasNext(); ) {
-      PendingTask task = it.next();
-      if (task.suspectSince() >= 0) {
-        found.add(task);
-        if (found.size() >= max || found.size() >= suspects) {
-          break;
-        }
-      }
+    List<PendingTask> found = new ArrayList<>(Math.min(max, suspects.size()));
+    for (Iterator<PendingTask> it = suspects.iterator(); found.size() < max && it.hasNext(); ) {
+      found.add(it.next());
     }
     return found;
   }
@@ -619,6 +635,10 @@ public final class TaskBook {
     Partition state = partitions.get(task.partition());
     move(task, TaskPhase.DONE);
     queue.remove(task);
+    if (task.suspectSince() >= 0) {
+      task.suspectSince(-1);
+      suspects.remove(task);
+    }
     if (state.tasks.remove(task.requestId()) != null) {
       heldBytes -= task.heldBytes();
     }
@@ -642,7 +662,7 @@ public final class TaskBook {
 
   private void suspect(PendingTask task, long since) {
     task.suspectSince(since);
-    suspects++;
+    suspects.add(task);
   }
 
   private void move(PendingTask task, TaskPhase next) {
@@ -650,7 +670,10 @@ public final class TaskBook {
     task.moveTo(next);
     boolean after = next.occupiesSlot();
     if (before != after) {
-      slotsUsed += after ? 1 : -1;
+      int step = after ? 1 : -1;
+      slotsUsed += step;
+      tenantSlots.merge(task.request().placement().tenant(), step, Integer::sum);
+      tenantSlots.remove(task.request().placement().tenant(), 0);
     }
   }
 }

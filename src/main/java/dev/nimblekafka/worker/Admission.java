@@ -65,7 +65,8 @@ final class Admission {
     }
     try (MdcScope mdc = MdcScope.of(record)) {
       ParseResult parsed =
-          parser.parse(record.topic(), record.partition(), record.offset(), record.value());
+          parser.parse(
+              record.topic(), record.partition(), record.offset(), record.value(), headers);
       book.settled(record.partition(), record.offset());
       int headerBytes = StateCodec.headerBytes(headers);
       if (parsed instanceof ParseResult.Valid valid

@@ -70,7 +70,11 @@ final class Lifecycle implements LoopEvent.Handler {
    */
   static Lifecycle create(
       WorkerConfig config, Parts parts, ObjectMapper json, int maxRequestBytes) {
-    TaskBook book = new TaskBook(config.tasks().maxPendingBytes());
+    TaskBook book =
+        new TaskBook(
+            config.tasks().maxPendingBytes(),
+            config.tenants()::weight,
+            config.tenants().aging().toMillis());
     PollPolicy policy =
         new PollPolicy(
             new DurationEstimator(config.tasks().expectedDuration().toMillis()),
@@ -107,11 +111,20 @@ final class Lifecycle implements LoopEvent.Handler {
     return new Lifecycle(
         context,
         new Admission(
-            context, new RequestParser(json, config.destinations()), json, maxRequestBytes),
-        new Submitter(context, config.tasks(), config.key(), config.batch(), config.callbacks()),
+            context,
+            new RequestParser(json, config.destinations(), config.tenants().header()),
+            json,
+            maxRequestBytes),
+        new Submitter(
+            context,
+            config.tasks(),
+            config.key(),
+            config.batch(),
+            config.callbacks(),
+            config.tenants()),
         new Checker(context, config.tasks(), json),
         parts.restorer(),
-        new RequestParser(json),
+        new RequestParser(json, config.destinations(), config.tenants().header()),
         parts.status());
   }
 
@@ -326,6 +339,6 @@ final class Lifecycle implements LoopEvent.Handler {
   }
 
   private ExtractionRequest facts(StoredTask stored) {
-    return parser.recorded(stored.requestId(), stored.kind(), stored.request());
+    return parser.recorded(stored.requestId(), stored.kind(), stored.request(), stored.headers());
   }
 }

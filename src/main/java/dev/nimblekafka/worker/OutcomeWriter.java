@@ -78,7 +78,8 @@ final class OutcomeWriter {
             body,
             location,
             storageType,
-            task.headers());
+            task.headers(),
+            task.request().placement());
     Optional<ProducerRecord<byte[], byte[]>> record;
     try {
       record = target.outcomes().result(completion);
@@ -158,7 +159,8 @@ final class OutcomeWriter {
             task.attempts(),
             task.request().metadata(),
             source(task),
-            NimbleException.class.getName()));
+            NimbleException.class.getName(),
+            task.request().placement()));
     finish(task);
   }
 

@@ -8,6 +8,7 @@ import dev.nimblekafka.config.BatchConfig;
 import dev.nimblekafka.config.CallbackConfig;
 import dev.nimblekafka.config.KeyConfig;
 import dev.nimblekafka.config.TaskConfig;
+import dev.nimblekafka.config.TenantConfig;
 import dev.nimblekafka.nimble.BatchSubmission;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
@@ -42,6 +43,7 @@ final class Submitter {
   private final AccessGate gate;
   private final Reconciler reconciler;
   private final Refusals refusals = new Refusals();
+  private final TenantConfig tenants;
 
   private int recordedSinceCommit;
 
@@ -56,8 +58,10 @@ final class Submitter {
       TaskConfig config,
       KeyConfig key,
       BatchConfig batch,
-      CallbackConfig callbacks) {
+      CallbackConfig callbacks,
+      TenantConfig tenants) {
     this.context = context;
+    this.tenants = tenants;
     this.book = context.book();
     this.config = config;
     this.key = key;
@@ -119,7 +123,7 @@ final class Submitter {
     if (free <= 0 || createCalls() >= maxCalls) {
       return;
     }
-    List<PendingTask> head = book.queuedHead(free);
+    List<PendingTask> head = book.queuedHead(free, now, tenant -> room(tenant, allowed));
     if (!batch.enabled()) {
       for (int i = 0; i < head.size() && createCalls() < maxCalls; i++) {
         submit(head.get(i), body(head.get(i)));
@@ -151,6 +155,20 @@ final class Submitter {
         submitBatch(group);
       }
     }
+  }
+
+  /**
+   * How many more tasks a tenant may have created by this pod now: a tenant with a limit ({@code
+   * TENANT_MAX_TASKS}, across the fleet) gets the part of it this pod's share of the key's tasks is
+   * of the fleet's, at least one.
+   */
+  private int room(String tenant, int allowed) {
+    Integer limit = tenants.maxTasks().get(tenant);
+    if (limit == null) {
+      return Integer.MAX_VALUE;
+    }
+    long mine = (long) limit * allowed / Math.max(1, key.fleetTasks());
+    return (int) Math.max(1, Math.min(limit, mine)) - book.slotsUsed(tenant);
   }
 
   /**

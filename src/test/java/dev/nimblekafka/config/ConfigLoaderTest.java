@@ -33,7 +33,7 @@ class ConfigLoaderTest {
     assertThat(config.kafka().groupId()).isEqualTo("nimble-worker");
     assertThat(config.kafka().guarantee()).isEqualTo(ProcessingGuarantee.EXACTLY_ONCE);
     assertThat(config.nimble().baseUrl().toString()).isEqualTo("https://sdk.nimbleway.com");
-    assertThat(config.tasks().maxPending()).isEqualTo(1_000);
+    assertThat(config.tasks().maxPending()).isEqualTo(100_000);
     assertThat(config.key().planTasks()).isEqualTo(100);
     assertThat(config.key().queueAheadPercent()).isEqualTo(100);
     assertThat(config.key().fleetTasks()).isEqualTo(200);
