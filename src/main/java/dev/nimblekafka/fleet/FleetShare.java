@@ -8,13 +8,19 @@ import java.util.Arrays;
  * the pods' shares add up to the key's limits however many there are.
  *
  * <p>Tasks are shared max-min fairly: no pod gets more than it asks for, and what a pod does not
- * need goes to the others; what nobody needs is split evenly. Calls follow tasks (a pod's calls are
- * mostly its tasks' creates and fetches), with one task's worth kept for every pod so that an idle
- * pod can start at once when work reaches it.
+ * need goes to the others; what nobody needs is split evenly. Every pod keeps at least one task, so
+ * that an idle pod can start at once when work reaches it. Calls follow tasks (a pod's calls are
+ * mostly its tasks' creates and fetches), after a reserve split evenly between all pods: one task's
+ * worth of calls for every pod, but never more than {@link #RESERVE} of the key in all, whatever
+ * the number of pods. So one busy pod among a hundred idle ones gets at least 95% of the key's
+ * calls, and the pods' calls add up to the key's exactly.
  *
  * <p>A pod that cannot read the group takes its partitions' part instead ({@link #ofPartitions}).
  */
 public final class FleetShare {
+  /** The most of the key's calls kept back, in all, for pods with no work: 5%. */
+  static final double RESERVE = 0.05;
+
   private FleetShare() {}
 
   /**
@@ -39,7 +45,8 @@ public final class FleetShare {
       return new Share(fleetCalls, fleetTasks, 1);
     }
     double[] tasks = fairSplit(demands, fleetTasks);
-    double calls = fleetCalls * (tasks[self] + 1) / (fleetTasks + (double) pods);
+    double reserve = Math.min(RESERVE, pods / (fleetTasks + (double) pods));
+    double calls = fleetCalls * ((1 - reserve) * tasks[self] / fleetTasks + reserve / pods);
     return new Share(calls, Math.max(1, (int) Math.floor(tasks[self])), pods);
   }
 

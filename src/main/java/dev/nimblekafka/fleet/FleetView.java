@@ -18,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the fleet from Kafka itself, every {@value #REFRESH_MILLIS} ms: the consumer group's
+ * Reads the fleet from Kafka itself, every {@value #REFRESH_MILLIS} ms, or every {@value
+ * #READ_MILLIS_PER_POD} ms for each pod in the group when that is longer (so that the fleet as a
+ * whole reads the group at most ten times a second, however many pods it has): the consumer group's
  * members and their partitions ({@code DescribeGroups}), and the requests each partition holds,
  * which every owner writes into its committed offsets' metadata ({@code OffsetFetch}). From these
  * every pod computes the same {@link FleetShare} and hands its own part to the {@link KeyBudget}.
@@ -33,9 +35,16 @@ import org.slf4j.LoggerFactory;
 public final class FleetView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetView.class);
 
+  /** The shortest time between two reads of the group by one pod. */
   static final long REFRESH_MILLIS = 2_000;
 
-  /** How long a split read from the group holds when the group can no longer be read. */
+  /** Each pod in the group stretches every pod's read interval by this much. */
+  static final long READ_MILLIS_PER_POD = 100;
+
+  /**
+   * How long a split read from the group holds when the group can no longer be read (or three read
+   * intervals, when those are longer).
+   */
   static final long STALE_MILLIS = 10_000;
 
   /** What the pod knows of itself: its member id in the group, and its partitions. */
@@ -102,8 +111,32 @@ public final class FleetView implements AutoCloseable {
   }
 
   public FleetView start() {
-    scheduler.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    scheduler.execute(this::refreshAndReschedule);
     return this;
+  }
+
+  private void refreshAndReschedule() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      log.error("Reading the fleet of consumer group {} failed", fleet.groupId(), e);
+    } finally {
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(this::refreshAndReschedule, readIntervalMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * How long until this pod reads the group again: {@value #REFRESH_MILLIS} ms, or {@value
+   * #READ_MILLIS_PER_POD} ms for each pod in the group as last read, whichever is longer.
+   */
+  long readIntervalMillis() {
+    return Math.max(REFRESH_MILLIS, members * READ_MILLIS_PER_POD);
+  }
+
+  private long staleMillis() {
+    return Math.max(STALE_MILLIS, 3 * readIntervalMillis());
   }
 
   /** Pods in the group as it was last read; 1 before, and while the share is by partitions. */
@@ -131,7 +164,7 @@ public final class FleetView implements AutoCloseable {
     if (me != null && !me.isEmpty() && readGroup(me)) {
       return;
     }
-    if (byGroup && clock.getAsLong() - readAt <= STALE_MILLIS) {
+    if (byGroup && clock.getAsLong() - readAt <= staleMillis()) {
       return; // a recent split from the group still holds
     }
     FleetShare.Share share = byPartitions();

@@ -168,7 +168,7 @@ public final class NimbleSimulator implements AutoCloseable {
   /** Zeroes the counters, as {@code POST /sim/reset} does. Tasks are kept. */
   public void resetStats() {
     stats.reset();
-    runner.resetPeak();
+    runner.reset();
     store.forgetInputs();
   }
 

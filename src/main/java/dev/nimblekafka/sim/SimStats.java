@@ -1,6 +1,7 @@
 package dev.nimblekafka.sim;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A snapshot of the simulator's counters, the same as {@code GET /sim/stats}. Counters count from
@@ -24,6 +25,8 @@ import java.util.Map;
  * @param callbacksFailed callbacks that failed (error status, timeout, refused)
  * @param storageWrites result objects written to storage
  * @param tasksStored tasks held now (not yet expired)
+ * @param slotUse how the plan's slots were used: busy slot-time, time tasks waited for a slot,
+ *     makespan, and both per second
  */
 public record SimStats(
     Map<String, Map<String, Long>> calls,
@@ -39,10 +42,12 @@ public record SimStats(
     long callbacksSent,
     long callbacksFailed,
     long storageWrites,
-    long tasksStored) {
+    long tasksStored,
+    SlotUse slotUse) {
 
   public SimStats {
     calls = Map.copyOf(calls);
+    Objects.requireNonNull(slotUse, "slotUse");
   }
 
   /** Calls to {@code endpoint} (e.g. {@code "POST /v1/extract/async"}) answered {@code status}. */

@@ -1,5 +1,6 @@
 package dev.nimblekafka.sim;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,7 +61,8 @@ final class StatsRecorder {
         callbacksSent.sum(),
         callbacksFailed.sum(),
         storageWrites.sum(),
-        store.size());
+        store.size(),
+        runner.slotUse());
   }
 
   void reset() {
@@ -104,6 +106,41 @@ final class StatsRecorder {
     root.put("callbacks_failed", s.callbacksFailed());
     root.put("storage_writes", s.storageWrites());
     root.put("tasks_stored", s.tasksStored());
+    slotUse(root, s.slotUse());
     return root;
+  }
+
+  private static void slotUse(ObjectNode root, SlotUse use) {
+    root.put("slots", use.slots());
+    root.put("busy_slot_seconds", use.busySlotMillis() / 1000.0);
+    root.put("slot_wait_seconds", use.waitMillis() / 1000.0);
+    root.put("task_seconds", use.taskMillis() / 1000.0);
+    root.put("longest_task_seconds", use.longestTaskMillis() / 1000.0);
+    root.put("makespan_seconds", use.makespanMillis() / 1000.0);
+    root.put("makespan_lower_bound_seconds", use.makespanLowerBoundMillis() / 1000.0);
+    double slotUse = use.slotUse();
+    if (Double.isNaN(slotUse)) {
+      root.putNull("slot_use");
+    } else {
+      root.put("slot_use", slotUse);
+    }
+    putTime(root, "first_created_at", use.firstCreatedAt());
+    putTime(root, "last_ended_at", use.lastEndedAt());
+    ArrayNode seconds = root.putArray("slots_by_second");
+    for (SlotUse.Second second : use.seconds()) {
+      seconds
+          .addObject()
+          .put("second", second.epochSecond())
+          .put("busy", second.busySlotMillis() / 1000.0)
+          .put("waiting", second.waitMillis() / 1000.0);
+    }
+  }
+
+  private static void putTime(ObjectNode root, String name, long epochMillis) {
+    if (epochMillis < 0) {
+      root.putNull(name);
+    } else {
+      root.put(name, epochMillis);
+    }
   }
 }

@@ -30,6 +30,7 @@ final class TaskRunner {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger peak = new AtomicInteger();
+  private final SlotLedger ledger;
 
   TaskRunner(
       int maxRunning,
@@ -44,11 +45,13 @@ final class TaskRunner {
     this.store = store;
     this.finisher = finisher;
     this.onExpired = onExpired;
+    this.ledger = new SlotLedger(maxRunning);
   }
 
   /** Queues a new task and starts it if a slot is free. */
   void submit(SimTask task) {
     queued.incrementAndGet();
+    ledger.queued(clock.millis());
     queue.add(task);
     drain();
   }
@@ -56,6 +59,7 @@ final class TaskRunner {
   /** A queued task expired elsewhere (the store's sweep): it no longer waits. */
   void expired(SimTask task) {
     queued.decrementAndGet();
+    ledger.leftQueue(clock.millis());
     onExpired.accept(task);
   }
 
@@ -71,8 +75,15 @@ final class TaskRunner {
     return peak.get();
   }
 
-  void resetPeak() {
+  /** How the slots were used since the first task created after the start or the last reset. */
+  SlotUse slotUse() {
+    return ledger.use(clock.millis());
+  }
+
+  /** Starts the peak and the slot use afresh. */
+  void reset() {
     peak.set(running.get());
+    ledger.reset();
   }
 
   /** Starts queued tasks while slots are free. */
@@ -109,6 +120,7 @@ final class TaskRunner {
       }
       if (task.start(now)) {
         queued.decrementAndGet();
+        ledger.started(now, task.durationMillis);
         return task;
       }
     }
@@ -134,6 +146,7 @@ final class TaskRunner {
   }
 
   private void release() {
+    ledger.freed(clock.millis());
     running.decrementAndGet();
     drain();
   }

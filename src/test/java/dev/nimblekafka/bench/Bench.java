@@ -263,8 +263,9 @@ public final class Bench implements Callable<Integer> {
     List<String> parts = new ArrayList<>();
     for (String name :
         List.of(
+            "slot_use",
+            "makespan_s",
             "throughput_steady_per_s",
-            "fraction_of_limit",
             "calls_per_task",
             "finish_to_read_p50_ms",
             "worker_cpu_s",

@@ -326,6 +326,7 @@ class BenchParsingTest {
     for (RunResult r : List.of(three, one)) {
       r.put("duplicate_outcomes", 0L);
       r.put("duplicate_inputs_live", 0L);
+      r.put("slot_use", 0.99, 3);
     }
     Figures.relate(List.of(three, one));
     assertThat(three.number("throughput_steady_ratio")).isEqualTo(0.9);
@@ -396,7 +397,42 @@ class BenchParsingTest {
     assertThat(Report.formatPercent(null)).isEqualTo("–");
     assertThat(Scenarios.threePods().targets())
         .extracting(Object::toString)
-        .contains("http_429_share <= 0.01", "fraction_of_concurrency_limit >= 0.95");
+        .contains("http_429_share <= 0.01", "slot_use >= 0.98");
+  }
+
+  @Test
+  void slotUseAndMakespanComeFromTheSimulatorsLedgerAndNoTableShowsAFractionOfCd()
+      throws Exception {
+    JsonNode stats =
+        Http.JSON.readTree(
+            "{\"tasks_created\":1200,\"calls\":{\"POST /v1/extract/async\":{\"200\":1200}},"
+                + "\"slots\":100,\"busy_slot_seconds\":2400.0,\"slot_wait_seconds\":9000.5,"
+                + "\"makespan_seconds\":24.5,\"makespan_lower_bound_seconds\":24.0,"
+                + "\"slot_use\":0.97959}");
+    Scenario pro = Scenarios.pro2s();
+    RunResult r = new RunResult(pro, pro.variants().get(0));
+    List<Long> arrivals = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      arrivals.add(2000L + i * 18L); // 55/s: a wave, above C/D = 50/s
+    }
+    Figures.outcomes(
+        r,
+        new OutcomeCollector.Snapshot(
+            1200, 0, 0, 0, java.util.Map.of(), arrivals, List.of(), List.of()),
+        1200,
+        0,
+        pro.sim(),
+        stats);
+
+    assertThat(r.number("slot_use")).isEqualTo(0.98);
+    assertThat(r.number("makespan_s")).isEqualTo(24.5);
+    assertThat(r.number("makespan_lower_bound_s")).isEqualTo(24.0);
+    assertThat(r.number("makespan_over_lower_bound")).isEqualTo(1.021);
+    assertThat(r.number("throughput_steady_per_s")).isGreaterThan(50);
+    assertThat(r.figures).doesNotContainKeys("fraction_of_limit", "fraction_of_concurrency_limit");
+    String md = Report.markdown(java.util.Map.of(), List.of(r));
+    assertThat(md).contains("| slot use |", "| 0.98 | 24.5 / 24.0 |").doesNotContain("of C/D");
+    assertThat(Comparison.ROWS).extracting(Comparison.Row::key).contains("slot_use", "makespan_s");
   }
 
   @Test

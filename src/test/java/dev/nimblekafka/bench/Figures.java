@@ -12,7 +12,7 @@ final class Figures {
 
   private Figures() {}
 
-  /** Outcome counts, throughput, the limit, calls per task and latencies. */
+  /** Outcome counts, throughput, the limit, calls per task, slot use and latencies. */
   static void outcomes(
       RunResult r,
       OutcomeCollector.Snapshot seen,
@@ -76,13 +76,34 @@ final class Figures {
     r.put(
         "limited_by",
         concurrencyLimit <= rateLimit ? "plan concurrency C/D" : "QPS/calls-per-task");
-    r.put("fraction_of_limit", steady / limit, 3);
-    if (!Double.isInfinite(concurrencyLimit)) {
-      r.put("fraction_of_concurrency_limit", steady / concurrencyLimit, 3);
-    }
+    slotUse(r, stats);
 
     latency(r, "finish_to_published", seen.finishToPublishedMillis());
     latency(r, "finish_to_read", seen.finishToReadMillis());
+  }
+
+  /**
+   * How the client used the plan's C slots, from the simulator's own ledger: {@code slot_use} =
+   * busy slot-seconds ÷ (C × the time from the first task created to the last task's end), at most
+   * 1 by construction (the driver produces every request at once, so the client has a backlog from
+   * start to end); and the makespan beside its lower bound, the summed task durations ÷ C or the
+   * longest task, whichever is longer. Absent when the simulator reported no slot use.
+   */
+  static void slotUse(RunResult r, JsonNode stats) {
+    JsonNode slotUse = stats.path("slot_use");
+    if (!slotUse.isNumber()) {
+      return;
+    }
+    r.put("slot_use", slotUse.asDouble(), 3);
+    r.put("busy_slot_s", stats.path("busy_slot_seconds").asDouble(), 1);
+    r.put("slot_wait_s", stats.path("slot_wait_seconds").asDouble(), 1);
+    double makespan = stats.path("makespan_seconds").asDouble();
+    double bound = stats.path("makespan_lower_bound_seconds").asDouble();
+    r.put("makespan_s", makespan, 1);
+    r.put("makespan_lower_bound_s", bound, 1);
+    if (bound > 0) {
+      r.put("makespan_over_lower_bound", makespan / bound, 3);
+    }
   }
 
   /**

@@ -36,10 +36,10 @@ final class Report {
           new Column("scenario", r -> r.scenario.name()),
           new Column("variant", r -> r.variant.name()),
           Column.figure("N", "requests"),
+          Column.figure("slot use", "slot_use"),
+          Column.pair("makespan / lower bound s", "makespan_s", "makespan_lower_bound_s"),
           Column.figure("outcomes/s (steady)", "throughput_steady_per_s"),
           Column.figure("limit/s", "limit_per_s"),
-          Column.figure("of limit", "fraction_of_limit"),
-          Column.figure("of C/D", "fraction_of_concurrency_limit"),
           Column.figure("calls/task", "calls_per_task"),
           Column.pair(
               "finish→published p50/p99 ms",

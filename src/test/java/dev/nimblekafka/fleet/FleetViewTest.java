@@ -112,6 +112,55 @@ class FleetViewTest {
   }
 
   @Test
+  void aFleetOfAnySizeReadsTheGroupAtMostTenTimesASecondInAll() {
+    for (int pods = 1; pods <= 200; pods++) {
+      FleetView view =
+          new FleetView(groupOf(pods), FLEET, self("pod-0", 1), wholeKey(), clock::millis);
+      view.refresh();
+      assertThat(view.members()).isEqualTo(pods);
+      double fleetReadsPerSecond = pods * 1000.0 / view.readIntervalMillis();
+      assertThat(fleetReadsPerSecond).as("%d pods' reads per second", pods).isLessThanOrEqualTo(10);
+      assertThat(view.readIntervalMillis())
+          .as("no slower than the fleet's size asks")
+          .isEqualTo(Math.max(FleetView.REFRESH_MILLIS, pods * FleetView.READ_MILLIS_PER_POD));
+    }
+  }
+
+  @Test
+  void aHundredPodsKeepTheirSplitThroughAMissedRead() throws Exception {
+    KeyBudget budget = wholeKey();
+    FlakyGroup group = new FlakyGroup(groupOf(100).read());
+    FleetView view = new FleetView(group, FLEET, self("pod-0", 1), budget, clock::millis);
+    view.refresh();
+    double split = budget.share().callsPerSecond();
+
+    group.readable = false;
+    clock.advance(Duration.ofMillis(2 * view.readIntervalMillis()));
+    view.refresh();
+
+    assertThat(budget.share().callsPerSecond()).as("the group's split holds").isEqualTo(split);
+    assertThat(view.byGroup()).isTrue();
+  }
+
+  /** {@code pods} members, pod-0 first, the partitions dealt out in turn, every commit idle. */
+  private static GroupReader groupOf(int pods) {
+    List<List<Integer>> owned = new ArrayList<>();
+    for (int i = 0; i < pods; i++) {
+      owned.add(new ArrayList<>());
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      owned.get(p % pods).add(p);
+      offsets.put(tp(p), committed(0));
+    }
+    List<MemberDescription> members = new ArrayList<>();
+    for (int i = 0; i < pods; i++) {
+      members.add(member("pod-" + i, owned.get(i).stream().mapToInt(Integer::intValue).toArray()));
+    }
+    return reading(new GroupReader.Snapshot(members, offsets));
+  }
+
+  @Test
   void aGroupThatCanNoLongerBeReadGivesWayToThePartitionsShare() {
     KeyBudget budget = wholeKey();
     FlakyGroup group =

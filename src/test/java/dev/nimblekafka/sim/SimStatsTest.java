@@ -1,6 +1,7 @@
 package dev.nimblekafka.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -123,6 +124,48 @@ class SimStatsTest {
   }
 
   @Test
+  void slotUseWaitAndMakespanAreReportedOverHttp() throws Exception {
+    try (NimbleSimulator small =
+        NimbleSimulator.start(
+            SimConfig.builder()
+                .maxConcurrentTasks(1)
+                .taskDuration(Duration.ofMillis(100))
+                .build())) {
+      SimHttp client = new SimHttp(small);
+      // one batch: the three tasks are created together and queue for the one slot
+      client.post(
+          "/v1/extract/batch",
+          "{\"inputs\":[{\"url\":\"https://a.example\"},{\"url\":\"https://b.example\"},"
+              + "{\"url\":\"https://c.example\"}]}");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> small.stats().tasksCompleted() == 3 && small.stats().runningNow() == 0);
+
+      JsonNode json = client.get("/sim/stats").json();
+
+      assertThat(json.get("slots").asInt()).isEqualTo(1);
+      assertThat(json.get("task_seconds").asDouble()).isEqualTo(0.3);
+      assertThat(json.get("longest_task_seconds").asDouble()).isEqualTo(0.1);
+      assertThat(json.get("makespan_lower_bound_seconds").asDouble()).isEqualTo(0.3);
+      // the scheduler's timer and the clock's milliseconds may differ by a millisecond or two
+      assertThat(json.get("busy_slot_seconds").asDouble()).isGreaterThanOrEqualTo(0.29);
+      // b waited for a's 100 ms, c for a's and b's
+      assertThat(json.get("slot_wait_seconds").asDouble()).isGreaterThanOrEqualTo(0.28);
+      double makespan = json.get("makespan_seconds").asDouble();
+      assertThat(makespan).isGreaterThanOrEqualTo(json.get("busy_slot_seconds").asDouble());
+      assertThat(json.get("slot_use").asDouble()).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
+      assertThat(json.get("last_ended_at").asLong() - json.get("first_created_at").asLong())
+          .isEqualTo(Math.round(makespan * 1000));
+      double busyBySecond = 0;
+      for (JsonNode second : json.get("slots_by_second")) {
+        assertThat(second.get("busy").asDouble()).isBetween(0.0, 1.0);
+        busyBySecond += second.get("busy").asDouble();
+      }
+      assertThat(busyBySecond).isCloseTo(json.get("busy_slot_seconds").asDouble(), within(1e-9));
+    }
+  }
+
+  @Test
   void resetZeroesCountersAndStartsDuplicateCountingAfresh() {
     String id = http.submit("https://a.example");
     http.submit("https://a.example");
@@ -140,5 +183,6 @@ class SimStatsTest {
     assertThat(http.get("/v1/tasks/" + id).status()).isEqualTo(200);
     sim.resetStats();
     assertThat(sim.stats().totalCalls()).isZero();
+    assertThat(sim.stats().slotUse().firstCreatedAt()).isEqualTo(-1);
   }
 }
