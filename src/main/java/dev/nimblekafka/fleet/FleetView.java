@@ -2,7 +2,10 @@ package dev.nimblekafka.fleet;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -66,12 +70,22 @@ public final class FleetView implements AutoCloseable {
    * @param callsPerSecond the key's calls per second
    */
   public record Fleet(
-      String groupId, String topic, int partitions, int tasks, double callsPerSecond) {
+      String groupId,
+      String topic,
+      int partitions,
+      int tasks,
+      double callsPerSecond,
+      ToIntFunction<String> weight) {
     public Fleet {
       if (partitions < 1) {
         throw new IllegalArgumentException(
             "the requests topic must have at least 1 partition but had " + partitions);
       }
+    }
+
+    /** A fleet whose tenants all weigh the same. */
+    public Fleet(String groupId, String topic, int partitions, int tasks, double callsPerSecond) {
+      this(groupId, topic, partitions, tasks, callsPerSecond, tenant -> 1);
     }
   }
 
@@ -213,32 +227,34 @@ public final class FleetView implements AutoCloseable {
     if (index < 0) {
       return false; // this pod is not (yet, or no longer) in the group as read
     }
-    long[] demands = demands(read.members(), read.offsets());
+    List<Map<String, Long>> demands = demands(read.members(), read.offsets());
     if (!byGroup) {
       log.info(
           "Sharing the Nimble key by demand with the {} pods of consumer group {}",
-          demands.length,
+          demands.size(),
           fleet.groupId());
     }
     byGroup = true;
     readAt = clock.getAsLong();
-    members = demands.length;
-    budget.share(FleetShare.of(demands, index, fleet.tasks(), fleet.callsPerSecond()));
+    members = demands.size();
+    budget.share(
+        FleetShare.ofClasses(
+            demands, index, fleet.tasks(), fleet.callsPerSecond(), fleet.weight()));
     return true;
   }
 
-  /** Each member's demand: the requests its partitions' last commits held. */
-  private long[] demands(
+  /** Each member's demand: the requests its partitions' last commits held, by class. */
+  private List<Map<String, Long>> demands(
       Collection<MemberDescription> members, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    long[] demands = new long[members.size()];
-    int i = 0;
+    List<Map<String, Long>> demands = new ArrayList<>(members.size());
     for (MemberDescription member : members) {
+      Map<String, Long> demand = new HashMap<>();
       for (TopicPartition tp : member.assignment().topicPartitions()) {
         if (tp.topic().equals(fleet.topic())) {
-          demands[i] += HeldCount.read(offsets.get(tp));
+          HeldCount.demand(offsets.get(tp)).forEach((c, n) -> demand.merge(c, n, Long::sum));
         }
       }
-      i++;
+      demands.add(demand);
     }
     return demands;
   }

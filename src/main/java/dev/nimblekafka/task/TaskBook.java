@@ -1,6 +1,7 @@
 package dev.nimblekafka.task;
 
 import dev.nimblekafka.request.ExtractionRequest;
+import dev.nimblekafka.request.Placement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -102,9 +103,19 @@ public final class TaskBook {
     long next = -1;
     long lastCommitted = -1;
 
+    /** Requests held by class ({@code <h|n|l>:<tenant>}): what the partition asks of the key. */
+    final Map<String, Long> demand = new HashMap<>();
+
     Partition(long epoch, Handover handover) {
       this.epoch = epoch;
       this.handover = handover;
+    }
+
+    void held(PendingTask task, int step) {
+      Placement placement = task.request().placement();
+      String name = placement.priority().wire().charAt(0) + ":" + placement.tenant();
+      demand.merge(name, (long) step, Long::sum);
+      demand.remove(name, 0L);
     }
   }
 
@@ -248,6 +259,15 @@ public final class TaskBook {
           }
         });
     return found;
+  }
+
+  /**
+   * Requests held for a partition by class: {@code <h|n|l>:<tenant>} (priority and tenant) to how
+   * many, in every phase.
+   */
+  public Map<String, Long> demandIn(int partition) {
+    Partition state = partitions.get(partition);
+    return state == null ? Map.of() : Map.copyOf(state.demand);
   }
 
   /** Requests held for a partition, in every phase. */
@@ -399,6 +419,7 @@ public final class TaskBook {
       throw new IllegalStateException("cannot admit " + task);
     }
     state.tasks.put(task.requestId(), task);
+    state.held(task, 1);
     heldBytes += task.heldBytes();
     waitingBytes = 0;
     task.queuedAt(now);
@@ -451,6 +472,7 @@ public final class TaskBook {
         continue;
       }
       state.tasks.put(task.requestId(), task);
+      state.held(task, 1);
       heldBytes += task.heldBytes();
       state.byTaskId.put(task.taskId(), task);
       slotsUsed++;
@@ -640,6 +662,7 @@ public final class TaskBook {
       suspects.remove(task);
     }
     if (state.tasks.remove(task.requestId()) != null) {
+      state.held(task, -1);
       heldBytes -= task.heldBytes();
     }
     if (task.taskId() != null) {

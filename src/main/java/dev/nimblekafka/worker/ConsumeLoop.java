@@ -103,7 +103,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
   private long lastHousekeeping;
   private long failingSince = -1;
   private boolean replayWanted;
-  private Map<Integer, Integer> heldReported = Map.of();
+  private Map<Integer, Map<String, Long>> heldReported = Map.of();
   private long heldReportedAt;
 
   /**
@@ -269,8 +269,8 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     }
     Map<Integer, Long> committable =
         book.committable(partition -> consumer.position(partition(partition)));
-    Map<Integer, Integer> held = new HashMap<>();
-    committable.keySet().forEach(p -> held.put(p, book.pendingIn(p)));
+    Map<Integer, Map<String, Long>> held = new HashMap<>();
+    committable.keySet().forEach(p -> held.put(p, book.demandIn(p)));
     boolean heldMoved = now - heldReportedAt >= HELD_REPORT_MILLIS && !held.equals(heldReported);
     if (!unit.dirty() && !book.advanced(committable) && clean.isEmpty() && !heldMoved) {
       return true;
@@ -285,9 +285,10 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
                     offset,
                     Handovers.metadata(
                         Math.min(now, book.oldestSubmission(p)),
-                        held.get(p),
+                        book.pendingIn(p),
                         clean.contains(p),
-                        settledAfter))));
+                        settledAfter,
+                        held.get(p)))));
     try {
       unit.commit(offsets, consumer.groupMetadata());
       heldReported = held;

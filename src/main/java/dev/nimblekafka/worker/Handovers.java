@@ -2,6 +2,7 @@ package dev.nimblekafka.worker;
 
 import dev.nimblekafka.handover.CommitNote;
 import dev.nimblekafka.task.TaskBook;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
@@ -34,7 +35,13 @@ final class Handovers {
    * {@code clean} when nothing was in flight.
    */
   static String metadata(long since, int held, boolean clean, long settledAfter) {
-    return new CommitNote(since, held, clean, settledAfter).encode();
+    return metadata(since, held, clean, settledAfter, Map.of());
+  }
+
+  /** As above, with the requests held by class for the fleet's split of the key. */
+  static String metadata(
+      long since, int held, boolean clean, long settledAfter, Map<String, Long> demand) {
+    return new CommitNote(since, held, clean, settledAfter, demand).encode();
   }
 
   /**

@@ -127,7 +127,8 @@ public final class Worker implements AutoCloseable {
               config.topics().requests(),
               layout.partitions(),
               config.key().fleetTasks(),
-              config.resilience().callsPerSecond());
+              config.resilience().callsPerSecond(),
+              config.tenants()::weight);
       this.budget =
           new KeyBudget(
               FleetView.beforeJoining(fleetKey), config.tasks().maxPending(), clock::millis);
