@@ -63,7 +63,7 @@ import picocli.CommandLine.Option;
       "",
       "Examples:",
       "  nimble-kafka-worker replay --code TASK_FAILED --since 6h",
-      "  nimble-kafka-worker replay --code TASK_EXPIRED --since 2026-03-01T00:00:00Z --yes",
+      "  nimble-kafka-worker replay --code TASK_EXPIRED --since 24h --yes",
       "  nimble-kafka-worker replay --request-id order-17 --request-id order-18 --yes"
     })
 final class ReplayCommand implements Callable<Integer> {
