@@ -109,3 +109,13 @@ kafka-create-topic: ## create a topic on the local broker: make kafka-create-top
 
 kafka-selftest: ## on spare ports: up/down twice, and a topic survives the restart
 	@deploy/local-kafka/selftest.sh
+
+# The launcher (src/main/dist/nimble-kafka-worker) and the jar, so that the commands run as the
+# help prints them: nimble-kafka-worker submit FILE --wait.
+PREFIX ?= $(HOME)/.local
+.PHONY: install
+install: build ## install the launcher as $(PREFIX)/bin/nimble-kafka-worker and the jar in $(PREFIX)/lib/nimble-kafka-worker/
+	install -d "$(PREFIX)/bin" "$(PREFIX)/lib/nimble-kafka-worker"
+	install -m 644 $(JAR) "$(PREFIX)/lib/nimble-kafka-worker/nimble-kafka-worker.jar"
+	install -m 755 src/main/dist/nimble-kafka-worker "$(PREFIX)/bin/nimble-kafka-worker"
+	@echo "installed $(PREFIX)/bin/nimble-kafka-worker; make sure $(PREFIX)/bin is on your PATH"

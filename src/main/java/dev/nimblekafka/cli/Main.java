@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       StatusCommand.class,
       TailCommand.class,
+      ReplayCommand.class,
       SimCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -52,16 +53,18 @@ public final class Main {
 
   /** Runs a command line and returns its exit code, without exiting the JVM. */
   public static int run(String... args) {
-    return new CommandLine(new Main())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(Main::handle)
-        .execute(args);
+    CommandLine command =
+        new CommandLine(new Main())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(Main::handle);
+    ExitCodes.document(command);
+    return command.execute(args);
   }
 
   /**
-   * An expected condition is a message, not a stack trace: a bad setting or argument exits 2; Kafka
-   * not answering, a missing topic or an unreadable file exits 1. Anything else is a bug and keeps
-   * its stack trace.
+   * An expected condition is a message, not a stack trace: a bad setting, argument or input line
+   * exits {@link ExitCodes#USAGE}; Kafka not answering, a missing topic or an unreadable file exits
+   * {@link ExitCodes#FAILED}. Anything else is a bug and keeps its stack trace.
    */
   private static int handle(Exception e, CommandLine command, CommandLine.ParseResult parsed)
       throws Exception {
@@ -70,15 +73,19 @@ public final class Main {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof ConfigException || cause instanceof IllegalArgumentException) {
       err.println(cause.getMessage());
-      return 2;
+      return ExitCodes.USAGE;
     }
     if (cause instanceof NoSuchFileException missing) {
       err.println(name + ": no such file: " + missing.getFile());
-      return 2;
+      return ExitCodes.USAGE;
+    }
+    if (cause instanceof BadInput) {
+      err.println(name + ": " + cause.getMessage());
+      return ExitCodes.USAGE;
     }
     if (cause instanceof CliFailure) {
       err.println(name + ": " + cause.getMessage());
-      return 1;
+      return ExitCodes.FAILED;
     }
     if (cause instanceof org.apache.kafka.common.errors.TimeoutException
         || cause instanceof TimeoutException) {
@@ -87,11 +94,11 @@ public final class Main {
               + ": Kafka did not answer in time (check KAFKA_BOOTSTRAP_SERVERS and the KAFKA_*"
               + " security settings): "
               + oneLine(cause));
-      return 1;
+      return ExitCodes.FAILED;
     }
     if (cause instanceof KafkaException || cause instanceof IOException) {
       err.println(name + ": " + oneLine(cause));
-      return 1;
+      return ExitCodes.FAILED;
     }
     throw e;
   }

@@ -1,7 +1,9 @@
 package dev.nimblekafka.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.config.ClientSettings;
 import dev.nimblekafka.config.ConfigLoader;
@@ -11,23 +13,26 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +47,12 @@ import picocli.CommandLine.Parameters;
       "",
       "Input: one URL per line (it becomes {\"extract\":{\"url\":...}}), or one JSON request per"
           + " line (JSONL, the request contract). Blank lines and lines starting with # are skipped.",
+      "",
+      "Lines are read and sent one by one (input of any size, or a pipe that stays open). A line"
+          + " that is neither an http(s) URL nor one JSON object stops the command, naming its line"
+          + " number: a FILE is checked whole before anything is sent; from stdin the lines before"
+          + " the bad one are already sent, and the message says how many. The worker checks the"
+          + " request contract itself: a request that breaks it gets a failure outcome.",
       "",
       "With --wait, outcomes are printed as JSON lines, one per request, from the results and"
           + " failures topics (read_committed), with a live progress line on a terminal and a"
@@ -61,6 +72,10 @@ import picocli.CommandLine.Parameters;
     })
 final class SubmitCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One JSON value per line, nothing after it. */
+  private static final ObjectReader STRICT_JSON =
+      JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   @Parameters(index = "0", paramLabel = "FILE", description = "File to read, or - for stdin.")
   String file;
@@ -92,39 +107,67 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long deadline = System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     ClientSettings settings = ConfigLoader.loadClient(configOption.source(true));
-    List<String> lines = readLines();
+    if (!"-".equals(file)) {
+      checkFile(Path.of(file)); // a file can be read twice: nothing is sent if a line is bad
+    }
     String run = UUID.randomUUID().toString().substring(0, 8);
     awaitRequestsTopic(settings, deadline);
     OutcomeReader reader =
         waitForOutcomes ? OutcomeReader.fromNow(settings, System.err) : null; // before producing
-    Set<String> ids = new LinkedHashSet<>();
-    try (KafkaProducer<byte[], byte[]> producer = producer(settings)) {
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      List<String> explicit = new ArrayList<>();
-      int n = 0;
-      for (String line : lines) {
-        ObjectNode request = toRequest(line, run, n++);
+    Set<String> ids = Collections.synchronizedSet(new LinkedHashSet<>());
+    AtomicReference<Exception> refused = new AtomicReference<>();
+    int sent = 0;
+    try (BufferedReader in = open();
+        KafkaProducer<byte[], byte[]> producer = producer(settings)) {
+      int lineNumber = 0;
+      String line;
+      while ((line = in.readLine()) != null) {
+        lineNumber++;
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+          continue;
+        }
+        ObjectNode request;
+        try {
+          request = toRequest(trimmed, lineNumber, run, sent);
+        } catch (BadInput e) {
+          producer.flush();
+          throw new BadInput(
+              e.getMessage()
+                  + "; stopped there: the "
+                  + count(sent, "request")
+                  + " before it were sent and will be processed");
+        }
         String id = request.path("request_id").asText(null);
-        explicit.add(id);
-        sent.add(
-            producer.send(
-                new ProducerRecord<>(
-                    settings.topics().requests(),
-                    id == null ? null : id.getBytes(StandardCharsets.UTF_8),
-                    JSON.writeValueAsBytes(request))));
+        producer.send(
+            new ProducerRecord<>(
+                settings.topics().requests(),
+                id == null ? null : id.getBytes(StandardCharsets.UTF_8),
+                JSON.writeValueAsBytes(request)),
+            (meta, error) -> {
+              if (error != null) {
+                refused.compareAndSet(null, error);
+              } else {
+                ids.add(
+                    id != null
+                        ? id
+                        : RequestParser.derivedId(meta.topic(), meta.partition(), meta.offset()));
+              }
+            });
+        sent++;
       }
-      for (int i = 0; i < sent.size(); i++) {
-        RecordMetadata meta = sent.get(i).get();
-        String id = explicit.get(i);
-        ids.add(
-            id != null
-                ? id
-                : RequestParser.derivedId(meta.topic(), meta.partition(), meta.offset()));
-      }
+    }
+    if (refused.get() != null) {
+      throw new KafkaException(
+          "Kafka refused a request after "
+              + count(ids.size(), "request")
+              + " were sent: "
+              + refused.get().getMessage(),
+          refused.get());
     }
     System.err.printf("submitted %d requests to %s%n", ids.size(), settings.topics().requests());
     if (reader == null) {
-      return 0;
+      return ExitCodes.OK;
     }
     try (reader;
         PrintStream out =
@@ -166,7 +209,7 @@ final class SubmitCommand implements Callable<Integer> {
           count(summary.results(), "result"),
           count(summary.failures(), "failure"),
           ids.size() - summary.results() - summary.failures());
-      return summary.results() + summary.failures() == ids.size() ? 0 : 3;
+      return summary.results() + summary.failures() == ids.size() ? ExitCodes.OK : ExitCodes.PARTLY;
     }
   }
 
@@ -191,36 +234,70 @@ final class SubmitCommand implements Callable<Integer> {
     }
   }
 
-  private List<String> readLines() throws IOException {
-    BufferedReader in =
-        "-".equals(file)
-            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-            : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-    List<String> lines = new ArrayList<>();
-    try (in) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        String trimmed = line.strip();
-        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-          lines.add(trimmed);
-        }
-      }
-    }
-    return lines;
+  private BufferedReader open() throws IOException {
+    return "-".equals(file)
+        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
   }
 
-  /** A JSON line is sent as it is; a URL line becomes an extract request with a fresh id. */
-  static ObjectNode toRequest(String line, String run, int n) throws IOException {
-    if (line.startsWith("{")) {
-      JsonNode node = JSON.readTree(line);
-      if (node instanceof ObjectNode object) {
-        return object;
+  /** Reads the whole file line by line (nothing kept) and throws at its first bad line. */
+  private static void checkFile(Path path) throws IOException {
+    try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      int lineNumber = 0;
+      String line;
+      while ((line = in.readLine()) != null) {
+        lineNumber++;
+        String trimmed = line.strip();
+        if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+          toRequest(trimmed, lineNumber, "check", 0);
+        }
       }
+    } catch (BadInput e) {
+      throw new BadInput(path + " " + e.getMessage() + "; nothing was sent");
+    } catch (MalformedInputException e) {
+      throw new BadInput(path + " is not UTF-8 text; nothing was sent");
+    }
+  }
+
+  /**
+   * A JSON line is sent as it is, if it is one JSON object; a URL line becomes an extract request
+   * with a fresh id. Anything else is refused, naming the line.
+   */
+  static ObjectNode toRequest(String line, int lineNumber, String run, int n) {
+    if (line.startsWith("{")) {
+      try {
+        return (ObjectNode) STRICT_JSON.readTree(line);
+      } catch (JsonProcessingException e) {
+        int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+        throw new BadInput(
+            "line "
+                + lineNumber
+                + (column > 0 ? ", column " + column : "")
+                + ": not a JSON object: "
+                + e.getOriginalMessage());
+      }
+    }
+    if (!isUrl(line)) {
+      throw new BadInput(
+          "line "
+              + lineNumber
+              + ": neither a JSON request (a line starting with {) nor an http(s) URL: "
+              + (line.length() > 80 ? line.substring(0, 80) + "..." : line));
     }
     ObjectNode request = JSON.createObjectNode();
     request.put("request_id", "submit-" + run + "-" + n);
     request.putObject("extract").put("url", line);
     return request;
+  }
+
+  private static boolean isUrl(String line) {
+    try {
+      URI uri = new URI(line);
+      return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   private static KafkaProducer<byte[], byte[]> producer(ClientSettings settings) {

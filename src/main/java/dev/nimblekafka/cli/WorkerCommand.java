@@ -43,7 +43,7 @@ final class WorkerCommand implements Callable<Integer> {
       worker = new Worker(config, registry, Clock.systemUTC());
     } catch (IllegalStateException | java.io.IOException e) {
       System.err.println("Cannot start: " + e.getMessage());
-      return 2;
+      return ExitCodes.USAGE;
     }
     worker.start();
     Runtime.getRuntime()
@@ -56,13 +56,13 @@ final class WorkerCommand implements Callable<Integer> {
                   worker.close();
                   ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
                   // a drained worker exits 0, not 143
-                  Runtime.getRuntime().halt(0);
+                  Runtime.getRuntime().halt(ExitCodes.OK);
                 },
                 "shutdown"));
     while (!worker.awaitStop(Duration.ofHours(1))) {
       // keep waiting; SIGTERM ends it through the shutdown hook
     }
     worker.close();
-    return 1; // the loop died; a drained worker exits 0 from the shutdown hook
+    return ExitCodes.FAILED; // the loop died; a drained worker exits 0 from the shutdown hook
   }
 }

@@ -21,7 +21,7 @@ public record ClientSettings(
     Map<String, Object> props = new HashMap<>();
     clientProperties.forEach(
         (name, value) -> {
-          if (allowed.contains(name)) {
+          if (KafkaConfig.takes(allowed, name)) {
             props.put(name, value);
           }
         });

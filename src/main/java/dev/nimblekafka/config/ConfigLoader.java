@@ -30,14 +30,15 @@ public final class ConfigLoader {
   }
 
   public static WorkerConfig load(ConfigSource source) {
-    UnknownSettings.warn(source);
-    return load(new Settings(source.values()));
+    Settings s = new Settings(source.values());
+    UnknownSettings.check(source, strict(s), s);
+    return load(s);
   }
 
   /** The Kafka side only, for the command-line tools: the same sources as the worker. */
   public static ClientSettings loadClient(ConfigSource source) {
-    UnknownSettings.warn(source);
     Settings s = new Settings(source.values());
+    UnknownSettings.check(source, strict(s), s);
     Topics topics = topics(s);
     ClientSettings settings =
         new ClientSettings(
@@ -74,8 +75,15 @@ public final class ConfigLoader {
   private static final List<String> LOG_LEVELS =
       List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
+  /** {@code CONFIG_STRICT}: unknown settings stop start-up instead of being warned about. */
+  private static boolean strict(Settings s) {
+    return s.bool("CONFIG_STRICT", false);
+  }
+
   private static void finish(Settings s) {
-    assert SettingNames.KNOWN.containsAll(s.asked()) : "not in SettingNames: " + s.asked();
+    assert s.asked().stream()
+            .allMatch(n -> SettingNames.KNOWN.contains(n) || KafkaProperties.isClientVariable(n))
+        : "not in SettingNames: " + s.asked();
     if (!s.problems().isEmpty()) {
       throw new ConfigException(s.problems());
     }
@@ -105,6 +113,7 @@ public final class ConfigLoader {
                 "NIMBLE_API_KEY", "reference",
                 "CALLBACK_BASE_URL", "https://callbacks.example",
                 "CALLBACK_SECRET", "reference-secret-0123456789"));
+    strict(s);
     load(s);
     return s.specs();
   }

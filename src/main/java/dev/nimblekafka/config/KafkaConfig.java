@@ -27,6 +27,14 @@ public record KafkaConfig(
     boolean createTopics,
     int topicPartitions) {
 
+  /**
+   * Whether a client whose settings are {@code clientNames} takes {@code property}: one of its
+   * settings, or a config provider's (which every client resolves).
+   */
+  public static boolean takes(java.util.Set<String> clientNames, String property) {
+    return clientNames.contains(property) || KafkaProperties.provider(property);
+  }
+
   /** Settings whose values are secrets: printed as {@code ****}. */
   static boolean secret(String property) {
     return property.matches(".*(password|jaas|secret|key|token|credential).*");

@@ -10,6 +10,7 @@ final class SettingNames {
   static final Set<String> KNOWN =
       Set.of(
           ConfigSource.CONFIG_FILE,
+          "CONFIG_STRICT",
           "KAFKA_BOOTSTRAP_SERVERS",
           "WORKER_GROUP_ID",
           "WORKER_INSTANCE_ID",
@@ -93,10 +94,17 @@ final class SettingNames {
           "TENANT_",
           "PRIORITY_");
 
+  /** The endings many settings share: a name ending so is meant for this program. */
+  static final List<String> SUFFIXES = List.of("_TOPIC", "_TOPICS", "_INTERVAL", "_TIMEOUT");
+
   private SettingNames() {}
 
   static boolean prefixed(String name) {
     return PREFIXES.stream().anyMatch(name::startsWith);
+  }
+
+  static boolean suffixed(String name) {
+    return SUFFIXES.stream().anyMatch(name::endsWith);
   }
 
   /**

@@ -9,30 +9,70 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Warns about settings nobody reads (a misspelt name is otherwise silently ignored), naming the
- * closest known setting. Never prints a value: it might be a secret.
+ * closest known setting; with {@code CONFIG_STRICT=true} each is a problem that stops start-up.
+ * Never prints a value: it might be a secret.
  */
 final class UnknownSettings {
   private static final Logger log = LoggerFactory.getLogger(UnknownSettings.class);
 
   private UnknownSettings() {}
 
+  /** Why strict mode refused the names before it. */
+  static final String STRICT =
+      "CONFIG_STRICT=true refuses unknown settings: correct or remove each name above";
+
   /**
-   * Every unknown key of the file; every unknown environment variable with one of {@link
-   * SettingNames#PREFIXES}, except Kubernetes service links.
+   * Warns about each unknown setting or, when {@code strict}, records it as a problem of {@code
+   * settings}.
    */
-  static void warn(ConfigSource source) {
+  static void check(ConfigSource source, boolean strict, Settings settings) {
+    List<String> unknown = find(source);
+    if (!strict) {
+      unknown.forEach(log::warn);
+    } else if (!unknown.isEmpty()) {
+      unknown.forEach(settings::problem);
+      settings.problem(STRICT);
+    }
+  }
+
+  /**
+   * Every unknown key of the file; every unknown environment variable that looks like one of ours
+   * ({@link SettingNames#looksOurs}), except Kubernetes service links.
+   */
+  static List<String> find(ConfigSource source) {
+    List<String> unknown = new ArrayList<>();
     for (String name : new TreeSet<>(source.environment().keySet())) {
       String value = source.environment().get(name);
-      if (SettingNames.prefixed(name) && !known(name) && !SettingNames.serviceLink(name, value)) {
-        log.warn(message(name, ""));
+      if (!known(name) && looksOurs(name) && !SettingNames.serviceLink(name, value)) {
+        unknown.add(message(name, ""));
       }
     }
     for (String name : new TreeSet<>(source.file().keySet())) {
       if (!known(name) && !source.environment().containsKey(name)) {
-        log.warn(message(name, " in " + source.path().map(Object::toString).orElse("the file")));
+        unknown.add(message(name, " in " + source.path().map(Object::toString).orElse("the file")));
       }
     }
+    return unknown;
   }
+
+  /**
+   * A name with one of our prefixes or suffixes, or one within {@value #NEAR} edits of a known
+   * setting ({@code HTTP_PROT}, {@code COMMIT_INTERVALL}).
+   */
+  private static boolean looksOurs(String name) {
+    if (SettingNames.prefixed(name) || SettingNames.suffixed(name)) {
+      return true;
+    }
+    String wanted = normal(name);
+    return wanted.length() >= MIN_NEAR_LENGTH
+        && SettingNames.KNOWN.stream().anyMatch(k -> distance(wanted, normal(k)) <= NEAR);
+  }
+
+  /** The most edits by which a name without our prefixes and suffixes counts as a typo of ours. */
+  private static final int NEAR = 2;
+
+  /** Shorter names are too close to too many others' to be judged by their distance. */
+  private static final int MIN_NEAR_LENGTH = 8;
 
   private static boolean known(String name) {
     return SettingNames.KNOWN.contains(name) || KafkaProperties.isClientVariable(name);

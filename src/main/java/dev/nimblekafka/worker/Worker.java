@@ -5,6 +5,7 @@ import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.callback.HintForwarder;
+import dev.nimblekafka.config.KafkaConfig;
 import dev.nimblekafka.config.ProcessingGuarantee;
 import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.fleet.FleetView;
@@ -401,7 +402,7 @@ public final class Worker implements AutoCloseable {
   private Map<String, Object> adminProperties() {
     Map<String, Object> props = new HashMap<>();
     for (Map.Entry<String, Object> e : common().entrySet()) {
-      if (AdminClientConfig.configNames().contains(e.getKey())) {
+      if (KafkaConfig.takes(AdminClientConfig.configNames(), e.getKey())) {
         props.put(e.getKey(), e.getValue());
       }
     }
@@ -477,7 +478,7 @@ public final class Worker implements AutoCloseable {
   private Map<String, Object> only(Set<String> names) {
     Map<String, Object> props = new HashMap<>();
     for (Map.Entry<String, Object> e : common().entrySet()) {
-      if (names.contains(e.getKey())) {
+      if (KafkaConfig.takes(names, e.getKey())) {
         props.put(e.getKey(), e.getValue());
       }
     }

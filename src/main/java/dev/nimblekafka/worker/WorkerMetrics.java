@@ -29,6 +29,47 @@ public final class WorkerMetrics {
     Duration.ofSeconds(60)
   };
 
+  /** The codes of the failure contract (failure.schema.json): the failures' outcome labels. */
+  static final List<String> FAILURE_CODES =
+      List.of(
+          "EMPTY_REQUEST",
+          "INVALID_ENCODING",
+          "INVALID_JSON",
+          "MISSING_FIELD",
+          "INVALID_FIELD",
+          "LIMIT_EXCEEDED",
+          "AMBIGUOUS_REQUEST",
+          "INVALID_REQUEST",
+          "NOT_FOUND",
+          "REJECTED",
+          "TASK_FAILED",
+          "TASK_EXPIRED",
+          "RESULT_TOO_LARGE",
+          "INVALID_RESULT");
+
+  /** What becomes of a callback: the outcome labels of {@code nimble_worker_callbacks}. */
+  static final List<String> CALLBACK_OUTCOMES =
+      List.of(
+          "accepted",
+          "error",
+          "forged",
+          "forward_dropped",
+          "forward_failed",
+          "forwarded",
+          "method",
+          "too_large",
+          "unreadable",
+          "early",
+          "hint",
+          "not_owned",
+          "unknown_task");
+
+  /**
+   * The Nimble calls the worker makes: the operation labels of {@code nimble_worker_nimble_calls}.
+   */
+  static final List<String> CALL_OPERATIONS =
+      List.of("submit", "batch", "status", "results", "list");
+
   private final MeterRegistry registry;
   private final Counter consumed;
   private final Counter duplicates;
@@ -121,6 +162,17 @@ public final class WorkerMetrics {
     for (String outcome : List.of("found", "not_found")) {
       reconciliations.computeIfAbsent(outcome, this::reconciliationCounter);
     }
+    // the series alerts, dashboards and autoscalers read exist, at zero, before the first event
+    outcomes.computeIfAbsent("results|OK", key -> outcomeCounter("results", "OK"));
+    for (String code : FAILURE_CODES) {
+      outcomes.computeIfAbsent("failures|" + code, key -> outcomeCounter("failures", code));
+    }
+    for (String outcome : CALLBACK_OUTCOMES) {
+      callbacks.computeIfAbsent(outcome, this::callbackCounter);
+    }
+    for (String operation : CALL_OPERATIONS) {
+      calls.computeIfAbsent(operation + "|ok", key -> callTimer(operation, "ok"));
+    }
   }
 
   private final WorkerStatus statusForGauges;
@@ -164,16 +216,15 @@ public final class WorkerMetrics {
   }
 
   void outcome(String topic, String code) {
-    outcomes
-        .computeIfAbsent(
-            topic + "|" + code,
-            key ->
-                Counter.builder("nimble_worker_outcomes")
-                    .description("Outcomes published, by topic and error code")
-                    .tag("topic", topic)
-                    .tag("code", code)
-                    .register(registry))
-        .increment();
+    outcomes.computeIfAbsent(topic + "|" + code, key -> outcomeCounter(topic, code)).increment();
+  }
+
+  private Counter outcomeCounter(String topic, String code) {
+    return Counter.builder("nimble_worker_outcomes")
+        .description("Outcomes published, by topic and error code")
+        .tag("topic", topic)
+        .tag("code", code)
+        .register(registry);
   }
 
   /**
@@ -193,15 +244,14 @@ public final class WorkerMetrics {
 
   /** A callback by what became of it (accepted, forwarded, forged, too_large, unreadable, ...). */
   public void callback(String outcome) {
-    callbacks
-        .computeIfAbsent(
-            outcome,
-            key ->
-                Counter.builder("nimble_worker_callbacks")
-                    .description("Callbacks received, by outcome")
-                    .tag("outcome", outcome)
-                    .register(registry))
-        .increment();
+    callbacks.computeIfAbsent(outcome, this::callbackCounter).increment();
+  }
+
+  private Counter callbackCounter(String outcome) {
+    return Counter.builder("nimble_worker_callbacks")
+        .description("Callbacks received, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   /**
@@ -210,18 +260,19 @@ public final class WorkerMetrics {
    */
   void call(String operation, String outcome, long nanos) {
     calls
-        .computeIfAbsent(
-            operation + "|" + outcome,
-            key ->
-                Timer.builder("nimble_worker_nimble_calls")
-                    .description("Calls to Nimble by operation and outcome")
-                    .tag("operation", operation)
-                    .tag("outcome", outcome)
-                    // a few fixed buckets (not the percentile histogram): operation x outcome
-                    // makes many series already
-                    .serviceLevelObjectives(CALL_BUCKETS)
-                    .register(registry))
+        .computeIfAbsent(operation + "|" + outcome, key -> callTimer(operation, outcome))
         .record(Duration.ofNanos(nanos));
+  }
+
+  private Timer callTimer(String operation, String outcome) {
+    return Timer.builder("nimble_worker_nimble_calls")
+        .description("Calls to Nimble by operation and outcome")
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        // a few fixed buckets (not the percentile histogram): operation x outcome makes many
+        // series already
+        .serviceLevelObjectives(CALL_BUCKETS)
+        .register(registry);
   }
 
   /** The outcome tag of a Nimble call: {@code ok}, the HTTP status, or the error code. */

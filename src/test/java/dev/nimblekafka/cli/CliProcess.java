@@ -53,6 +53,20 @@ final class CliProcess {
     return new CliProcess(builder.start(), out, err, String.join(" ", args));
   }
 
+  /** Its standard input: what is written here, the command reads. */
+  java.io.OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  /** Runs a command line to its end with {@code input} as its standard input. */
+  static Run run(Map<String, String> env, Path dir, byte[] input, String... args) throws Exception {
+    CliProcess cli = start(env, dir, List.of(), args);
+    try (java.io.OutputStream in = cli.stdin()) {
+      in.write(input);
+    }
+    return cli.await();
+  }
+
   /** What it printed on stderr so far. */
   String errSoFar() throws IOException {
     return Files.readString(err);
