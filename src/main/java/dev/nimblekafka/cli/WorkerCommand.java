@@ -9,9 +9,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import sun.misc.Signal;
 
 @Command(
     name = "worker",
@@ -46,17 +48,32 @@ final class WorkerCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     worker.start();
+    AtomicBoolean drained = new AtomicBoolean();
+    Runnable drain =
+        () -> {
+          if (!worker.status().loopEnded() && drained.compareAndSet(false, true)) {
+            worker.close();
+          }
+        };
+    // SIGTERM (Kubernetes stopping the pod) drains, then exits 0 through System.exit, so every
+    // other shutdown hook still runs: an OpenTelemetry agent's flush, Logback's.
+    Signal.handle(
+        new Signal("TERM"),
+        signal ->
+            new Thread(
+                    () -> {
+                      boolean ended = worker.status().loopEnded();
+                      drain.run();
+                      System.exit(ended ? ExitCodes.FAILED : ExitCodes.OK);
+                    },
+                    "drain")
+                .start());
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (worker.status().loopEnded()) {
-                    return; // the loop already died; the exit code says so
-                  }
-                  worker.close();
+                  drain.run();
                   ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
-                  // a drained worker exits 0, not 143
-                  Runtime.getRuntime().halt(ExitCodes.OK);
                 },
                 "shutdown"));
     while (!worker.awaitStop(Duration.ofHours(1))) {

@@ -3,6 +3,7 @@ package dev.nimblekafka.request;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -120,6 +121,29 @@ public final class RequestHeaders {
       total += header.bytes() + 8;
     }
     return total;
+  }
+
+  /**
+   * These headers with each of {@code names} taken out and {@code values}' put in their place (or
+   * at the end, for one the headers did not have); the count of dropped headers is kept.
+   */
+  public RequestHeaders withReplaced(Map<String, String> values, List<String> names) {
+    List<Header> result = new ArrayList<>(kept.size() + values.size());
+    java.util.Set<String> placed = new java.util.HashSet<>();
+    for (Header header : kept) {
+      if (!names.contains(header.name())) {
+        result.add(header);
+      } else if (values.containsKey(header.name()) && placed.add(header.name())) {
+        result.add(
+            new Header(header.name(), values.get(header.name()).getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    for (String name : names) {
+      if (values.containsKey(name) && placed.add(name)) {
+        result.add(new Header(name, values.get(name).getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    return new RequestHeaders(List.copyOf(result), dropped);
   }
 
   /** Adds the kept headers, then {@value #DROPPED} if any were left out, to a record's headers. */

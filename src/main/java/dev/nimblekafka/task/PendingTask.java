@@ -3,6 +3,7 @@ package dev.nimblekafka.task;
 import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.request.RequestHeaders;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * One request the worker is responsible for, from consumption to outcome: the request as parsed
@@ -40,6 +41,7 @@ public final class PendingTask {
   private String batchId;
   private boolean unconfirmed;
   private boolean unlisted;
+  private Span span;
 
   private PendingTask(
       int partition,
@@ -344,5 +346,15 @@ public final class PendingTask {
   @Override
   public String toString() {
     return "PendingTask[" + requestId() + ", " + taskId + ", " + phase.code() + "]";
+  }
+
+  /** The request's trace span, or null before it is traced (a request read back). */
+  public Span span() {
+    return span;
+  }
+
+  /** The request is traced by {@code span} from now on. */
+  public void traced(Span span) {
+    this.span = span;
   }
 }

@@ -270,6 +270,12 @@ public final class TaskBook {
     return state == null ? Map.of() : Map.copyOf(state.demand);
   }
 
+  /** The requests held for a partition, in every phase (a copy). */
+  public List<PendingTask> heldIn(int partition) {
+    Partition state = partitions.get(partition);
+    return state == null ? List.of() : List.copyOf(state.tasks.values());
+  }
+
   /** Requests held for a partition, in every phase. */
   public int pendingIn(int partition) {
     Partition state = partitions.get(partition);

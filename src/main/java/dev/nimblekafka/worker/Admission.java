@@ -87,6 +87,10 @@ final class Admission {
       PendingTask task =
           PendingTask.consumed(
               record.partition(), record.offset(), record.key(), record.value(), request, headers);
+      task.traced(
+          context
+              .tracing()
+              .request(record.partition(), record.offset(), request.requestId(), headers));
       context.writer().record(task);
       book.admit(task, context.clock().millis());
     }

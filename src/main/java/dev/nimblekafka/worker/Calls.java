@@ -3,6 +3,8 @@ package dev.nimblekafka.worker;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.trace.RequestTracing;
+import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -86,10 +88,17 @@ final class Calls {
   private final Ownership ownership;
   private final WorkerMetrics metrics;
   private final Queue<LoopEvent> events;
+  private final RequestTracing tracing;
   private final Map<Lane, Integer> calls = new EnumMap<>(Lane.class);
   private final Map<Lane, Integer> tasks = new EnumMap<>(Lane.class);
 
-  Calls(TaskBook book, Ownership ownership, WorkerMetrics metrics, Queue<LoopEvent> events) {
+  Calls(
+      TaskBook book,
+      Ownership ownership,
+      WorkerMetrics metrics,
+      Queue<LoopEvent> events,
+      RequestTracing tracing) {
+    this.tracing = tracing;
     this.book = book;
     this.ownership = ownership;
     this.metrics = metrics;
@@ -121,9 +130,12 @@ final class Calls {
     calls.merge(lane, 1, Integer::sum);
     tasks.merge(lane, held.size(), Integer::sum);
     long started = System.nanoTime();
+    Span span =
+        tracing.call(operation, held.isEmpty() ? null : tracing.of(held.get(0)), held.size());
     call.apply(fence(sent))
         .whenComplete(
             (value, failure) -> {
+              RequestTracing.answered(span, failure);
               metrics.call(
                   operation, WorkerMetrics.outcomeOf(failure), System.nanoTime() - started);
               events.add(

@@ -8,9 +8,11 @@ import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.RequestParser;
 import dev.nimblekafka.task.CheckBudget;
 import dev.nimblekafka.task.DurationEstimator;
+import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.trace.RequestTracing;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -49,6 +51,7 @@ final class Lifecycle implements LoopEvent.Handler {
    * @param random uniform in [0, 1), for the polling policy's jitter
    * @param share this pod's part of the key's limits, as the fleet splits them
    * @param ownership which partitions calls may still go out for (kept by the consume loop)
+   * @param tracing the spans of requests and their Nimble calls
    */
   record Parts(
       NimbleCalls nimble,
@@ -61,7 +64,8 @@ final class Lifecycle implements LoopEvent.Handler {
       WorkerStatus status,
       Queue<LoopEvent> events,
       DoubleSupplier random,
-      Ownership ownership) {}
+      Ownership ownership,
+      RequestTracing tracing) {}
 
   /**
    * Wires a lifecycle for these settings.
@@ -96,18 +100,20 @@ final class Lifecycle implements LoopEvent.Handler {
                 parts.unit()),
             json,
             parts.clock(),
-            parts.metrics());
+            parts.metrics(),
+            parts.tracing());
     TaskContext context =
         new TaskContext(
             book,
             parts.nimble(),
-            new Calls(book, parts.ownership(), parts.metrics(), parts.events()),
+            new Calls(book, parts.ownership(), parts.metrics(), parts.events(), parts.tracing()),
             writer,
             policy,
             parts.share(),
             parts.clock(),
             parts.metrics(),
-            parts.ownership());
+            parts.ownership(),
+            parts.tracing());
     return new Lifecycle(
         context,
         new Admission(
@@ -227,6 +233,11 @@ final class Lifecycle implements LoopEvent.Handler {
   /** Forgets a partition: its tasks belong to the next owner now. */
   void drop(int partition) {
     context.ownership().release(java.util.List.of(partition));
+    for (PendingTask task : context.book().heldIn(partition)) {
+      if (task.span() != null) {
+        RequestTracing.ended(task.span(), task.taskId(), "HANDED_OVER");
+      }
+    }
     submitter.drop(partition);
     context.book().drop(partition);
     restoreRetries.forget(partition);

@@ -8,9 +8,11 @@ import dev.nimblekafka.publish.Completion;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.RequestRecord;
+import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.trace.RequestTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,6 +44,7 @@ final class OutcomeWriter {
       UnitOfWork unit) {}
 
   private final TaskBook book;
+  private final RequestTracing tracing;
   private final Target target;
   private final StateCodec codec;
   private final ObjectMapper json;
@@ -49,7 +52,13 @@ final class OutcomeWriter {
   private final WorkerMetrics metrics;
 
   OutcomeWriter(
-      TaskBook book, Target target, ObjectMapper json, Clock clock, WorkerMetrics metrics) {
+      TaskBook book,
+      Target target,
+      ObjectMapper json,
+      Clock clock,
+      WorkerMetrics metrics,
+      RequestTracing tracing) {
+    this.tracing = tracing;
     this.book = book;
     this.target = target;
     this.codec = new StateCodec(json);
@@ -78,7 +87,7 @@ final class OutcomeWriter {
             body,
             location,
             storageType,
-            task.headers(),
+            RequestTracing.outcomeHeaders(task.headers(), tracing.of(task)),
             task.request().placement());
     Optional<ProducerRecord<byte[], byte[]>> record;
     try {
@@ -99,6 +108,7 @@ final class OutcomeWriter {
           metrics.outcome("results", "OK");
           metrics.completionToResult(Duration.ofMillis(latency));
         });
+    RequestTracing.ended(tracing.of(task), task.taskId(), "OK");
     finish(task);
     log.debug("Published the result of request {}", task.requestId());
   }
@@ -158,9 +168,10 @@ final class OutcomeWriter {
             details,
             task.attempts(),
             task.request().metadata(),
-            source(task),
+            source(task, RequestTracing.outcomeHeaders(task.headers(), tracing.of(task))),
             NimbleException.class.getName(),
             task.request().placement()));
+    RequestTracing.ended(tracing.of(task), task.taskId(), code);
     finish(task);
   }
 
@@ -185,14 +196,14 @@ final class OutcomeWriter {
         null);
   }
 
-  private RequestRecord source(PendingTask task) {
+  private RequestRecord source(PendingTask task, RequestHeaders headers) {
     return new RequestRecord(
         target.topics().requests(),
         task.partition(),
         task.sourceOffset(),
         task.key(),
         task.value(),
-        task.headers());
+        headers);
   }
 
   private void finish(PendingTask task) {

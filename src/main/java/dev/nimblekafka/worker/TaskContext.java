@@ -3,6 +3,7 @@ package dev.nimblekafka.worker;
 import dev.nimblekafka.fleet.KeyShare;
 import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.trace.RequestTracing;
 import java.time.Clock;
 
 /**
@@ -15,6 +16,7 @@ import java.time.Clock;
  * @param policy when tasks are checked next
  * @param share this pod's part of the key's limits now
  * @param ownership which partitions calls may still go out for
+ * @param tracing the spans of requests and their Nimble calls
  */
 record TaskContext(
     TaskBook book,
@@ -25,4 +27,5 @@ record TaskContext(
     KeyShare share,
     Clock clock,
     WorkerMetrics metrics,
-    Ownership ownership) {}
+    Ownership ownership,
+    RequestTracing tracing) {}

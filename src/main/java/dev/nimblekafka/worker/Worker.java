@@ -19,6 +19,7 @@ import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
 import dev.nimblekafka.publish.TransactionalOutput;
 import dev.nimblekafka.task.StateCodec;
+import dev.nimblekafka.trace.RequestTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -229,7 +230,8 @@ public final class Worker implements AutoCloseable {
                   status,
                   events,
                   () -> ThreadLocalRandom.current().nextDouble(),
-                  ownership),
+                  ownership,
+                  RequestTracing.global(config.topics().requests())),
               json,
               maxRequestBytes);
       this.loop =

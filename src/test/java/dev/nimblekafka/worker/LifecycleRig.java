@@ -12,6 +12,7 @@ import dev.nimblekafka.publish.OutputException;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.testkit.ManualClock;
+import dev.nimblekafka.trace.RequestTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -75,11 +76,20 @@ final class LifecycleRig {
     this(100_000, settings);
   }
 
+  /** A rig whose requests and calls are traced through {@code openTelemetry}. */
+  LifecycleRig(io.opentelemetry.api.OpenTelemetry openTelemetry, String... settings) {
+    this(100_000, new RequestTracing(openTelemetry, REQUESTS), settings);
+  }
+
   /**
    * A rig that takes requests of up to {@code maxRequestBytes} (the state topic's limit), with
    * these settings.
    */
   LifecycleRig(int maxRequestBytes, String... settings) {
+    this(maxRequestBytes, RequestTracing.none(REQUESTS), settings);
+  }
+
+  private LifecycleRig(int maxRequestBytes, RequestTracing tracing, String... settings) {
     Map<String, String> env = new HashMap<>();
     env.put("NIMBLE_API_KEY", "test-key");
     env.put("NIMBLE_BASE_URL", "http://127.0.0.1:9");
@@ -114,7 +124,8 @@ final class LifecycleRig {
                 status,
                 events,
                 () -> 0.5,
-                ownership),
+                ownership,
+                tracing),
             JSON,
             maxRequestBytes);
     book = lifecycle.book();

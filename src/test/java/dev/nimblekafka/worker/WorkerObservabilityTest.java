@@ -40,7 +40,10 @@ class WorkerObservabilityTest {
         WorkerHarness harness = new WorkerHarness(broker, sim, 2, Map.of())) {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Worker worker = harness.startWorker("obs", Map.of(), registry);
-      await().atMost(Duration.ofSeconds(30)).until(() -> worker.status().ready());
+      // ready once joined and restored: a partition assigned after the first join restores first
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> WorkerHarness.get(worker, "/health/ready").getKey() == 200);
       var live = WorkerHarness.get(worker, "/health/live");
       var ready = WorkerHarness.get(worker, "/health/ready");
       assertThat(live.getKey()).isEqualTo(200);
