@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The contract: a JSON object with exactly one of {@code extract} (the body of {@code POST
  * /v1/extract/async}) or {@code agent} (the body of {@code POST /v1/agents/async}), an optional
- * string {@code request_id} and optional {@code metadata} of any JSON type.
+ * string {@code request_id} and optional {@code metadata} of any JSON type; as plain JSON, or
+ * framed by a Schema Registry serializer ({@link WireFrame}), on any record.
  */
 public final class RequestParser {
   private final ObjectMapper json;
@@ -42,11 +43,20 @@ public final class RequestParser {
     return topic + "-" + partition + "-" + offset;
   }
 
+  /**
+   * The request a record value holds. A valid request keeps the JSON without any frame, as {@link
+   * WireFrame#payload} gives it: what a state record carries and {@link #recorded} reads again.
+   */
   public ParseResult parse(String topic, int partition, long offset, byte[] value) {
     String fallbackId = derivedId(topic, partition, offset);
     if (value == null || value.length == 0) {
       return invalid(fallbackId, "parse", "EMPTY_REQUEST", "the record has no value", null, null);
     }
+    String cutShort = WireFrame.problem(value);
+    if (cutShort != null) {
+      return invalid(fallbackId, "parse", "INVALID_ENCODING", cutShort, null, null);
+    }
+    value = WireFrame.payload(value);
     String text = utf8(value);
     if (text == null) {
       return invalid(
