@@ -61,6 +61,11 @@ final class SettingNames {
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
           "BATCH_MAX_LINGER",
+          "SCHEMA_REGISTRY_URL",
+          "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO",
+          "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE",
+          "CLOUDEVENTS",
+          "CLOUDEVENTS_SOURCE",
           "LOG_FORMAT",
           "LOG_LEVEL",
           "HTTP_PORT",
@@ -85,7 +90,9 @@ final class SettingNames {
           "BATCH_",
           "MAX_",
           "LOG_",
-          "ALLOWED_");
+          "ALLOWED_",
+          "SCHEMA_REGISTRY_",
+          "CLOUDEVENTS");
 
   private SettingNames() {}
 
