@@ -2,6 +2,7 @@ package dev.nimblekafka.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,9 +19,10 @@ import java.util.Base64;
  * Registers the outcome schemas ({@code schemas/result.schema.json}, {@code
  * schemas/failure.schema.json}) at a Schema Registry through its REST API: {@code POST
  * /subjects/<topic>-value/versions} with {@code schemaType} JSON, the subject naming of the default
- * (topic name) strategy. A schema already registered under the subject gets its id back. The
- * registry's URL may carry a path (a registry serving the API below one); credentials go in HTTP
- * Basic auth and never into an error.
+ * (topic name) strategy; the failure schema comes with the request schema it refers to embedded. A
+ * schema already registered under the subject gets its id back. The registry's URL may carry a path
+ * (a registry serving the API below one); credentials go in HTTP Basic auth and never into an
+ * error.
  */
 public final class SchemaRegistry {
   private static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -56,7 +58,7 @@ public final class SchemaRegistry {
   public OutcomeFormat.SchemaIds registerOutcomes(String resultsTopic, String failuresTopic) {
     return new OutcomeFormat.SchemaIds(
         register(resultsTopic + "-value", schema("result")),
-        register(failuresTopic + "-value", schema("failure")));
+        register(failuresTopic + "-value", bundled("failure", "request")));
   }
 
   int register(String subject, String schema) {
@@ -112,6 +114,24 @@ public final class SchemaRegistry {
       return body.length == 0 ? null : json.readTree(body);
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /**
+   * A schema with the documents it refers to embedded under {@code $defs}, each keeping its {@code
+   * $id} (JSON Schema 2020-12 bundling): its {@code $ref}s then resolve within the one document a
+   * deserializer fetches by id, with nothing to look up elsewhere.
+   */
+  private String bundled(String name, String... referenced) {
+    try {
+      ObjectNode root = (ObjectNode) json.readTree(schema(name));
+      ObjectNode defs = root.with("$defs");
+      for (String other : referenced) {
+        defs.set(other + ".schema.json", json.readTree(schema(other)));
+      }
+      return json.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

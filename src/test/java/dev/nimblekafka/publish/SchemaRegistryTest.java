@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SpecificationVersion;
 import dev.nimblekafka.testkit.SchemaRegistryStub;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -34,6 +36,32 @@ class SchemaRegistryTest {
                   .registerOutcomes("results", "failures"))
           .as("registering again gives the same ids")
           .isEqualTo(ids);
+    }
+  }
+
+  @Test
+  void theRegisteredFailureSchemaResolvesTheRequestSchemaWithinItself() throws Exception {
+    try (SchemaRegistryStub registry = SchemaRegistryStub.start()) {
+      OutcomeFormat.SchemaIds ids =
+          new SchemaRegistry(registry.url(), null, json).registerOutcomes("results", "failures");
+      String text = registry.schema(ids.failure()).get("schema").asText();
+      // no loader that knows the bundled files: only what the registry holds
+      Schema schema =
+          com.networknt.schema.SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+              .getSchema(text);
+      String failure =
+          "{\"request_id\":\"r\",\"stage\":\"submit\",\"error\":{\"code\":\"INVALID_REQUEST\","
+              + "\"message\":\"m\",\"http_status\":400,\"details\":null},"
+              + "\"attempts\":0,\"metadata\":null,\"failed_at\":\"2026-01-01T00:00:00Z\","
+              + "\"request_key\":null,\"request\":%s}";
+      assertThat(
+              schema.validate(
+                  json.readTree(failure.formatted("{\"extract\":{\"url\":\"https://a.io\"}}"))))
+          .as("a request the request schema takes")
+          .isEmpty();
+      assertThat(schema.validate(json.readTree(failure.formatted("{\"extract\":{\"url\":7}}"))))
+          .as("the request schema, embedded, is applied")
+          .isNotEmpty();
     }
   }
 
