@@ -70,6 +70,12 @@ public final class SchemaRegistryStub implements AutoCloseable {
     return new ArrayList<>(registrations);
   }
 
+  /** Registers a JSON schema as a producer's serializer would; returns its id. */
+  public int register(String subject, String schema) {
+    registrations.add(new Registration(subject, "JSON", schema, null));
+    return idOf("JSON", schema);
+  }
+
   /** The schema registered under this id, as {@code GET /schemas/ids/{id}} gives it. */
   public JsonNode schema(int id) {
     return schemasById.get(id);
@@ -119,18 +125,20 @@ public final class SchemaRegistryStub implements AutoCloseable {
       error(exchange, 422, 42201, "Invalid schema");
       return;
     }
-    int id =
-        idsBySchema.computeIfAbsent(
-            type + schema,
-            key -> {
-              int fresh = nextId.getAndIncrement();
-              ObjectNode stored = JSON.createObjectNode();
-              stored.put("schemaType", type);
-              stored.put("schema", schema);
-              schemasById.put(fresh, stored);
-              return fresh;
-            });
-    answer(exchange, 200, JSON.createObjectNode().put("id", id));
+    answer(exchange, 200, JSON.createObjectNode().put("id", idOf(type, schema)));
+  }
+
+  private int idOf(String type, String schema) {
+    return idsBySchema.computeIfAbsent(
+        type + schema,
+        key -> {
+          int fresh = nextId.getAndIncrement();
+          ObjectNode stored = JSON.createObjectNode();
+          stored.put("schemaType", type);
+          stored.put("schema", schema);
+          schemasById.put(fresh, stored);
+          return fresh;
+        });
   }
 
   private static void error(HttpExchange exchange, int status, int code, String message)
