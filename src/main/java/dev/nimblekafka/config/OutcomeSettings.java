@@ -1,5 +1,6 @@
 package dev.nimblekafka.config;
 
+import dev.nimblekafka.publish.CloudEvents;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -37,10 +38,21 @@ final class OutcomeSettings {
             == CloudEventsMode.BINARY;
     String fallbackSource = "/nimble-kafka-worker/" + topics.requests();
     String source = s.string("CLOUDEVENTS_SOURCE", fallbackSource);
-    s.describe("CLOUDEVENTS_SOURCE", "/nimble-kafka-worker/<REQUESTS_TOPIC>", "a URI reference");
+    s.describe(
+        "CLOUDEVENTS_SOURCE",
+        "/nimble-kafka-worker/<REQUESTS_TOPIC>",
+        "a URI reference of at most " + CloudEvents.MAX_SOURCE_LENGTH + " characters");
     try {
       if (new URI(source).toString().isEmpty()) {
         throw new URISyntaxException(source, "empty");
+      }
+      if (source.length() > CloudEvents.MAX_SOURCE_LENGTH) {
+        s.problem(
+            "CLOUDEVENTS_SOURCE must be at most "
+                + CloudEvents.MAX_SOURCE_LENGTH
+                + " characters but has "
+                + source.length());
+        source = fallbackSource;
       }
     } catch (URISyntaxException e) {
       s.problem("CLOUDEVENTS_SOURCE must be a URI reference but was " + source);

@@ -20,8 +20,14 @@ public final class CloudEvents {
   static final String CONTENT_TYPE = "content-type";
   static final String PREFIX = "ce_";
 
-  /** The most the headers add to a record: names, fixed values, two request ids and a source. */
-  static final int MAX_BYTES = 2_048;
+  /**
+   * The most the headers add to a record: names and fixed values, the request id twice (256
+   * characters, 4 bytes each at most) and a source of at most {@link #MAX_SOURCE_LENGTH}.
+   */
+  static final int MAX_BYTES = 4_096;
+
+  /** The longest {@code source}, in characters. */
+  public static final int MAX_SOURCE_LENGTH = 256;
 
   private final String source;
 

@@ -81,5 +81,7 @@ class OutcomeConfigTest {
         .hasMessageNotContaining("no-colon-pw");
     assertThatThrownBy(() -> load("CLOUDEVENTS", "binary", "CLOUDEVENTS_SOURCE", "not a uri"))
         .hasMessageContaining("CLOUDEVENTS_SOURCE must be a URI reference");
+    assertThatThrownBy(() -> load("CLOUDEVENTS_SOURCE", "/" + "s".repeat(256)))
+        .hasMessageContaining("CLOUDEVENTS_SOURCE must be at most 256 characters but has 257");
   }
 }

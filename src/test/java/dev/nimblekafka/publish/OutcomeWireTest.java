@@ -103,6 +103,26 @@ class OutcomeWireTest {
   }
 
   @Test
+  void theEventHeadersOfTheLongestIdAndSourceFitTheRoomKeptForThem() {
+    String id = "\uD83D\uDE00".repeat(256); // 256 characters of 4 UTF-8 bytes each
+    String source = "/" + "s".repeat(CloudEvents.MAX_SOURCE_LENGTH - 1);
+    RecordHeaders headers = new RecordHeaders();
+    new CloudEvents(source)
+        .dress(
+            headers,
+            CloudEvents.FAILURE_TYPE,
+            id,
+            "failure",
+            Instant.parse("2026-12-31T23:59:59.999Z"),
+            "https://nimblekafka.dev/schemas/failure.schema.json");
+    int bytes = 0;
+    for (Header header : headers) {
+      bytes += header.key().getBytes(StandardCharsets.UTF_8).length + header.value().length;
+    }
+    assertThat(bytes).isLessThanOrEqualTo(CloudEvents.MAX_BYTES);
+  }
+
+  @Test
   void withoutCloudEventsNoCeHeaderIsAdded() {
     ProducerRecord<byte[], byte[]> result =
         records(OutcomeFormat.PLAIN).result(completion(null)).orElseThrow();
