@@ -3,6 +3,7 @@ package dev.nimblekafka.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.ClientSettings;
+import dev.nimblekafka.request.WireFrame;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -154,12 +155,13 @@ final class OutcomeReader implements AutoCloseable {
     positions.forEach(consumer::seek);
   }
 
-  private static Outcome parse(ConsumerRecord<byte[], byte[]> record) {
+  static Outcome parse(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
       return null;
     }
     try {
-      String text = new String(record.value(), StandardCharsets.UTF_8);
+      // a worker with a Schema Registry frames its outcomes: the JSON follows the frame
+      String text = new String(WireFrame.payload(record.value()), StandardCharsets.UTF_8);
       JsonNode value = JSON.readTree(text);
       String id =
           value.path("request_id").isTextual()

@@ -244,6 +244,7 @@ public final class ConfigLoader {
               + ") but was "
               + Settings.format(batch.maxLinger()));
     }
+    OutcomeConfig outcomes = OutcomeSettings.read(s, topics);
     logging(s);
     int httpPort = s.integer("HTTP_PORT", 8080, 0, 65_535);
     int adminPort = s.integer("ADMIN_PORT", 8081, 0, 65_535);
@@ -274,6 +275,7 @@ public final class ConfigLoader {
         destinations,
         tenants,
         batch,
+        outcomes,
         httpPort,
         adminPort,
         stallLimit,

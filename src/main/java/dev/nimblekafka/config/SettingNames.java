@@ -66,6 +66,11 @@ final class SettingNames {
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
           "BATCH_MAX_LINGER",
+          "SCHEMA_REGISTRY_URL",
+          "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO",
+          "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE",
+          "CLOUDEVENTS",
+          "CLOUDEVENTS_SOURCE",
           "LOG_FORMAT",
           "LOG_LEVEL",
           "HTTP_PORT",
@@ -92,7 +97,9 @@ final class SettingNames {
           "LOG_",
           "ALLOWED_",
           "TENANT_",
-          "PRIORITY_");
+          "PRIORITY_",
+          "SCHEMA_REGISTRY_",
+          "CLOUDEVENTS");
 
   /** The endings many settings share: a name ending so is meant for this program. */
   static final List<String> SUFFIXES = List.of("_TOPIC", "_TOPICS", "_INTERVAL", "_TIMEOUT");

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param callbacks push completion through Nimble's callbacks
  * @param destinations where a request may have Nimble call back or write its result
  * @param batch batch submission
+ * @param outcomes Schema Registry framing and CloudEvents headers of the outcomes
  * @param httpPort port of the callback endpoint, bound when callbacks are on (0 picks a free one)
  * @param adminPort port of the health and metrics endpoints (0 picks a free one)
  * @param loopStallLimit how long the consume loop may go without a turn before liveness fails
@@ -34,6 +35,7 @@ public record WorkerConfig(
     AllowedDestinations destinations,
     TenantConfig tenants,
     BatchConfig batch,
+    OutcomeConfig outcomes,
     int httpPort,
     int adminPort,
     Duration loopStallLimit,

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.request.Placement;
 import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.request.WireFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,25 +25,42 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * ({@link RequestHeaders}), before the worker's own headers; their bytes count against the record
  * size. A record that would not fit the topic is never produced: a result too large becomes {@code
  * Optional.empty()} (the caller publishes RESULT_TOO_LARGE instead), and a failure too large loses
- * its copy of the request.
+ * its copy of the request. With an {@link OutcomeFormat} other than plain, results and failures are
+ * framed with their registered schema ids and carry CloudEvents headers.
  */
 public final class OutcomeRecords {
   public static final String HEADER_PREFIX = RequestHeaders.DEAD_LETTER_PREFIX;
   private static final int ENVELOPE_ALLOWANCE = 1024;
   private static final int MAX_HEADER = 1_000;
   private static final int MAX_BARE_DETAILS = 4_096;
+  private static final String RESULT_SCHEMA = "https://nimblekafka.dev/schemas/result.schema.json";
+  private static final String FAILURE_SCHEMA =
+      "https://nimblekafka.dev/schemas/failure.schema.json";
 
   private final ObjectMapper json;
   private final String resultsTopic;
   private final String failuresTopic;
   private final int maxRecordBytes;
+  private final OutcomeFormat format;
 
+  /** Plain JSON outcomes. */
   public OutcomeRecords(
       ObjectMapper json, String resultsTopic, String failuresTopic, int maxRecordBytes) {
+    this(json, resultsTopic, failuresTopic, maxRecordBytes, OutcomeFormat.PLAIN);
+  }
+
+  /** Outcomes framed and dressed as {@code format} says. */
+  public OutcomeRecords(
+      ObjectMapper json,
+      String resultsTopic,
+      String failuresTopic,
+      int maxRecordBytes,
+      OutcomeFormat format) {
     this.json = json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.resultsTopic = resultsTopic;
     this.failuresTopic = failuresTopic;
-    this.maxRecordBytes = maxRecordBytes - ENVELOPE_ALLOWANCE;
+    this.maxRecordBytes = maxRecordBytes - ENVELOPE_ALLOWANCE - format.extraBytes();
+    this.format = format;
   }
 
   /** The largest result body that can be published inline. */
@@ -85,6 +103,20 @@ public final class OutcomeRecords {
     }
     RecordHeaders headers = new RecordHeaders();
     c.headers().addTo(headers);
+    if (format.cloudEvents() != null) {
+      format
+          .cloudEvents()
+          .dress(
+              headers,
+              CloudEvents.RESULT_TYPE,
+              c.requestId(),
+              "result",
+              Instant.ofEpochMilli(c.completedAt()),
+              RESULT_SCHEMA);
+    }
+    if (format.schemaIds() != null) {
+      value = WireFrame.frame(format.schemaIds().result(), value);
+    }
     return Optional.of(
         new ProducerRecord<>(resultsTopic, null, key(c.requestId()), value, headers));
   }
@@ -110,6 +142,14 @@ public final class OutcomeRecords {
     header(headers, "stage", f.stage());
     header(headers, "exception.class.name", f.exceptionClass());
     header(headers, "exception.message", truncate(f.code() + ": " + f.message(), MAX_HEADER));
+    if (format.cloudEvents() != null) {
+      format
+          .cloudEvents()
+          .dress(headers, CloudEvents.FAILURE_TYPE, f.requestId(), "failure", now, FAILURE_SCHEMA);
+    }
+    if (format.schemaIds() != null) {
+      value = WireFrame.frame(format.schemaIds().failure(), value);
+    }
     return new ProducerRecord<>(failuresTopic, null, failureKey(f), value, headers);
   }
 

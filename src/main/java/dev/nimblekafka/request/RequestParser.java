@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * <p>The contract: a JSON object with exactly one of {@code extract} (the body of {@code POST
  * /v1/extract/async}) or {@code agent} (the body of {@code POST /v1/agents/async}), an optional
  * string {@code request_id}, optional {@code metadata} of any JSON type, and an optional {@code
- * tenant} and {@code priority} ({@link Placement}).
+ * tenant} and {@code priority} ({@link Placement}); as plain JSON, or framed by a Schema Registry
+ * serializer ({@link WireFrame}), on any record.
  */
 public final class RequestParser {
   /** The header a request names its tenant in by default, when its body does not. */
@@ -56,6 +57,10 @@ public final class RequestParser {
     return topic + "-" + partition + "-" + offset;
   }
 
+  /**
+   * The request a record value holds. A valid request keeps the JSON without any frame, as {@link
+   * WireFrame#payload} gives it: what a state record carries and {@link #recorded} reads again.
+   */
   public ParseResult parse(String topic, int partition, long offset, byte[] value) {
     return parse(topic, partition, offset, value, RequestHeaders.NONE);
   }
@@ -67,6 +72,11 @@ public final class RequestParser {
     if (value == null || value.length == 0) {
       return invalid(fallbackId, "parse", "EMPTY_REQUEST", "the record has no value", null, null);
     }
+    String cutShort = WireFrame.problem(value);
+    if (cutShort != null) {
+      return invalid(fallbackId, "parse", "INVALID_ENCODING", cutShort, null, null);
+    }
+    value = WireFrame.payload(value);
     String text = utf8(value);
     if (text == null) {
       return invalid(

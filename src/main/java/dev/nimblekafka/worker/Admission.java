@@ -10,6 +10,7 @@ import dev.nimblekafka.request.ParseResult;
 import dev.nimblekafka.request.RequestError;
 import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.request.RequestParser;
+import dev.nimblekafka.request.WireFrame;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskBook;
@@ -23,9 +24,10 @@ import org.slf4j.MDC;
  * again from it once there is room (the book's byte bound); the others are parsed once; a valid
  * request is recorded in the state topic at once (so its offset may commit with it, and a replay
  * never meets a request already settled) and joins the submission queue; anything else becomes a
- * failure naming the field and the limit. The record's headers ({@link RequestHeaders}, bounded) go
- * with the request to its outcome, a failure of its own included; they count towards what must fit
- * the state record.
+ * failure naming the field and the limit. A request framed by a Schema Registry serializer is held
+ * without its frame, so a state record and a failure carry its JSON. The record's headers ({@link
+ * RequestHeaders}, bounded) go with the request to its outcome, a failure of its own included; they
+ * count towards what must fit the state record.
  */
 final class Admission {
   private static final Logger log = LoggerFactory.getLogger(Admission.class);
@@ -68,13 +70,15 @@ final class Admission {
           parser.parse(
               record.topic(), record.partition(), record.offset(), record.value(), headers);
       book.settled(record.partition(), record.offset());
+      // the request as held, recorded and copied into a failure: its JSON, without any frame
+      byte[] value = WireFrame.payload(record.value());
       int headerBytes = StateCodec.headerBytes(headers);
       if (parsed instanceof ParseResult.Valid valid
-          && record.value().length + headerBytes > maxRequestBytes) {
-        parsed = tooLarge(valid.request(), record.value().length, headerBytes);
+          && value.length + headerBytes > maxRequestBytes) {
+        parsed = tooLarge(valid.request(), value.length, headerBytes);
       }
       if (parsed instanceof ParseResult.Invalid invalid) {
-        refuse(record, invalid.error(), headers);
+        refuse(record, value, invalid.error(), headers);
         return;
       }
       ExtractionRequest request = ((ParseResult.Valid) parsed).request();
@@ -86,7 +90,7 @@ final class Admission {
       }
       PendingTask task =
           PendingTask.consumed(
-              record.partition(), record.offset(), record.key(), record.value(), request, headers);
+              record.partition(), record.offset(), record.key(), value, request, headers);
       task.traced(
           context
               .tracing()
@@ -119,7 +123,10 @@ final class Admission {
   }
 
   private void refuse(
-      ConsumerRecord<byte[], byte[]> record, RequestError error, RequestHeaders headers) {
+      ConsumerRecord<byte[], byte[]> record,
+      byte[] value,
+      RequestError error,
+      RequestHeaders headers) {
     log.debug("Rejected request {}: {}", error.requestId(), error.message());
     boolean derived =
         error
@@ -144,7 +151,7 @@ final class Admission {
                     record.partition(),
                     record.offset(),
                     record.key(),
-                    record.value(),
+                    value,
                     headers),
                 RequestError.class.getName()));
   }

@@ -6,6 +6,7 @@ import dev.nimblekafka.callback.CallbackRouter;
 import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.callback.HintForwarder;
 import dev.nimblekafka.config.KafkaConfig;
+import dev.nimblekafka.config.OutcomeConfig;
 import dev.nimblekafka.config.ProcessingGuarantee;
 import dev.nimblekafka.config.WorkerConfig;
 import dev.nimblekafka.fleet.FleetView;
@@ -15,8 +16,11 @@ import dev.nimblekafka.http.WorkerHttpServer;
 import dev.nimblekafka.nimble.NimbleClient;
 import dev.nimblekafka.nimble.NimbleGateway;
 import dev.nimblekafka.publish.AtLeastOnceOutput;
+import dev.nimblekafka.publish.CloudEvents;
+import dev.nimblekafka.publish.OutcomeFormat;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.Output;
+import dev.nimblekafka.publish.SchemaRegistry;
 import dev.nimblekafka.publish.TransactionalOutput;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.trace.RequestTracing;
@@ -154,7 +158,11 @@ public final class Worker implements AutoCloseable {
               - Admission.STATE_RECORD_ALLOWANCE;
       OutcomeRecords outcomes =
           new OutcomeRecords(
-              json, config.topics().results(), config.topics().failures(), maxRecordBytes);
+              json,
+              config.topics().results(),
+              config.topics().failures(),
+              maxRecordBytes,
+              outcomeFormat(config, json));
       this.consumer = opened.add(new KafkaConsumer<>(consumerProperties()));
       this.consumerMetrics = opened.add(new KafkaClientMetrics(consumer));
       consumerMetrics.bindTo(registry);
@@ -271,6 +279,28 @@ public final class Worker implements AutoCloseable {
       opened.closeAll();
       throw e;
     }
+  }
+
+  /**
+   * How outcomes are written: with a Schema Registry set, its ids for the outcome schemas
+   * (registered now; {@link IllegalStateException} when it refuses or cannot be reached), and
+   * CloudEvents.
+   */
+  private static OutcomeFormat outcomeFormat(WorkerConfig config, ObjectMapper json) {
+    OutcomeConfig wire = config.outcomes();
+    OutcomeFormat.SchemaIds ids = null;
+    if (wire.schemaRegistryUrl() != null) {
+      ids =
+          new SchemaRegistry(wire.schemaRegistryUrl(), wire.schemaRegistryUserInfo(), json)
+              .registerOutcomes(config.topics().results(), config.topics().failures());
+      log.info(
+          "Outcome schemas registered at {}: result id {}, failure id {}",
+          wire.schemaRegistryUrl(),
+          ids.result(),
+          ids.failure());
+    }
+    return new OutcomeFormat(
+        ids, wire.cloudEvents() ? new CloudEvents(wire.cloudEventsSource()) : null);
   }
 
   /**

@@ -73,6 +73,48 @@ class RequestParserTest {
     assertThat(error("{not json").stage()).isEqualTo("parse");
   }
 
+  /** A request as a Schema Registry serializer writes it: magic byte 0, schema id, then JSON. */
+  private static byte[] framed(int schemaId, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return java.nio.ByteBuffer.allocate(5 + body.length)
+        .put((byte) 0)
+        .putInt(schemaId)
+        .put(body)
+        .array();
+  }
+
+  @Test
+  void aRequestFramedBySchemaRegistryIsRead() {
+    ParseResult result =
+        parser.parse(
+            "t",
+            0,
+            1,
+            framed(
+                7,
+                "{\"request_id\":\"r-1\",\"extract\":{\"url\":\"https://a.io\"},"
+                    + "\"metadata\":{\"tenant\":\"acme\"}}"));
+    ExtractionRequest request = ((ParseResult.Valid) result).request();
+    assertThat(request.requestId()).isEqualTo("r-1");
+    assertThat(request.body().get("url").asText()).isEqualTo("https://a.io");
+    assertThat(request.metadata().get("tenant").asText()).isEqualTo("acme");
+  }
+
+  @Test
+  void aFramedRequestCutShortNamesTheFrame() {
+    ParseResult result = parser.parse("t", 0, 1, new byte[] {0, 0, 0});
+    RequestError error = ((ParseResult.Invalid) result).error();
+    assertThat(error.stage()).isEqualTo("parse");
+    assertThat(error.code()).isEqualTo("INVALID_ENCODING");
+    assertThat(error.message()).contains("Schema Registry").contains("5 bytes").contains("3");
+  }
+
+  @Test
+  void aFrameAroundSomethingElseThanJsonIsNotJson() {
+    assertThat(((ParseResult.Invalid) parser.parse("t", 0, 1, framed(7, "{nope"))).error().code())
+        .isEqualTo("INVALID_JSON");
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
