@@ -20,6 +20,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=cluster-id.sh
+source "$HERE/cluster-id.sh"
 KAFKA_VERSION=4.3.1
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
@@ -84,13 +86,6 @@ ensure_libs() {
     die "collecting the jars failed; the whole output is in $mvn_log"
   fi
   touch "$marker"
-}
-
-ensure_cluster_id() {
-  if [[ ! -s "$CLUSTER_ID_FILE" ]]; then
-    # 16 random bytes, base64url without padding: what `kafka-storage random-uuid` prints.
-    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$CLUSTER_ID_FILE"
-  fi
 }
 
 write_config() {
@@ -161,14 +156,15 @@ up() {
   started=$(now_ms)
   mkdir -p "$LOCAL_DIR/data"
   ensure_libs
-  ensure_cluster_id
+  ensure_cluster_id "$CLUSTER_ID_FILE"
   write_config
 
   # Formatting once is enough: the data (and the topics) are kept from one start to the next.
+  # --cluster-id=ID, not -t ID: an id that begins with '-' could not be read as an option.
   local format_out
   if [[ ! -f "$LOCAL_DIR/data/meta.properties" ]] &&
     ! format_out="$(tool kafka.tools.StorageTool format --ignore-formatted \
-      -t "$(cat "$CLUSTER_ID_FILE")" -c "$CONFIG" 2>&1)"; then
+      --cluster-id="$(cat "$CLUSTER_ID_FILE")" -c "$CONFIG" 2>&1)"; then
     die "formatting $LOCAL_DIR/data failed: $format_out"
   fi
 
