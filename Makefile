@@ -16,7 +16,9 @@ test: ## run the whole test suite (a real Kafka broker is started in-process)
 test-fast: ## the tests that need no Kafka broker (a fraction of make test's time)
 	$(MVN) verify -Dtest.excludedGroups=long,kafka
 
-run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
+# Local by default: the broker of kafka-up. NKW_EXTERNAL_BOOTSTRAP=host:port names another one for
+# `make run` and `make test`; an exported KAFKA_BOOTSTRAP_SERVERS is not used by either.
+run: build $(if $(NKW_EXTERNAL_BOOTSTRAP),,kafka-up) ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
 	@deploy/local/run.sh
 
 # Benchmark (docs/benchmarks.md): broker (reused or started) + simulator JVM + worker JVM(s) per

@@ -59,7 +59,8 @@ class LocalKafkaClusterIdTest {
         bash(
             "q='"
                 + queue
-                + "'; cluster_id_candidate() { head -n 1 \"$q\"; sed -i 1d \"$q\"; }; new_cluster_id");
+                + "'; cluster_id_candidate() { head -n 1 \"$q\"; tail -n +2 \"$q\" >\"$q.rest\";"
+                + " mv \"$q.rest\" \"$q\"; }; new_cluster_id");
     assertThat(id.strip()).isEqualTo("qMw1Rr1NQm6VJlK0s7PyKg");
   }
 
