@@ -58,10 +58,18 @@ VERSION ?= $(shell sed -n "s:^  <version>\(.*\)</version>$$:\1:p" pom.xml | head
 # Renders a kustomization directory: standalone kustomize if present, else kubectl's built-in one.
 KUSTOMIZE := $(shell if command -v kustomize >/dev/null 2>&1; then echo "kustomize build"; elif command -v kubectl >/dev/null 2>&1; then echo "kubectl kustomize"; fi)
 
-image: ## build the container image $(IMAGE) from deploy/docker/Dockerfile (needs a Docker engine)
-	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine (docker info failed); the image cannot be built on this machine" >&2; exit 1; }
-	docker build -f deploy/docker/Dockerfile -t $(IMAGE) \
-	  --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
+# The image is built by Jib (pom.xml) without a Docker engine, into target/jib-image.tar, named
+# $(IMAGE). It needs the base image (pom.xml's image.base, pinned by digest) from its registry, or a
+# local copy: make image IMAGE_BASE=tar:///path/to/base.tar (a `docker save` tarball). Then
+# `docker load -i target/jib-image.tar`, `podman load -i ...`, or `crane push target/jib-image.tar
+# registry.example.com/nimble-kafka-worker:$(VERSION)`.
+IMAGE_BASE ?=
+image: ## build the container image $(IMAGE) as target/jib-image.tar with Jib (no Docker engine needed)
+	$(MVN) -DskipTests package jib:buildTar \
+	  -Djib.to.image=$(IMAGE) \
+	  -Dimage.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+	  $(if $(IMAGE_BASE),-Dimage.base=$(IMAGE_BASE))
+	@echo "image $(IMAGE): target/jib-image.tar (docker load -i target/jib-image.tar, or crane push)"
 
 # CALLBACK_SECRET has no default in docker-compose.yml; a stand-in lets the file be checked without one
 compose-config: ## validate docker-compose.yml (docker compose or docker-compose; no engine needed)
