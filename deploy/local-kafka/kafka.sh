@@ -22,7 +22,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 # shellcheck source=cluster-id.sh
 source "$HERE/cluster-id.sh"
-KAFKA_VERSION=4.3.1
+# The project's Kafka version: the kafka.version of the root pom.xml, kept there only.
+KAFKA_VERSION="$(sed -n 's:.*<kafka\.version>\(.*\)</kafka\.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
+[[ -n "$KAFKA_VERSION" ]] || { echo "kafka: no <kafka.version> in $ROOT/pom.xml" >&2; exit 1; }
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -80,8 +82,13 @@ ensure_libs() {
     return
   fi
   say "collecting Apache Kafka $KAFKA_VERSION jars from Maven Central into $LIBS (once)"
+  # The jars of another version would share the classpath: they go first.
+  if [[ -d "$LIBS" ]]; then
+    find "$LIBS" -maxdepth 1 \( -name '*.jar' -o -name '.kafka-*' \) -delete
+  fi
   local mvn_log="$LOCAL_DIR/collect-libs.log"
-  if ! $MVN -f "$HERE/pom.xml" -Dkafka.libs="$LIBS" package >"$mvn_log" 2>&1; then
+  if ! $MVN -f "$HERE/pom.xml" -Dkafka.version="$KAFKA_VERSION" -Dkafka.libs="$LIBS" package \
+    >"$mvn_log" 2>&1; then
     tail -n 40 "$mvn_log" >&2
     die "collecting the jars failed; the whole output is in $mvn_log"
   fi
