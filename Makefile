@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/nimble-kafka-worker.jar
 
-.PHONY: build test test-fast run format clean image compose-config k8s-render bench
+.PHONY: build test test-fast run format clean image image-check compose-config k8s-render bench
 
 build: ## build the executable jar
 	$(MVN) -q -DskipTests package
@@ -70,6 +70,10 @@ image: ## build the container image $(IMAGE) as target/jib-image.tar with Jib (n
 	  -Dimage.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 	  $(if $(IMAGE_BASE),-Dimage.base=$(IMAGE_BASE))
 	@echo "image $(IMAGE): target/jib-image.tar (docker load -i target/jib-image.tar, or crane push)"
+
+# No registry needed: the base is made from Debian's packages (deploy/docker/debian-jre-base.sh).
+image-check: ## build the image on a base made from Debian's packages, check its config and files, run its entrypoint
+	@deploy/docker/image-check.sh
 
 # CALLBACK_SECRET has no default in docker-compose.yml; a stand-in lets the file be checked without one
 compose-config: ## validate docker-compose.yml (docker compose or docker-compose; no engine needed)
