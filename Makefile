@@ -3,7 +3,7 @@ SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 JAR := target/nimble-kafka-worker.jar
 
-.PHONY: build test test-fast run format clean image compose-config k8s-render bench
+.PHONY: build test test-fast run format clean image image-check compose-config k8s-render bench
 
 build: ## build the executable jar
 	$(MVN) -q -DskipTests package
@@ -16,7 +16,9 @@ test: ## run the whole test suite (a real Kafka broker is started in-process)
 test-fast: ## the tests that need no Kafka broker (a fraction of make test's time)
 	$(MVN) verify -Dtest.excludedGroups=long,kafka
 
-run: build kafka-up ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
+# Local by default: the broker of kafka-up. NKW_EXTERNAL_BOOTSTRAP=host:port names another one for
+# `make run` and `make test`; an exported KAFKA_BOOTSTRAP_SERVERS is not used by either.
+run: build $(if $(NKW_EXTERNAL_BOOTSTRAP),,kafka-up) ## run the product locally: Kafka broker + Nimble simulator + worker, with the examples
 	@deploy/local/run.sh
 
 # Benchmark (docs/benchmarks.md): broker (reused or started) + simulator JVM + worker JVM(s) per
@@ -56,10 +58,22 @@ VERSION ?= $(shell sed -n "s:^  <version>\(.*\)</version>$$:\1:p" pom.xml | head
 # Renders a kustomization directory: standalone kustomize if present, else kubectl's built-in one.
 KUSTOMIZE := $(shell if command -v kustomize >/dev/null 2>&1; then echo "kustomize build"; elif command -v kubectl >/dev/null 2>&1; then echo "kubectl kustomize"; fi)
 
-image: ## build the container image $(IMAGE) from deploy/docker/Dockerfile (needs a Docker engine)
-	@docker info >/dev/null 2>&1 || { echo "make image: no Docker engine (docker info failed); the image cannot be built on this machine" >&2; exit 1; }
-	docker build -f deploy/docker/Dockerfile -t $(IMAGE) \
-	  --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) .
+# The image is built by Jib (pom.xml) without a Docker engine, into target/jib-image.tar, named
+# $(IMAGE). It needs the base image (pom.xml's image.base, pinned by digest) from its registry, or a
+# local copy: make image IMAGE_BASE=tar:///path/to/base.tar (a `docker save` tarball). Then
+# `docker load -i target/jib-image.tar`, `podman load -i ...`, or `crane push target/jib-image.tar
+# registry.example.com/nimble-kafka-worker:$(VERSION)`.
+IMAGE_BASE ?=
+image: ## build the container image $(IMAGE) as target/jib-image.tar with Jib (no Docker engine needed)
+	$(MVN) -DskipTests package jib:buildTar \
+	  -Djib.to.image=$(IMAGE) \
+	  -Dimage.revision=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+	  $(if $(IMAGE_BASE),-Dimage.base=$(IMAGE_BASE))
+	@echo "image $(IMAGE): target/jib-image.tar (docker load -i target/jib-image.tar, or crane push)"
+
+# No registry needed: the base is made from Debian's packages (deploy/docker/debian-jre-base.sh).
+image-check: ## build the image on a base made from Debian's packages, check its config and files, run its entrypoint
+	@deploy/docker/image-check.sh
 
 # CALLBACK_SECRET has no default in docker-compose.yml; a stand-in lets the file be checked without one
 compose-config: ## validate docker-compose.yml (docker compose or docker-compose; no engine needed)

@@ -20,7 +20,11 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-KAFKA_VERSION=4.3.1
+# shellcheck source=cluster-id.sh
+source "$HERE/cluster-id.sh"
+# The project's Kafka version: the kafka.version of the root pom.xml, kept there only.
+KAFKA_VERSION="$(sed -n 's:.*<kafka\.version>\(.*\)</kafka\.version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)"
+[[ -n "$KAFKA_VERSION" ]] || { echo "kafka: no <kafka.version> in $ROOT/pom.xml" >&2; exit 1; }
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -78,19 +82,17 @@ ensure_libs() {
     return
   fi
   say "collecting Apache Kafka $KAFKA_VERSION jars from Maven Central into $LIBS (once)"
+  # The jars of another version would share the classpath: they go first.
+  if [[ -d "$LIBS" ]]; then
+    find "$LIBS" -maxdepth 1 \( -name '*.jar' -o -name '.kafka-*' \) -delete
+  fi
   local mvn_log="$LOCAL_DIR/collect-libs.log"
-  if ! $MVN -f "$HERE/pom.xml" -Dkafka.libs="$LIBS" package >"$mvn_log" 2>&1; then
+  if ! $MVN -f "$HERE/pom.xml" -Dkafka.version="$KAFKA_VERSION" -Dkafka.libs="$LIBS" package \
+    >"$mvn_log" 2>&1; then
     tail -n 40 "$mvn_log" >&2
     die "collecting the jars failed; the whole output is in $mvn_log"
   fi
   touch "$marker"
-}
-
-ensure_cluster_id() {
-  if [[ ! -s "$CLUSTER_ID_FILE" ]]; then
-    # 16 random bytes, base64url without padding: what `kafka-storage random-uuid` prints.
-    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$CLUSTER_ID_FILE"
-  fi
 }
 
 write_config() {
@@ -161,14 +163,15 @@ up() {
   started=$(now_ms)
   mkdir -p "$LOCAL_DIR/data"
   ensure_libs
-  ensure_cluster_id
+  ensure_cluster_id "$CLUSTER_ID_FILE"
   write_config
 
   # Formatting once is enough: the data (and the topics) are kept from one start to the next.
+  # --cluster-id=ID, not -t ID: an id that begins with '-' could not be read as an option.
   local format_out
   if [[ ! -f "$LOCAL_DIR/data/meta.properties" ]] &&
     ! format_out="$(tool kafka.tools.StorageTool format --ignore-formatted \
-      -t "$(cat "$CLUSTER_ID_FILE")" -c "$CONFIG" 2>&1)"; then
+      --cluster-id="$(cat "$CLUSTER_ID_FILE")" -c "$CONFIG" 2>&1)"; then
     die "formatting $LOCAL_DIR/data failed: $format_out"
   fi
 

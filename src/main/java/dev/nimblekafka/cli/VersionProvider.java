@@ -1,11 +1,11 @@
 package dev.nimblekafka.cli;
 
+import dev.nimblekafka.worker.BuildVersion;
 import picocli.CommandLine.IVersionProvider;
 
 final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    String version = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"nimble-kafka-worker " + (version == null ? "dev" : version)};
+    return new String[] {"nimble-kafka-worker " + BuildVersion.get()};
   }
 }

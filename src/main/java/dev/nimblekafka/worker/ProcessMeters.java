@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
  */
 final class ProcessMeters implements AutoCloseable {
   /** The worker's version: the jar's Implementation-Version, {@code dev} outside a jar. */
-  static final String VERSION = version();
+  static final String VERSION = BuildVersion.get();
 
   private final JvmGcMetrics gc;
 
@@ -50,10 +50,5 @@ final class ProcessMeters implements AutoCloseable {
   @Override
   public void close() {
     gc.close();
-  }
-
-  private static String version() {
-    String version = ProcessMeters.class.getPackage().getImplementationVersion();
-    return version == null ? "dev" : version;
   }
 }

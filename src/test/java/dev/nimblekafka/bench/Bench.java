@@ -71,7 +71,7 @@ public final class Bench implements Callable<Integer> {
   @Option(
       names = "--bootstrap",
       description =
-          "Kafka bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, else 127.0.0.1:KAFKA_PORT"
+          "Kafka bootstrap servers (default: NKW_EXTERNAL_BOOTSTRAP, else 127.0.0.1:KAFKA_PORT"
               + " or 127.0.0.1:9092). If none answers, the local broker is started.")
   String bootstrap;
 
@@ -282,7 +282,8 @@ public final class Bench implements Callable<Integer> {
   }
 
   private static String defaultBootstrap() {
-    String servers = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+    // not KAFKA_BOOTSTRAP_SERVERS: exported in a shell it often names a work cluster
+    String servers = System.getenv("NKW_EXTERNAL_BOOTSTRAP");
     if (servers != null && !servers.isBlank()) {
       return servers;
     }

@@ -54,7 +54,7 @@ final class Kafka {
       throw new IOException(
           "the local broker started but "
               + bootstrap
-              + " does not answer; set KAFKA_PORT or KAFKA_BOOTSTRAP_SERVERS to match");
+              + " does not answer; set KAFKA_PORT or NKW_EXTERNAL_BOOTSTRAP to match");
     }
     return "started the local broker (make kafka-up) on " + bootstrap;
   }

@@ -11,7 +11,10 @@ interface BrokerBackend extends AutoCloseable {
   /** Bootstrap address of a SASL_PLAINTEXT listener with the PLAIN mechanism, if there is one. */
   Optional<String> saslBootstrapServers();
 
-  /** A short description for logs and failure messages, e.g. {@code in-process KRaft 4.3.1}. */
+  /**
+   * A short description for logs and failure messages, e.g. {@code in-process KRaft} and the
+   * version.
+   */
   String description();
 
   /** Stops the broker if this backend started it. Idempotent. */

@@ -1,6 +1,5 @@
 package dev.nimblekafka.testkit;
 
-import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -15,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * <p>Which broker, in order:
  *
  * <ol>
- *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} set: that broker (e.g. one from {@code make kafka-up}); it
- *       has no SASL listener, so SASL tests are skipped;
+ *   <li>{@code NKW_EXTERNAL_BOOTSTRAP} set: that broker (e.g. one from {@code make kafka-up}); it
+ *       has no SASL listener, so SASL tests are skipped. {@code KAFKA_BOOTSTRAP_SERVERS} is not
+ *       read: exported in a shell it often names a work cluster;
  *   <li>a reachable Docker engine: a Testcontainers {@code apache/kafka} container;
  *   <li>otherwise: an in-process KRaft broker from Apache Kafka's own jars.
  * </ol>
@@ -69,21 +69,16 @@ public final class KafkaBrokerExtension implements ParameterResolver {
   }
 
   private static BrokerBackend chooseBackend() {
-    String forced = System.getenv().getOrDefault("KAFKA_TEST_BROKER", "auto");
-    switch (forced.toLowerCase(Locale.ROOT)) {
-      case "in-process":
-        return InProcessBroker.start();
-      case "container":
+    BrokerChoice choice = BrokerChoice.from(System.getenv());
+    switch (choice.kind()) {
+      case EXTERNAL:
+        return new ExternalBroker(choice.externalBootstrap());
+      case CONTAINER:
         return ContainerBroker.start();
-      case "auto":
-        break;
+      case IN_PROCESS:
+        return InProcessBroker.start();
       default:
-        throw new IllegalArgumentException(
-            "KAFKA_TEST_BROKER must be auto, in-process or container but was " + forced);
-    }
-    String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-    if (external != null && !external.isBlank()) {
-      return new ExternalBroker(external.trim());
+        break;
     }
     if (ContainerBroker.dockerAvailable()) {
       return ContainerBroker.start();
