@@ -23,9 +23,17 @@ class ClassNamesInDocsTest {
 
   private static final Path ROOT = root();
 
-  /** Names of Nimble's OpenAPI schemas and Kafka ACL resource types the docs quote. */
+  /**
+   * Names of Nimble's OpenAPI schemas, Kafka ACL resource types and Kafka requests the docs quote.
+   */
   private static final Set<String> ELSEWHERE =
-      Set.of("AgentPayload", "AsyncOptions", "ExtractPayload", "TransactionalId");
+      Set.of(
+          "AgentPayload",
+          "AsyncOptions",
+          "ExtractPayload",
+          "TransactionalId",
+          "DescribeGroups",
+          "OffsetFetch");
 
   /** Where a simple name found in the docs may live outside src/. */
   private static final List<String> LIBRARY_PACKAGES =

@@ -47,8 +47,8 @@ class StateCodecFuzzTest {
         "{\"extract\":{\"url\":\"https://a.io\",\"\\udc00\":1}}".getBytes(StandardCharsets.UTF_8);
     ParseResult result = parser.parse("nimble.requests", 0, 1, request);
     assertThat(result).isInstanceOf(ParseResult.Invalid.class);
-    assertThat(((ParseResult.Invalid) result).error().message())
-        .contains("unpaired UTF-16 surrogate");
+    // refused by the JSON reader itself, or by the check after it: either names the surrogate
+    assertThat(((ParseResult.Invalid) result).error().message()).containsIgnoringCase("surrogate");
   }
 
   @Provide
