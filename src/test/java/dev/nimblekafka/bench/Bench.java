@@ -171,7 +171,8 @@ public final class Bench implements Callable<Integer> {
               scaled.name(), variant.name(), earlier.scenario.name());
         } else {
           System.err.printf(
-              "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
+              "bench: %s / %s (N=%d) ...%n",
+              scaled.name(), variant.name(), variant.requests(scaled.requests()));
           long runStarted = System.nanoTime();
           r = runOne(ctx, scaled, variant);
           r.put("run_s", (System.nanoTime() - runStarted) / 1e9, 1); // start-up and tear-down too

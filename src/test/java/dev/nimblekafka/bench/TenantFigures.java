@@ -18,7 +18,22 @@ final class TenantFigures {
 
   static final double WINDOW_TO = Figures.STEADY_TO;
 
+  /** A watched group this small has each request's latency listed, in the order it was sent. */
+  static final int WATCHED_LISTED = 200;
+
   private TenantFigures() {}
+
+  /** Produce → first outcome of each request of {@code group} that has one, in the order sent. */
+  static List<Long> inSendOrder(
+      Map<String, WorkloadProducer.Sent> sent, Map<String, Long> firstSeen, Workload.Group group) {
+    return sent.entrySet().stream()
+        .filter(e -> e.getValue().group().equals(group) && firstSeen.containsKey(e.getKey()))
+        .sorted(
+            Map.Entry.comparingByValue(
+                java.util.Comparator.comparingLong(WorkloadProducer.Sent::sentAt)))
+        .map(e -> firstSeen.get(e.getKey()) - e.getValue().sentAt())
+        .toList();
+  }
 
   /**
    * @param sent what was produced: each request's group and when it was sent
@@ -73,6 +88,9 @@ final class TenantFigures {
 
     List<Long> watched = latencies.getOrDefault(workload.watched(), List.of());
     r.put("watched_group", workload.watched().toString());
+    if (watched.size() <= WATCHED_LISTED) {
+      r.put("watched_latencies_ms", inSendOrder(sent, firstSeen, workload.watched()));
+    }
     if (!watched.isEmpty()) {
       r.put("watched_produce_to_outcome_p50_ms", Stats.percentile(watched, 50), 0);
       r.put("watched_produce_to_outcome_p99_ms", Stats.percentile(watched, 99), 0);
