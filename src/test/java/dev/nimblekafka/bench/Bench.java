@@ -43,7 +43,8 @@ public final class Bench implements Callable<Integer> {
       split = ",",
       paramLabel = "NAME",
       description =
-          "Scenarios to run, comma-separated (default: all in the default set). See --list.")
+          "Scenarios to run, comma-separated (default: all in the default set; 'tenants': the"
+              + " four tenant scenarios). See --list.")
   List<String> scenarios = new ArrayList<>();
 
   @Option(names = "--list", description = "List the scenarios and exit.")
@@ -113,8 +114,12 @@ public final class Bench implements Callable<Integer> {
     if (scenarios.isEmpty()) {
       chosen.addAll(Scenarios.defaults());
     } else {
+      List<String> names = new ArrayList<>();
       for (String name : scenarios) {
-        Scenario s = catalogue.get(name.strip());
+        names.addAll(name.strip().equals("tenants") ? Scenarios.TENANTS : List.of(name.strip()));
+      }
+      for (String name : names) {
+        Scenario s = catalogue.get(name);
         if (s == null) {
           System.err.println("bench: no scenario named '" + name + "'; --list shows them");
           return 2;
@@ -166,7 +171,8 @@ public final class Bench implements Callable<Integer> {
               scaled.name(), variant.name(), earlier.scenario.name());
         } else {
           System.err.printf(
-              "bench: %s / %s (N=%d) ...%n", scaled.name(), variant.name(), scaled.requests());
+              "bench: %s / %s (N=%d) ...%n",
+              scaled.name(), variant.name(), variant.requests(scaled.requests()));
           long runStarted = System.nanoTime();
           r = runOne(ctx, scaled, variant);
           r.put("run_s", (System.nanoTime() - runStarted) / 1e9, 1); // start-up and tear-down too

@@ -109,7 +109,8 @@ final class Figures {
   /**
    * For every run whose variant is compared to another of the same scenario ({@link
    * Scenario.Variant#comparedTo()}), once both are in {@code runs}: {@code throughput_steady_ratio}
-   * and {@code throughput_overall_ratio}, this run's ÷ the other's. Safe to call again.
+   * and {@code throughput_overall_ratio}, this run's ÷ the other's; for a variant with a workload,
+   * {@code watched_p99_ratio} instead. Safe to call again.
    */
   static void relate(List<RunResult> runs) {
     for (RunResult r : runs) {
@@ -119,6 +120,10 @@ final class Figures {
       }
       RunResult ref = reference(runs, r, other);
       if (ref == null) {
+        continue;
+      }
+      if (r.variant.workload() != null) {
+        TenantFigures.relate(r, ref);
         continue;
       }
       r.settings.put("ratio_reference", ref.variant.name());

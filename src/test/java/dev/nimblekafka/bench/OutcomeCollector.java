@@ -38,6 +38,7 @@ final class OutcomeCollector implements AutoCloseable {
   private volatile Exception failure;
 
   private final Map<String, Long> firstSeen = new HashMap<>();
+  private final Map<String, String> placements = new HashMap<>();
   private final List<Long> seenTimes = new ArrayList<>();
   private final List<Long> finishToPublished = new ArrayList<>();
   private final List<Long> finishToRead = new ArrayList<>();
@@ -138,6 +139,9 @@ final class OutcomeCollector implements AutoCloseable {
       return;
     }
     seenTimes.add(now);
+    if (value != null && value.path("tenant").isTextual()) {
+      placements.put(id, value.path("tenant").asText() + "/" + value.path("priority").asText("?"));
+    }
     unique.incrementAndGet();
     if (record.topic().equals(resultsTopic)) {
       results++;
@@ -169,6 +173,19 @@ final class OutcomeCollector implements AutoCloseable {
     } catch (DateTimeParseException e) {
       return 0;
     }
+  }
+
+  /** When each request's first outcome was read (ms since the epoch), by request id. */
+  synchronized Map<String, Long> firstSeen() {
+    return Map.copyOf(firstSeen);
+  }
+
+  /**
+   * The tenant and priority each first outcome names ({@code tenant/priority}), by request id;
+   * requests whose outcome names none are absent.
+   */
+  synchronized Map<String, String> placements() {
+    return Map.copyOf(placements);
   }
 
   /** What was read, as of now. */

@@ -112,6 +112,11 @@ final class Report {
     if (!heap.isEmpty()) {
       table(md, HEAP, heap);
     }
+    List<RunResult> tenants =
+        moving.stream().filter(r -> r.figures.containsKey("by_tenant_priority")).toList();
+    if (!tenants.isEmpty()) {
+      tenants(md, tenants);
+    }
     List<RunResult> related =
         moving.stream().filter(r -> r.figures.containsKey("throughput_steady_ratio")).toList();
     if (!related.isEmpty()) {
@@ -163,6 +168,54 @@ final class Report {
     }
     md.append("\nSettings, every figure and the logs' location: the JSON file of the same name.\n");
     return md.toString();
+  }
+
+  /**
+   * Runs with a workload: outcomes and produce → outcome latency per tenant and priority, the
+   * watched group's p99 ÷ its reference run's, and each tenant's share while all had work.
+   */
+  private static void tenants(StringBuilder md, List<RunResult> runs) {
+    md.append("## Tenants and priorities\n\n")
+        .append("Latency from when the driver produced a request to when its first outcome was")
+        .append(" read. \"p99 ÷ reference\": the watched group's p99 ÷ its p99 in the reference")
+        .append(" run; \"share\": a tenant's part of the outcomes while every tenant had work.\n\n")
+        .append("| scenario | variant | tenant/priority | requests | outcomes |")
+        .append(" produce→outcome p50/p99/max ms | p99 ÷ reference | share |\n")
+        .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (RunResult r : runs) {
+      if (!(r.figures.get("by_tenant_priority") instanceof Map<?, ?> groups)) {
+        continue;
+      }
+      for (Map.Entry<?, ?> e : groups.entrySet()) {
+        Map<?, ?> g = (Map<?, ?>) e.getValue();
+        String group = String.valueOf(e.getKey());
+        String tenant = group.substring(0, group.indexOf('/'));
+        boolean watched = group.equals(r.figures.get("watched_group"));
+        md.append("| ")
+            .append(r.scenario.name())
+            .append(" | ")
+            .append(r.variant.name())
+            .append(" | ")
+            .append(group)
+            .append(watched ? " (watched)" : "")
+            .append(" | ")
+            .append(format(g.get("requests")))
+            .append(" | ")
+            .append(format(g.get("outcomes")))
+            .append(" | ")
+            .append(format(g.get("produce_to_outcome_p50_ms")))
+            .append(" / ")
+            .append(format(g.get("produce_to_outcome_p99_ms")))
+            .append(" / ")
+            .append(format(g.get("produce_to_outcome_max_ms")))
+            .append(" | ")
+            .append(watched ? format(r.figures.get("watched_p99_ratio")) : "")
+            .append(" | ")
+            .append(format(r.figures.get("contended_share_" + tenant)))
+            .append(" |\n");
+      }
+    }
+    md.append('\n');
   }
 
   private static void table(StringBuilder md, List<Column> columns, List<RunResult> runs) {

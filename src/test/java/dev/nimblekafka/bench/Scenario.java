@@ -184,6 +184,8 @@ record Scenario(
    * @param comparedTo another variant of the same scenario (a worker variant's name, or {@link
    *     #BASELINE}) this one's throughput is divided by, as {@code throughput_steady_ratio}, when
    *     both ran in the same benchmark; null for none
+   * @param workload requests of several tenants and priorities produced on their own schedules
+   *     instead of N plain requests at once; null for the plain ones
    */
   record Variant(
       String name,
@@ -192,7 +194,8 @@ record Scenario(
       int produceStep,
       boolean baseline,
       Fleet fleet,
-      String comparedTo) {
+      String comparedTo,
+      Workload workload) {
     /** The label of the baseline's row. */
     static final String BASELINE = "baseline (recommended loop)";
 
@@ -202,7 +205,7 @@ record Scenario(
     }
 
     Variant(String name, Map<String, String> env, String heap, int produceStep, boolean baseline) {
-      this(name, env, heap, produceStep, baseline, Fleet.ONE, null);
+      this(name, env, heap, produceStep, baseline, Fleet.ONE, null, null);
     }
 
     Variant(String name, Map<String, String> env, String heap, int produceStep) {
@@ -220,17 +223,27 @@ record Scenario(
 
     /** This variant run by {@code fleet}. */
     Variant on(Fleet fleet) {
-      return new Variant(name, env, heap, produceStep, baseline, fleet, comparedTo);
+      return new Variant(name, env, heap, produceStep, baseline, fleet, comparedTo, workload);
     }
 
     /** This variant, with its steady throughput divided by the variant named {@code other}. */
     Variant comparedTo(String other) {
-      return new Variant(name, env, heap, produceStep, baseline, fleet, other);
+      return new Variant(name, env, heap, produceStep, baseline, fleet, other, workload);
     }
 
     /** This baseline variant under another label (a shared run's copy). */
     Variant renamed(String label) {
-      return new Variant(label, env, heap, produceStep, baseline, fleet, comparedTo);
+      return new Variant(label, env, heap, produceStep, baseline, fleet, comparedTo, workload);
+    }
+
+    /** This variant producing {@code workload} instead of N plain requests. */
+    Variant producing(Workload workload) {
+      return new Variant(name, env, heap, produceStep, baseline, fleet, comparedTo, workload);
+    }
+
+    /** The requests this variant produces: its workload's, else the scenario's N. */
+    int requests(int n) {
+      return workload == null ? n : workload.total();
     }
 
     /** Variables in a stable order, for the report. */
@@ -239,10 +252,17 @@ record Scenario(
     }
   }
 
-  /** This scenario with N multiplied by {@code scale} (at least one request). */
+  /**
+   * This scenario with N, and every variant's workload, multiplied by {@code scale} (at least one
+   * request).
+   */
   Scenario scaled(double scale) {
     int n = Math.max(1, (int) Math.round(requests * scale));
-    return new Scenario(name, about, kind, sim, n, variants, inDefault, targets);
+    List<Variant> scaled = new ArrayList<>();
+    for (Variant v : variants) {
+      scaled.add(v.workload() == null ? v : v.producing(v.workload().scaled(scale)));
+    }
+    return new Scenario(name, about, kind, sim, n, scaled, inDefault, targets);
   }
 
   /** This scenario without its baseline variant; null when nothing else is left. */

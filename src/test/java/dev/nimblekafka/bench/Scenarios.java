@@ -53,6 +53,10 @@ final class Scenarios {
             threePods(),
             threePodsSkewed(),
             twelvePods(),
+            flood(),
+            floodThreePods(),
+            weights(),
+            priority(),
             fastPath(),
             heap(),
             heapBurst(),
@@ -273,6 +277,185 @@ final class Scenarios {
                 .on(new Fleet(TWELVE, FLEET_PARTITIONS, false))),
         false,
         exactlyOnce(Target.atMost("http_429_share", 0.01), Target.atLeast("slot_use", 0.95)));
+  }
+
+  // ---- tenants and priorities, at Nimble's documented limits (pro-2s's key and plan) ----
+
+  /** The tenant scenarios, in the order {@code --scenarios tenants} runs them. */
+  static final List<String> TENANTS = List.of("flood", "weights", "priority", "flood-three-pods");
+
+  /** Requests of the flooding tenant: 400 s of the plan's work at C/D = 50/s. */
+  static final int FLOOD_N = 20_000;
+
+  /** Requests of the tenant that comes after the flood. */
+  static final int LATE_N = 100;
+
+  /** When the late tenant's requests are produced, after the flood's first. */
+  static final Duration LATE_AFTER = Duration.ofSeconds(5);
+
+  static final String FLOODED = "flood";
+
+  static final String ALONE = "b alone";
+
+  /** Tenant a's flood, then b's 100 requests 5 s later; b's latency is watched. */
+  private static Workload floodWorkload() {
+    Workload.Group b = new Workload.Group("b", "normal");
+    return Workload.of(
+        b,
+        Workload.Stream.burst("a", "normal", FLOOD_N, Duration.ZERO),
+        Workload.Stream.burst("b", "normal", LATE_N, LATE_AFTER));
+  }
+
+  /** b's 100 requests as in the flood, alone: the reference for b's latency. */
+  private static Workload lateAlone() {
+    Workload.Group b = new Workload.Group("b", "normal");
+    return Workload.of(b, Workload.Stream.burst("b", "normal", LATE_N, LATE_AFTER));
+  }
+
+  /** The flood's targets: b's p99 within 3x of alone, the plan used, no call or task wasted. */
+  private static List<Target> floodTargets(String flooded) {
+    return exactlyOnce(
+        Target.atMost("watched_p99_ratio", 3).onlyFor(flooded),
+        Target.atLeast("slot_use", 0.95).onlyFor(flooded),
+        Target.atMost("calls_per_task", 1.1).onlyFor(flooded),
+        Target.atMost("outcome_placement_mismatches", 0));
+  }
+
+  /**
+   * Tenant a floods one pod with 20,000 requests; 5 s later tenant b sends 100. Both weigh 1, so b
+   * takes half the key while it has work. Then b's 100 alone on a fresh pod and simulator: b's p99
+   * from produce to outcome under the flood ÷ alone is {@code watched_p99_ratio}.
+   */
+  static Scenario flood() {
+    return new Scenario(
+        "flood",
+        "C=100, D=2 s, QPS 83; tenant a produces "
+            + FLOOD_N
+            + " requests at once, tenant b "
+            + LATE_N
+            + " 5 s later; then b's "
+            + LATE_N
+            + " alone; NIMBLE_QPS=83, NIMBLE_PLAN_TASKS=100",
+        Kind.THROUGHPUT,
+        pro83Sim(),
+        FLOOD_N + LATE_N,
+        variants(
+            new Variant(FLOODED, keyEnv(100), WORKER_HEAP)
+                .producing(floodWorkload())
+                .comparedTo(ALONE),
+            new Variant(ALONE, keyEnv(100), WORKER_HEAP).producing(lateAlone())),
+        false,
+        floodTargets(FLOODED));
+  }
+
+  static final String FLOODED_THREE = "flood, 3 pods";
+
+  static final String ALONE_THREE = "b alone, 3 pods";
+
+  /**
+   * As {@link #flood()} on three pods in one group on one key, 12 request partitions, requests
+   * keyed by id (the flood spreads over every pod); b alone on the same three pods.
+   */
+  static Scenario floodThreePods() {
+    Fleet three = new Fleet(3, FLEET_PARTITIONS, false);
+    return new Scenario(
+        "flood-three-pods",
+        "as flood on 3 worker pods, one consumer group, one simulator key; 12 request"
+            + " partitions, requests keyed by id; then b's "
+            + LATE_N
+            + " alone on 3 pods",
+        Kind.THROUGHPUT,
+        pro83Sim(),
+        FLOOD_N + LATE_N,
+        variants(
+            new Variant(FLOODED_THREE, keyEnv(100), WORKER_HEAP)
+                .on(three)
+                .producing(floodWorkload())
+                .comparedTo(ALONE_THREE),
+            new Variant(ALONE_THREE, keyEnv(100), WORKER_HEAP).on(three).producing(lateAlone())),
+        false,
+        floodTargets(FLOODED_THREE));
+  }
+
+  /** Requests of each tenant of {@link #weights()}: a finishes after 2,400 outcomes (48 s). */
+  static final int WEIGHTS_A = 1800;
+
+  static final int WEIGHTS_B = 900;
+
+  /**
+   * Tenants a and b, weights 3 and 1, both with all their requests produced at once: a's share of
+   * the outcomes while both have work ({@code contended_share_a}) should be 3/4.
+   */
+  static Scenario weights() {
+    Workload both =
+        Workload.of(
+            new Workload.Group("b", "normal"),
+            Workload.Stream.burst("a", "normal", WEIGHTS_A, Duration.ZERO),
+            Workload.Stream.burst("b", "normal", WEIGHTS_B, Duration.ZERO));
+    return new Scenario(
+        "weights",
+        "C=100, D=2 s, QPS 83; TENANT_WEIGHTS=a=3,b=1; a produces "
+            + WEIGHTS_A
+            + " requests and b "
+            + WEIGHTS_B
+            + ", all at once; a's share of the outcomes while both have work",
+        Kind.THROUGHPUT,
+        pro83Sim(),
+        WEIGHTS_A + WEIGHTS_B,
+        variants(
+            new Variant("a=3,b=1", with(keyEnv(100), "TENANT_WEIGHTS", "a=3,b=1"), WORKER_HEAP)
+                .producing(both)),
+        false,
+        exactlyOnce(
+            Target.atLeast("contended_share_a", 0.70),
+            Target.atMost("contended_share_a", 0.80),
+            Target.atMost("outcome_placement_mismatches", 0)));
+  }
+
+  /** The normal backlog of {@link #priority()}: 50 s of the plan's work, under PRIORITY_AGING. */
+  static final int BACKLOG_N = 2500;
+
+  /** The high-priority trickle: one request a second for 40 s, from 3 s into the backlog. */
+  static final int TRICKLE_N = 40;
+
+  static final String UNDER_BACKLOG = "high under backlog";
+
+  static final String HIGH_ALONE = "high alone";
+
+  /**
+   * One tenant: 2,500 normal requests at once (50 s of the plan's work, so the backlog outlasts the
+   * trickle and stays younger than PRIORITY_AGING's minute), and from 3 s a high-priority request
+   * every second, 40 in all; then the trickle alone. The high requests' p99 under the backlog ÷
+   * alone is {@code watched_p99_ratio}.
+   */
+  static Scenario priority() {
+    Workload.Group high = new Workload.Group("a", "high");
+    Workload.Stream trickle =
+        Workload.Stream.trickle("a", "high", TRICKLE_N, Duration.ofSeconds(3), 1.0);
+    return new Scenario(
+        "priority",
+        "C=100, D=2 s, QPS 83; one tenant: "
+            + BACKLOG_N
+            + " normal requests at once and from 3 s one high request a second ("
+            + TRICKLE_N
+            + "); then the trickle alone",
+        Kind.THROUGHPUT,
+        pro83Sim(),
+        BACKLOG_N + TRICKLE_N,
+        variants(
+            new Variant(UNDER_BACKLOG, keyEnv(100), WORKER_HEAP)
+                .producing(
+                    Workload.of(
+                        high,
+                        Workload.Stream.burst("a", "normal", BACKLOG_N, Duration.ZERO),
+                        trickle))
+                .comparedTo(HIGH_ALONE),
+            new Variant(HIGH_ALONE, keyEnv(100), WORKER_HEAP)
+                .producing(Workload.of(high, trickle))),
+        false,
+        exactlyOnce(
+            Target.atMost("watched_p99_ratio", 2.5).onlyFor(UNDER_BACKLOG),
+            Target.atMost("outcome_placement_mismatches", 0)));
   }
 
   /** The baseline row of {@link #pro2s()} alone: Nimble's recommended loop at 83 calls/s. */

@@ -48,9 +48,13 @@ final class ThroughputRun {
     Files.createDirectories(dir);
     result.logs = ctx.root().relativize(dir.toAbsolutePath()).toString();
     Topics topics = ctx.topics(scenario, variant);
-    int n = scenario.requests();
+    int n = variant.requests(scenario.requests());
     Scenario.Fleet fleet = variant.fleet();
     Settings.describe(result, scenario, variant, topics);
+    result.settings.put("requests", n);
+    if (variant.workload() != null) {
+      result.settings.put("workload", variant.workload().describe());
+    }
     try (Simulator sim = Simulator.start(ctx.jar(), scenario.sim(), dir);
         Pods pods = new Pods()) {
       if (fleet.partitions() > 0) {
@@ -122,16 +126,50 @@ final class ThroughputRun {
             + "); requests produced anyway");
   }
 
+  /** The CPU counters when the requests started to go: the run's costs are counted from here. */
+  private record Start(double[] cpu, double simCpu, double machine) {}
+
   private void measure(Simulator sim, Pods pods, OutcomeCollector outcomes, Topics topics, int n)
       throws IOException, InterruptedException {
-    Timeline timeline = new Timeline(dir.resolve("timeline.csv"));
-    double[] cpuAtStart = pods.cpuSeconds();
-    double simCpuAtStart = sim.process().cpuSeconds();
-    double machineAtStart = MachineCpu.busySeconds();
+    Start start =
+        new Start(pods.cpuSeconds(), sim.process().cpuSeconds(), MachineCpu.busySeconds());
     long startedAt = System.currentTimeMillis();
+    if (variant.workload() != null) {
+      try (WorkloadProducer workload =
+          new WorkloadProducer(
+              ctx.bootstrap(),
+              topics.requests(),
+              topics.prefix(),
+              variant.workload(),
+              variant.fleet().sameKey())) {
+        measure(sim, pods, outcomes, topics, n, start, workload.start().startedAt(), workload);
+      }
+      return;
+    }
     Kafka.produceRequests(
         ctx.bootstrap(), topics.requests(), topics.prefix(), n, variant.fleet().sameKey());
     result.put("produce_s", (System.currentTimeMillis() - startedAt) / 1000.0, 2);
+    measure(sim, pods, outcomes, topics, n, start, startedAt, null);
+  }
+
+  /**
+   * Waits for every outcome (or a stall, or the timeout) of the requests produced from {@code
+   * startedAt}, then weighs the run; with a workload, per tenant and priority too.
+   */
+  private void measure(
+      Simulator sim,
+      Pods pods,
+      OutcomeCollector outcomes,
+      Topics topics,
+      int n,
+      Start start,
+      long startedAt,
+      WorkloadProducer workload)
+      throws IOException, InterruptedException {
+    Timeline timeline = new Timeline(dir.resolve("timeline.csv"));
+    double[] cpuAtStart = start.cpu();
+    double simCpuAtStart = start.simCpu();
+    double machineAtStart = start.machine();
 
     Stall stall = new Stall(stallLimit());
     Duration timeout = timeout(n);
@@ -171,6 +209,13 @@ final class ThroughputRun {
               + result.logs);
     }
     OutcomeCollector.Snapshot seen = outcomes.snapshot();
+    if (workload != null) {
+      if (workload.failure() != null) {
+        result.incomplete("producing the workload failed: " + workload.failure());
+      }
+      TenantFigures.record(
+          result, variant.workload(), workload.sent(), outcomes.firstSeen(), outcomes.placements());
+    }
     JsonNode stats;
     try {
       stats = sim.stats();
