@@ -30,6 +30,19 @@ class ContractSerpRulesTest {
         .matches(errors -> errors.isEmpty() == valid);
   }
 
+  @org.junit.jupiter.api.Test
+  void everySerpExampleIsValidForTheWorkerAndTheSchema() throws IOException {
+    for (String line :
+        java.nio.file.Files.readAllLines(java.nio.file.Path.of("examples/serp.jsonl"))) {
+      assertThat(
+              parser.parse("nimble.requests", 0, 7, line.getBytes(StandardCharsets.UTF_8))
+                  instanceof ParseResult.Valid)
+          .as(line)
+          .isTrue();
+      assertThat(Contracts.errors("request", json.readTree(line))).as(line).isEmpty();
+    }
+  }
+
   static Stream<Arguments> requests() {
     return Stream.of(
         ok("the smallest serp", serp("google_search", ",\"query\":\"coffee\"")),
