@@ -117,6 +117,19 @@ public final class NimbleClient implements AutoCloseable {
     return postBatch(api.templateBatch(), sent);
   }
 
+  /**
+   * {@code POST /v1/serp/async} or {@code /v2/serp/async}: the version configured, as for every
+   * other call, so the task is read back through the same version's {@code /tasks}.
+   */
+  public CompletableFuture<TaskInfo> submitSerp(JsonNode body) {
+    return create(api.serpAsync(), body);
+  }
+
+  /** {@code POST /v{1,2}/serp/batch}: {@code {inputs:[...], shared_inputs:{...}}}. */
+  public CompletableFuture<BatchSubmission> submitSerpBatch(JsonNode body) {
+    return postBatch(api.serpBatch(), body);
+  }
+
   /** {@code GET /v{1,2}/tasks/{id}}. */
   public CompletableFuture<TaskInfo> task(String taskId) {
     return get(api.task(taskId)).thenApply(TaskInfo::fromEnvelope);

@@ -180,6 +180,16 @@ public final class NimbleGateway {
     return created(() -> client.submitAgentBatch(body), live);
   }
 
+  /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for a search engine results page. */
+  public CompletableFuture<TaskInfo> submitSerp(JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitSerp(body), live);
+  }
+
+  /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for a batch of SERP requests. */
+  public CompletableFuture<BatchSubmission> submitSerpBatch(JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitSerpBatch(body), live);
+  }
+
   /** A single status check: throttled and guarded, not retried. */
   public CompletableFuture<TaskInfo> task(String taskId) {
     return task(taskId, ALWAYS);

@@ -7,9 +7,11 @@ public enum Kind {
   /** {@code POST /v1/extract/async}. */
   EXTRACT,
   /** {@code POST /v1/agents/async}. */
-  AGENT;
+  AGENT,
+  /** {@code POST /v1/serp/async} (or v2's): a search engine results page. */
+  SERP;
 
-  /** The name used in messages: {@code extract} or {@code agent}. */
+  /** The name used in messages: {@code extract}, {@code agent} or {@code serp}. */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Turns a consumed record value into an {@link ExtractionRequest}, or a {@link RequestError} that
@@ -17,10 +20,11 @@ import java.nio.charset.StandardCharsets;
  * dropped once it is checked: the request keeps the value and reads its parts again when asked.
  *
  * <p>The contract: a JSON object with exactly one of {@code extract} (the body of {@code POST
- * /v1/extract/async}) or {@code agent} (the body of {@code POST /v1/agents/async}), an optional
- * string {@code request_id}, optional {@code metadata} of any JSON type, and an optional {@code
- * tenant} and {@code priority} ({@link Placement}); as plain JSON, or framed by a Schema Registry
- * serializer ({@link WireFrame}), on any record.
+ * /v1/extract/async}), {@code agent} (the body of {@code POST /v1/agents/async}) or {@code serp}
+ * (the body of {@code POST /v1/serp/async}), an optional string {@code request_id}, optional {@code
+ * metadata} of any JSON type, and an optional {@code tenant} and {@code priority} ({@link
+ * Placement}); as plain JSON, or framed by a Schema Registry serializer ({@link WireFrame}), on any
+ * record.
  */
 public final class RequestParser {
   /** The header a request names its tenant in by default, when its body does not. */
@@ -127,40 +131,46 @@ public final class RequestParser {
               text(root, "priority", Placement::priority),
               headers,
               tenantHeader);
-      JsonNode extract = root.get("extract");
-      JsonNode agent = root.get("agent");
-      boolean hasExtract = extract != null && !extract.isNull();
-      boolean hasAgent = agent != null && !agent.isNull();
-      if (hasExtract == hasAgent) {
-        throw new Violation(
-            hasExtract ? "AMBIGUOUS_REQUEST" : "MISSING_FIELD",
-            "extract|agent",
-            null,
-            "a request must have exactly one of extract or agent but has "
-                + (hasExtract ? "both" : "neither"));
-      }
-      String field = hasExtract ? "extract" : "agent";
-      JsonNode body = hasExtract ? extract : agent;
+      Kind kind = kindOf(root);
+      String field = kind.wire();
+      JsonNode body = root.get(field);
       if (!body.isObject()) {
         throw new Violation("INVALID_FIELD", field, null, field + " must be a JSON object");
       }
       ObjectNode object = (ObjectNode) body;
-      if (hasExtract) {
-        RequestValidator.extract(object, allowed);
-      } else {
-        RequestValidator.agent(object, allowed);
+      switch (kind) {
+        case EXTRACT -> RequestValidator.extract(object, allowed);
+        case AGENT -> RequestValidator.agent(object, allowed);
+        case SERP -> RequestValidator.serp(object, allowed);
       }
       return new ParseResult.Valid(
           ExtractionRequest.of(
-              requestId,
-              hasExtract ? Kind.EXTRACT : Kind.AGENT,
-              StorageDelivery.from(object),
-              placement,
-              value,
-              parts));
+              requestId, kind, StorageDelivery.from(object), placement, value, parts));
     } catch (Violation v) {
       return invalid(requestId, "validate", v.code, v.getMessage(), v.field, v.limit, metadata);
     }
+  }
+
+  /** The one request kind whose body {@code root} carries (not null); throws naming them all. */
+  private static Kind kindOf(JsonNode root) {
+    List<Kind> present = new ArrayList<>();
+    for (Kind kind : Kind.values()) {
+      JsonNode body = root.get(kind.wire());
+      if (body != null && !body.isNull()) {
+        present.add(kind);
+      }
+    }
+    if (present.size() == 1) {
+      return present.get(0);
+    }
+    throw new Violation(
+        present.isEmpty() ? "MISSING_FIELD" : "AMBIGUOUS_REQUEST",
+        "extract|agent|serp",
+        null,
+        "a request must have exactly one of extract, agent or serp but has "
+            + (present.isEmpty()
+                ? "none"
+                : present.stream().map(Kind::wire).collect(Collectors.joining(" and "))));
   }
 
   /**

@@ -71,6 +71,94 @@ final class RequestValidator {
   }
 
   /**
+   * A SERP body: a known {@code search_engine}; a {@code query} for the engines that search text, a
+   * {@code place_id} for those that read a Maps place; {@code num_results} 1 to 100; {@code device}
+   * and the documented flags typed as Nimble types them; the delivery rules of extract.
+   */
+  static void serp(ObjectNode body, AllowedDestinations allowed) {
+    JsonNode engine = body.get("search_engine");
+    if (engine == null || engine.isNull()) {
+      throw new Violation(
+          "MISSING_FIELD",
+          "serp.search_engine",
+          stable(NimbleLimits.SERP_ENGINES),
+          "serp.search_engine is required: one of " + sorted(NimbleLimits.SERP_ENGINES));
+    }
+    if (!engine.isTextual() || !NimbleLimits.SERP_ENGINES.contains(engine.asText())) {
+      throw new Violation(
+          "INVALID_FIELD",
+          "serp.search_engine",
+          stable(NimbleLimits.SERP_ENGINES),
+          "serp.search_engine must be one of "
+              + sorted(NimbleLimits.SERP_ENGINES)
+              + " but is "
+              + engine);
+    }
+    boolean place = NimbleLimits.SERP_PLACE_ENGINES.contains(engine.asText());
+    nonBlank(body, place ? "place_id" : "query", engine.asText());
+    if (!place) {
+      text(body.get("place_id"), "serp.place_id");
+    }
+    text(body.get("query"), "serp.query");
+    JsonNode results = body.get("num_results");
+    if (results != null && !results.isNull()) {
+      boolean whole = results.isNumber() && results.asDouble() == Math.rint(results.asDouble());
+      if (!whole || results.asDouble() < 1 || results.asDouble() > NimbleLimits.MAX_SERP_RESULTS) {
+        throw new Violation(
+            whole ? "LIMIT_EXCEEDED" : "INVALID_FIELD",
+            "serp.num_results",
+            NimbleLimits.MAX_SERP_RESULTS,
+            "serp.num_results must be a whole number from 1 to "
+                + NimbleLimits.MAX_SERP_RESULTS
+                + " but is "
+                + results);
+      }
+    }
+    JsonNode device = body.get("device");
+    if (device != null
+        && !device.isNull()
+        && !(device.isTextual() && NimbleLimits.SERP_DEVICES.contains(device.asText()))) {
+      throw new Violation(
+          "INVALID_FIELD",
+          "serp.device",
+          stable(NimbleLimits.SERP_DEVICES),
+          "serp.device must be one of " + sorted(NimbleLimits.SERP_DEVICES) + " but is " + device);
+    }
+    for (String flag : new java.util.TreeSet<>(NimbleLimits.SERP_FLAGS)) {
+      JsonNode value = body.get(flag);
+      if (value != null && !value.isNull() && !value.isBoolean()) {
+        throw new Violation(
+            "INVALID_FIELD", "serp." + flag, null, "serp." + flag + " must be true or false");
+      }
+    }
+    DeliveryRules.check(body, "serp", allowed);
+    ownTag(body, "serp");
+  }
+
+  /** A string field {@code engine} needs: present and not blank. */
+  private static void nonBlank(ObjectNode body, String name, String engine) {
+    JsonNode value = body.get(name);
+    if (value == null || value.isNull()) {
+      throw new Violation(
+          "MISSING_FIELD", "serp." + name, null, "serp." + name + " is required for " + engine);
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw new Violation(
+          "INVALID_FIELD",
+          "serp." + name,
+          null,
+          "serp." + name + " must be a non-empty string for " + engine);
+    }
+  }
+
+  /** An optional string field. */
+  private static void text(JsonNode value, String field) {
+    if (value != null && !value.isNull() && !value.isTextual()) {
+      throw new Violation("INVALID_FIELD", field, null, field + " must be a string");
+    }
+  }
+
+  /**
    * A request's own {@code tag} must not look like the mark the worker puts on its tasks: a task
    * with such a tag could be taken for the task of the request whose mark it copies.
    */

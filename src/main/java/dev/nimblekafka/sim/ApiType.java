@@ -3,7 +3,8 @@ package dev.nimblekafka.sim;
 /** The {@code api_type} of a task: which family of endpoints created it. */
 enum ApiType {
   EXTRACT("extract"),
-  AGENT("agent");
+  AGENT("agent"),
+  SERP("serp");
 
   final String wire;
 

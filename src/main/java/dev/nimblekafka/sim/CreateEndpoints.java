@@ -53,6 +53,8 @@ final class CreateEndpoints {
       case AGENTS_ASYNC -> async(CreateRequests.agent(request, version), version);
       case EXTRACT_BATCH -> batch(CreateRequests.extractBatch(request), version);
       case AGENTS_BATCH -> batch(CreateRequests.agentBatch(request, version), version);
+      case SERP_ASYNC -> async(CreateRequests.serp(request), version);
+      case SERP_BATCH -> batch(CreateRequests.serpBatch(request), version);
       default -> throw new IllegalArgumentException("not a creating route: " + route);
     };
   }

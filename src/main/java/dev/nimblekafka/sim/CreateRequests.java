@@ -76,6 +76,61 @@ final class CreateRequests {
     return new Valid(List.of(new TaskSpec(ApiType.AGENT, name, (ObjectNode) body, delivery)));
   }
 
+  static Outcome serp(JsonNode body) {
+    Validator v = new Validator();
+    if (!v.object(body, "", "#")) {
+      return new Invalid(v.errors());
+    }
+    v.serp(body, "", "#", true);
+    v.delivery(body, "", "#");
+    if (!v.ok()) {
+      return new Invalid(v.errors());
+    }
+    return new Valid(
+        List.of(new TaskSpec(ApiType.SERP, null, (ObjectNode) body, Delivery.read(body, null))));
+  }
+
+  /**
+   * A SERP batch: as an extract batch, with {@code search_engine} required of every item that
+   * {@code shared_inputs} does not give one.
+   */
+  static Outcome serpBatch(JsonNode body) {
+    Validator v = new Validator();
+    if (!v.object(body, "", "#")) {
+      return new Invalid(v.errors());
+    }
+    JsonNode inputs = inputs(body, v);
+    JsonNode shared = body.get("shared_inputs");
+    boolean sharedOk = shared == null || shared.isNull();
+    if (!sharedOk && v.object(shared, "/shared_inputs", SHARED)) {
+      sharedOk = true;
+      v.serp(shared, "/shared_inputs", SHARED, false);
+      v.delivery(shared, "/shared_inputs", SHARED);
+    }
+    if (inputs == null || !sharedOk) {
+      return new Invalid(v.errors());
+    }
+    boolean sharedEngine = shared != null && shared.hasNonNull("search_engine");
+    for (int i = 0; i < inputs.size(); i++) {
+      JsonNode item = inputs.get(i);
+      if (v.object(item, "/inputs/" + i, ITEMS)) {
+        v.serp(item, "/inputs/" + i, ITEMS, !sharedEngine);
+        v.delivery(item, "/inputs/" + i, ITEMS);
+      }
+    }
+    if (!v.ok()) {
+      return new Invalid(v.errors());
+    }
+    Delivery delivery = shared == null ? null : Delivery.read(shared, null);
+    List<TaskSpec> specs = new ArrayList<>(inputs.size());
+    for (JsonNode item : inputs) {
+      ObjectNode merged = shared == null || shared.isNull() ? Json.object() : shared.deepCopy();
+      merged.setAll((ObjectNode) item);
+      specs.add(new TaskSpec(ApiType.SERP, null, merged, delivery));
+    }
+    return new Valid(specs);
+  }
+
   static Outcome extractBatch(JsonNode body) {
     Validator v = new Validator();
     if (!v.object(body, "", "#")) {

@@ -37,9 +37,53 @@ final class ResultFactory {
   /** The result of {@code task} as if it finished at {@code finishedAt}. */
   byte[] render(SimTask task, long finishedAt) {
     JsonNode input = Json.read(task.input);
-    return task.apiType == ApiType.AGENT
-        ? agent(task, input, finishedAt)
-        : extract(task, input, finishedAt);
+    return switch (task.apiType) {
+      case AGENT -> agent(task, input, finishedAt);
+      case SERP -> serp(task, input, finishedAt);
+      case EXTRACT -> extract(task, input, finishedAt);
+    };
+  }
+
+  /**
+   * A results page of the search: {@code data.parsing.entities.OrganicResult}, ten results (or
+   * {@code num_results}, at most 100) made from the input alone, and {@code data.html} unless
+   * {@code no_html}.
+   */
+  private byte[] serp(SimTask task, JsonNode input, long finishedAt) {
+    String engine = input.path("search_engine").asText("google_search");
+    String searched =
+        input.path("query").isTextual()
+            ? input.get("query").asText()
+            : input.path("place_id").asText("place");
+    String host =
+        engine.startsWith("bing")
+            ? "www.bing.com"
+            : engine.startsWith("yandex") ? "yandex.com" : "www.google.com";
+    String url =
+        "https://" + host + "/search?q=" + URLEncoder.encode(searched, StandardCharsets.UTF_8);
+    if (input.path("page").canConvertToInt() && input.get("page").asInt() > 1) {
+      url += "&page=" + input.get("page").asInt();
+    }
+    PageContent page = new PageContent(task.inputKey.lo(), url);
+    ObjectNode body = envelope(task, url);
+    ObjectNode data = body.putObject("data");
+    if (!input.path("no_html").asBoolean(false)) {
+      data.put("html", page.html());
+    }
+    ObjectNode parsing = data.putObject("parsing");
+    parsing.put("status", "success");
+    ArrayNode organic = parsing.putObject("entities").putArray("OrganicResult");
+    int count = Math.min(100, Math.max(1, input.path("num_results").asInt(10)));
+    SplittableRandom random = new SplittableRandom(task.inputKey.lo());
+    for (int i = 0; i < count; i++) {
+      ObjectNode result = organic.addObject();
+      result.put("position", i + 1);
+      result.put("title", page.phrase("title" + i, 5));
+      result.put("url", "https://www.site" + random.nextInt(10_000) + ".example/" + i);
+      result.put("snippet", page.phrase("snippet" + i, 14));
+    }
+    metadata(body, task, finishedAt, url, "vx6", input.path("tag"), null);
+    return pad(body, data, page, organic);
   }
 
   private byte[] extract(SimTask task, JsonNode input, long finishedAt) {

@@ -15,6 +15,8 @@ enum Route {
   AGENTS_RUN("POST", ApiVersion::templateRun, true),
   AGENTS_ASYNC("POST", ApiVersion::templateAsync, true),
   AGENTS_BATCH("POST", ApiVersion::templateBatch, true),
+  SERP_ASYNC("POST", ApiVersion::serpAsync, true),
+  SERP_BATCH("POST", ApiVersion::serpBatch, true),
   AGENTS_LIST("GET", ApiVersion::templates, false),
   AGENT_GET("GET", v -> v.template("{name}"), false),
   TASKS_LIST("GET", ApiVersion::tasks, false),

@@ -68,6 +68,7 @@ final class TaskFactory {
   static boolean forbidden(JsonNode input) {
     return input.path("url").asText("").contains(FORBID_MARK)
         || input.path("params").path("url").asText("").contains(FORBID_MARK)
+        || input.path("query").asText("").contains(FORBID_MARK)
         || FORBID_MARK.equals(input.path("tag").asText(null))
         || FORBID_MARK.equals(input.path("params").path("tag").asText(null));
   }

@@ -4,8 +4,10 @@ import static dev.nimblekafka.wire.NimbleLimits.AGENT_FORMATS;
 import static dev.nimblekafka.wire.NimbleLimits.EXTRACT_FORMATS;
 import static dev.nimblekafka.wire.NimbleLimits.MAX_COOKIES;
 import static dev.nimblekafka.wire.NimbleLimits.MAX_HEADERS;
+import static dev.nimblekafka.wire.NimbleLimits.MAX_SERP_RESULTS;
 import static dev.nimblekafka.wire.NimbleLimits.MAX_TIMEOUT_MS;
 import static dev.nimblekafka.wire.NimbleLimits.MAX_URL_LENGTH;
+import static dev.nimblekafka.wire.NimbleLimits.SERP_ENGINES;
 import static dev.nimblekafka.wire.NimbleLimits.STORAGE_TYPES;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -130,6 +132,38 @@ final class Validator {
     JsonNode localization = node.get("localization");
     if (localization != null && !localization.isNull() && !localization.isBoolean()) {
       type(at + "/localization", schema + "/properties/localization", "boolean");
+    }
+  }
+
+  /**
+   * The fields of a SERP payload the API reference constrains: {@code search_engine} (required when
+   * {@code required}) from its list, {@code num_results} a whole number from 1 to 100.
+   */
+  void serp(JsonNode node, String at, String schema, boolean required) {
+    JsonNode engine = node.get("search_engine");
+    if (engine == null || engine.isNull()) {
+      if (required) {
+        required(at, schema, "search_engine");
+      }
+    } else if (string(engine, at + "/search_engine", schema + "/properties/search_engine")
+        && !SERP_ENGINES.contains(engine.textValue())) {
+      enumeration(at + "/search_engine", schema + "/properties/search_engine", SERP_ENGINES);
+    }
+    JsonNode results = node.get("num_results");
+    if (results != null && !results.isNull()) {
+      String path = schema + "/properties/num_results";
+      if (!results.isNumber() || results.asDouble() != Math.rint(results.asDouble())) {
+        type(at + "/num_results", path, "integer");
+      } else if (results.asDouble() < 1) {
+        minimum(at + "/num_results", path, 1);
+      } else if (results.asDouble() > MAX_SERP_RESULTS) {
+        add(
+            at + "/num_results",
+            path + "/maximum",
+            "maximum",
+            Map.of("comparison", "<=", "limit", MAX_SERP_RESULTS),
+            "must be <= " + MAX_SERP_RESULTS);
+      }
     }
   }
 

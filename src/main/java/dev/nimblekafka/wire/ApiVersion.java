@@ -61,6 +61,16 @@ public enum ApiVersion {
     return prefix + "/extract/batch";
   }
 
+  /** {@code POST /v1/serp/async} or {@code /v2/serp/async}: a search engine results page. */
+  public String serpAsync() {
+    return prefix + "/serp/async";
+  }
+
+  /** {@code POST /v1/serp/batch} or {@code /v2/serp/batch}. */
+  public String serpBatch() {
+    return prefix + "/serp/batch";
+  }
+
   /** {@code POST}: a synchronous agent (v1) or template (v2) run. */
   public String templateRun() {
     return templates + "/run";

@@ -23,5 +23,43 @@ public final class NimbleLimits {
 
   public static final Set<String> STORAGE_TYPES = Set.of("s3", "gs");
 
+  /**
+   * The search engines of the SERP endpoints: the API reference's list plus the SDK's {@code
+   * google_sge}.
+   */
+  public static final Set<String> SERP_ENGINES =
+      Set.of(
+          "google_search",
+          "google_sge",
+          "google_aio",
+          "google_maps_search",
+          "google_maps_reviews",
+          "google_maps_place",
+          "google_news",
+          "google_images",
+          "bing_search",
+          "yandex_search");
+
+  /** The engines that search a Google Maps place: they take {@code place_id}, not a query. */
+  public static final Set<String> SERP_PLACE_ENGINES =
+      Set.of("google_maps_place", "google_maps_reviews");
+
+  /** {@code num_results} of a SERP call: 1 to 100. */
+  public static final int MAX_SERP_RESULTS = 100;
+
+  /** SERP {@code device} values (the SDK's; the API reference lists only mobile). */
+  public static final Set<String> SERP_DEVICES = Set.of("desktop", "mobile");
+
+  /** SERP options the API reference types as booleans. */
+  public static final Set<String> SERP_FLAGS =
+      Set.of(
+          "parse",
+          "render",
+          "resolve_url",
+          "show_hidden_results",
+          "no_html",
+          "include_pages_html",
+          "ads_optimization");
+
   private NimbleLimits() {}
 }

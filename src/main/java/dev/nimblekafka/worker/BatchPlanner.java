@@ -88,7 +88,7 @@ final class BatchPlanner {
     ObjectNode body = json.objectNode();
     ArrayNode inputs = body.putArray("inputs");
     ObjectNode shared = body.putObject("shared_inputs");
-    if (group.kind() == Kind.EXTRACT) {
+    if (group.kind() != Kind.AGENT) {
       group.inputs().forEach(inputs::add);
       shared.setAll(group.shared());
       return body;

@@ -61,17 +61,21 @@ interface NimbleCalls {
     return new NimbleCalls() {
       @Override
       public CompletableFuture<TaskInfo> submit(Kind kind, JsonNode body, BooleanSupplier live) {
-        return kind == Kind.EXTRACT
-            ? gateway.submitExtract(body, live)
-            : gateway.submitAgent(body, live);
+        return switch (kind) {
+          case EXTRACT -> gateway.submitExtract(body, live);
+          case AGENT -> gateway.submitAgent(body, live);
+          case SERP -> gateway.submitSerp(body, live);
+        };
       }
 
       @Override
       public CompletableFuture<BatchSubmission> submitBatch(
           Kind kind, JsonNode body, BooleanSupplier live) {
-        return kind == Kind.EXTRACT
-            ? gateway.submitExtractBatch(body, live)
-            : gateway.submitAgentBatch(body, live);
+        return switch (kind) {
+          case EXTRACT -> gateway.submitExtractBatch(body, live);
+          case AGENT -> gateway.submitAgentBatch(body, live);
+          case SERP -> gateway.submitSerpBatch(body, live);
+        };
       }
 
       @Override

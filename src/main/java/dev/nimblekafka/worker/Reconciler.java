@@ -26,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * create call sent for it could still reach Nimble (a previous owner's calls in flight): a scan
  * that started earlier cannot tell "not created" from "not created yet", so the request is looked
  * up again then. Correctness never depends on the list's order: a miss only costs a second task.
+ *
+ * <p>A create sent without a mark (SERP: Nimble documents no tag there) is recognised by its input
+ * alone. Every listed task with that input, created after the create went out (less the skew) and
+ * held by no request of this pod, is a candidate; when the scan ends, the lost creates of one
+ * search take, oldest create first, the candidate created nearest to when each went out. A search
+ * sent twice at once on one key (by this fleet or another client) may so be given the other's task:
+ * still a result of the very search asked for, at the cost of the task left over.
  */
 final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -73,8 +80,12 @@ final class Reconciler {
     }
   }
 
+  /** A listed task that may be the task of an unmarked create, and its input. */
+  private record Candidate(TaskInfo info, JsonNode input, long createdAt) {}
+
   private final TaskContext context;
   private final Outcome outcome;
+  private final List<Candidate> candidates = new ArrayList<>();
   private final List<Lookup> waiting = new ArrayList<>();
   private List<Lookup> scanning = new ArrayList<>();
   private long scan;
@@ -118,6 +129,7 @@ final class Reconciler {
     }
     scanning = new ArrayList<>(waiting);
     waiting.clear();
+    candidates.clear();
     scanStartedAt = now;
     scan++;
     pages = 0;
@@ -180,7 +192,7 @@ final class Reconciler {
     Set<String> tags = new HashSet<>();
     List<PendingTask> tasks = new ArrayList<>(scanning.size());
     for (Lookup lookup : scanning) {
-      tags.add(SubmissionMark.tagOf(lookup.sent()));
+      tags.add(SubmissionMark.tagOf(lookup.sent())); // null for an unmarked create: keep untagged
       tasks.add(lookup.task());
     }
     context
@@ -189,7 +201,8 @@ final class Reconciler {
             Calls.Lane.SCAN,
             "list",
             tasks,
-            live -> context.nimble().recentTasks(cursor, PAGE_SIZE, tags::contains, live),
+            live ->
+                context.nimble().recentTasks(cursor, PAGE_SIZE, tag -> tags.contains(tag), live),
             new Calls.Answer<TaskPage>() {
               @Override
               public void answered(List<PendingTask> live, TaskPage page) {
@@ -226,6 +239,12 @@ final class Reconciler {
       Lookup lookup = it.next();
       if (createdAt >= lookup.sentAt() - SKEW_MILLIS
           && SubmissionMark.matches(listed.input(), lookup.sent())) {
+        if (!SubmissionMark.tagged(lookup.sent())) {
+          if (context.book().byTaskId(listed.info().id()) == null) {
+            candidates.add(new Candidate(listed.info(), listed.input(), createdAt));
+          }
+          return; // chosen when the scan ends, among every task of the same search
+        }
         it.remove();
         context.metrics().reconciled("found");
         outcome.found(lookup.task(), listed.info());
@@ -239,6 +258,7 @@ final class Reconciler {
    * been on its way when the scan started; that is looked up again once it cannot.
    */
   private void finish(long now) {
+    adoptUnmarked();
     for (Lookup lookup : scanning) {
       if (lookup.settledAfter() > scanStartedAt) {
         waiting.add(lookup.deferred());
@@ -248,6 +268,44 @@ final class Reconciler {
       outcome.notFound(lookup.task());
     }
     scanning = new ArrayList<>();
+  }
+
+  /**
+   * Gives each unmarked create looked for, oldest first, the candidate of its search created
+   * nearest to when it went out (a task is given once), and drops it from the scan.
+   */
+  private void adoptUnmarked() {
+    if (candidates.isEmpty()) {
+      return;
+    }
+    List<Lookup> unmarked = new ArrayList<>();
+    for (Lookup lookup : scanning) {
+      if (!SubmissionMark.tagged(lookup.sent())) {
+        unmarked.add(lookup);
+      }
+    }
+    unmarked.sort(java.util.Comparator.comparingLong(Lookup::sentAt));
+    for (Lookup lookup : unmarked) {
+      Candidate best = null;
+      for (Candidate candidate : candidates) {
+        if (candidate.createdAt() >= lookup.sentAt() - SKEW_MILLIS
+            && SubmissionMark.matches(candidate.input(), lookup.sent())
+            && (best == null || distance(candidate, lookup) < distance(best, lookup))) {
+          best = candidate;
+        }
+      }
+      if (best != null) {
+        candidates.remove(best);
+        scanning.remove(lookup);
+        context.metrics().reconciled("found");
+        outcome.found(lookup.task(), best.info());
+      }
+    }
+    candidates.clear();
+  }
+
+  private static long distance(Candidate candidate, Lookup lookup) {
+    return Math.abs(candidate.createdAt() - lookup.sentAt());
   }
 
   private static long createdAt(TaskInfo info) {

@@ -31,6 +31,7 @@ class ClassNamesInDocsTest {
           "AgentPayload",
           "AsyncOptions",
           "ExtractPayload",
+          "SerpPayload",
           "TransactionalId",
           "DescribeGroups",
           "OffsetFetch");

@@ -37,6 +37,23 @@ class RequestParserTest {
   }
 
   @Test
+  void aValidSerpRequestIsPassedThroughWithItsDelivery() {
+    ParseResult result =
+        parse(
+            "{\"request_id\":\"s-1\",\"serp\":{\"search_engine\":\"google_search\","
+                + "\"query\":\"coffee\",\"country\":\"US\",\"page\":2,\"num_results\":100,"
+                + "\"coordinates\":{\"latitude\":\"40.7\"},\"storage_type\":\"s3\","
+                + "\"storage_url\":\"s3://b/serp/\"}}");
+    ExtractionRequest request = ((ParseResult.Valid) result).request();
+    assertThat(request.kind()).isEqualTo(Kind.SERP);
+    assertThat(request.body().path("coordinates").path("latitude").asText()).isEqualTo("40.7");
+    assertThat(request.delivery().objectUrl("T1")).isEqualTo("s3://b/serp/T1.json");
+    ParseResult place =
+        parse("{\"serp\":{\"search_engine\":\"google_maps_reviews\",\"place_id\":\"ChIJ\"}}");
+    assertThat(place).isInstanceOf(ParseResult.Valid.class);
+  }
+
+  @Test
   void aMissingIdIsDerivedFromTheRecordCoordinates() {
     ParseResult result =
         parse("{\"agent\":{\"agent\":\"amazon_pdp\",\"params\":{\"asin\":\"B0\"}}}");
@@ -119,8 +136,22 @@ class RequestParserTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "{}|'extract|agent'|neither|",
-        "{\"extract\":{\"url\":\"https://a.io\"},\"agent\":{\"agent\":\"x\",\"params\":{\"q\":1}}}|'extract|agent'|both|",
+        "{}|'extract|agent|serp'|none|",
+        "{\"extract\":{\"url\":\"https://a.io\"},\"agent\":{\"agent\":\"x\",\"params\":{\"q\":1}}}|'extract|agent|serp'|extract and agent|",
+        "{\"extract\":{\"url\":\"https://a.io\"},\"serp\":{\"search_engine\":\"bing_search\",\"query\":\"q\"}}|'extract|agent|serp'|extract and serp|",
+        "{\"serp\":[]}|serp|JSON object|",
+        "{\"serp\":{\"query\":\"q\"}}|serp.search_engine|required|",
+        "{\"serp\":{\"search_engine\":\"altavista\",\"query\":\"q\"}}|serp.search_engine|google_search|",
+        "{\"serp\":{\"search_engine\":\"google_search\"}}|serp.query|required for google_search|",
+        "{\"serp\":{\"search_engine\":\"google_news\",\"query\":\" \"}}|serp.query|non-empty|",
+        "{\"serp\":{\"search_engine\":\"google_maps_place\",\"query\":\"cafe\"}}|serp.place_id|required for google_maps_place|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"num_results\":101}}|serp.num_results|1 to 100|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"num_results\":0}}|serp.num_results|1 to 100|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"device\":\"tablet\"}}|serp.device|mobile|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"parse\":\"yes\"}}|serp.parse|true or false|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"storage_type\":\"s3\"}}|serp.storage_url|together|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"callback_url\":\"nope\"}}|serp.callback_url|http|",
+        "{\"serp\":{\"search_engine\":\"google_search\",\"query\":\"q\",\"tag\":\"nkw-1\"}}|serp.tag|nkw-|",
         "{\"extract\":{}}|extract.url|required|",
         "{\"extract\":{\"url\":7}}|extract.url|string|",
         "{\"extract\":{\"url\":\"ftp://a.io\"}}|extract.url|http|",

@@ -43,6 +43,7 @@ final class FakeNimble implements NimbleCalls {
     final String taskId;
     private final CompletableFuture<Object> answer = new CompletableFuture<>();
     private BooleanSupplier live = () -> true;
+    private java.util.function.Predicate<String> keepInputOfTag = tag -> true;
 
     Call(Op op, Kind kind, JsonNode body, String taskId) {
       this.op = op;
@@ -114,9 +115,17 @@ final class FakeNimble implements NimbleCalls {
       answer.complete(new TaskResults(body, body.length, "http://nimble/results/" + taskId));
     }
 
-    /** Answers a list call with these tasks (newest first) and where the next page starts. */
+    /**
+     * Answers a list call with these tasks (newest first) and where the next page starts, keeping
+     * only the inputs the worker asked to keep, as the client does.
+     */
     void page(String nextCursor, TaskPage.Listed... tasks) {
-      answer.complete(new TaskPage(List.of(tasks), nextCursor));
+      List<TaskPage.Listed> kept = new ArrayList<>();
+      for (TaskPage.Listed task : tasks) {
+        String tag = task.input() == null ? null : SubmissionMark.tagOf(task.input());
+        kept.add(keepInputOfTag.test(tag) ? task : new TaskPage.Listed(task.info(), null));
+      }
+      answer.complete(new TaskPage(kept, nextCursor));
     }
 
     void fail(NimbleException error) {
@@ -224,7 +233,9 @@ final class FakeNimble implements NimbleCalls {
       int limit,
       java.util.function.Predicate<String> keepInputOfTag,
       BooleanSupplier live) {
-    return add(new Call(Op.LIST, null, null, cursor).fencedBy(live));
+    Call call = new Call(Op.LIST, null, null, cursor).fencedBy(live);
+    call.keepInputOfTag = keepInputOfTag;
+    return add(call);
   }
 
   @Override
