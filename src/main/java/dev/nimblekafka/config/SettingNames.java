@@ -23,6 +23,7 @@ final class SettingNames {
           "FAILURES_TOPIC",
           "STATE_TOPIC",
           "CALLBACKS_TOPIC",
+          "USAGE_TOPIC",
           "NIMBLE_API_KEY",
           "NIMBLE_API_KEY_FILE",
           "NIMBLE_BASE_URL",
@@ -61,6 +62,8 @@ final class SettingNames {
           "TENANT_WEIGHTS",
           "TENANT_MAX_TASKS",
           "PRIORITY_AGING",
+          "PRICE_TABLE",
+          "PRICE_DEFAULT_DRIVER",
           "BATCH_SUBMIT",
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
@@ -91,7 +94,8 @@ final class SettingNames {
           "LOG_",
           "ALLOWED_",
           "TENANT_",
-          "PRIORITY_");
+          "PRIORITY_",
+          "PRICE_");
 
   private SettingNames() {}
 

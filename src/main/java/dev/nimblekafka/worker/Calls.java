@@ -86,11 +86,18 @@ final class Calls {
   private final Ownership ownership;
   private final WorkerMetrics metrics;
   private final Queue<LoopEvent> events;
+  private final Ledger ledger;
   private final Map<Lane, Integer> calls = new EnumMap<>(Lane.class);
   private final Map<Lane, Integer> tasks = new EnumMap<>(Lane.class);
 
-  Calls(TaskBook book, Ownership ownership, WorkerMetrics metrics, Queue<LoopEvent> events) {
+  Calls(
+      TaskBook book,
+      Ownership ownership,
+      WorkerMetrics metrics,
+      Queue<LoopEvent> events,
+      Ledger ledger) {
     this.book = book;
+    this.ledger = ledger;
     this.ownership = ownership;
     this.metrics = metrics;
     this.events = events;
@@ -149,6 +156,9 @@ final class Calls {
     for (int i = 0; i < sent.tasks.size(); i++) {
       PendingTask task = sent.tasks.get(i);
       (book.current(task, sent.epochs[i]) ? live : moved).add(task);
+    }
+    if (!(error instanceof NimbleException.Unavailable unavailable && unavailable.fenced())) {
+      ledger.called(live); // a fenced call never went out
     }
     if (error != null) {
       sent.answer.failed(live, error);

@@ -11,6 +11,7 @@ import dev.nimblekafka.task.DurationEstimator;
 import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.usage.UsageCodec;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ final class Lifecycle implements LoopEvent.Handler {
   private final Restorer restorer;
   private final RequestParser parser;
   private final WorkerStatus status;
+  private final Ledger ledger;
   private final RestoreRetries restoreRetries = new RestoreRetries();
   private final RestoreBacklog backlog = new RestoreBacklog();
   private final Set<Integer> waitingReported = new HashSet<>();
@@ -85,6 +87,16 @@ final class Lifecycle implements LoopEvent.Handler {
             new CheckBudget(parts.share()::callsPerSecond),
             listLimit(config),
             parts.random());
+    Set<String> named = new HashSet<>(config.tenants().weights().keySet());
+    named.addAll(config.tenants().maxTasks().keySet());
+    Ledger ledger =
+        new Ledger(
+            config.ledger().topic(),
+            config.ledger().prices(),
+            new UsageCodec(json),
+            parts.clock(),
+            parts.unit()::send,
+            new TenantMeters(parts.metrics().registry(), named));
     OutcomeWriter writer =
         new OutcomeWriter(
             book,
@@ -96,12 +108,13 @@ final class Lifecycle implements LoopEvent.Handler {
                 parts.unit()),
             json,
             parts.clock(),
-            parts.metrics());
+            parts.metrics(),
+            ledger);
     TaskContext context =
         new TaskContext(
             book,
             parts.nimble(),
-            new Calls(book, parts.ownership(), parts.metrics(), parts.events()),
+            new Calls(book, parts.ownership(), parts.metrics(), parts.events(), ledger),
             writer,
             policy,
             parts.share(),
@@ -125,7 +138,8 @@ final class Lifecycle implements LoopEvent.Handler {
         new Checker(context, config.tasks(), json),
         parts.restorer(),
         new RequestParser(json, config.destinations(), config.tenants().header()),
-        parts.status());
+        parts.status(),
+        ledger);
   }
 
   /**
@@ -143,7 +157,8 @@ final class Lifecycle implements LoopEvent.Handler {
       Checker checker,
       Restorer restorer,
       RequestParser parser,
-      WorkerStatus status) {
+      WorkerStatus status,
+      Ledger ledger) {
     this.context = context;
     this.admission = admission;
     this.submitter = submitter;
@@ -151,6 +166,7 @@ final class Lifecycle implements LoopEvent.Handler {
     this.restorer = restorer;
     this.parser = parser;
     this.status = status;
+    this.ledger = ledger;
   }
 
   /** Starts reading state back (on its own thread). */
@@ -232,6 +248,12 @@ final class Lifecycle implements LoopEvent.Handler {
     restoreRetries.forget(partition);
     backlog.forget(partition);
     waitingReported.remove(partition);
+    ledger.drop(partition);
+  }
+
+  /** Writes the usage totals that changed into the unit of work, before it commits. */
+  void flushUsage() {
+    ledger.flush();
   }
 
   /** The unit of work committed. */
@@ -278,6 +300,14 @@ final class Lifecycle implements LoopEvent.Handler {
     }
     backlog.add(event.partition(), event.epoch(), event.later());
     take(event.partition(), event.epoch(), event.tasks(), event.later().isEmpty());
+  }
+
+  /** The partition's usage totals as last committed: its ledger goes on from them. */
+  @Override
+  public void usageRead(LoopEvent.UsageRead event) {
+    if (context.book().current(event.partition(), event.epoch())) {
+      ledger.load(event.partition(), event.totals());
+    }
   }
 
   /** Requests read from the records a restore left for later. */

@@ -47,15 +47,22 @@ final class OutcomeWriter {
   private final ObjectMapper json;
   private final Clock clock;
   private final WorkerMetrics metrics;
+  private final Ledger ledger;
 
   OutcomeWriter(
-      TaskBook book, Target target, ObjectMapper json, Clock clock, WorkerMetrics metrics) {
+      TaskBook book,
+      Target target,
+      ObjectMapper json,
+      Clock clock,
+      WorkerMetrics metrics,
+      Ledger ledger) {
     this.book = book;
     this.target = target;
     this.codec = new StateCodec(json);
     this.json = json;
     this.clock = clock;
     this.metrics = metrics;
+    this.ledger = ledger;
   }
 
   /** The largest result fetched inline: the configured cap, and what fits the topic. */
@@ -99,6 +106,7 @@ final class OutcomeWriter {
           metrics.outcome("results", "OK");
           metrics.completionToResult(Duration.ofMillis(latency));
         });
+    ledger.succeeded(task, body);
     finish(task);
     log.debug("Published the result of request {}", task.requestId());
   }
@@ -161,6 +169,7 @@ final class OutcomeWriter {
             source(task),
             NimbleException.class.getName(),
             task.request().placement()));
+    ledger.failed(task, code);
     finish(task);
   }
 
@@ -170,6 +179,12 @@ final class OutcomeWriter {
         failure.source().partition(),
         target.outcomes().failure(failure, clock.instant()),
         () -> metrics.outcome("failures", failure.code()));
+  }
+
+  /** Writes the state record of a request whose task was just created, and counts the create. */
+  void recordCreated(PendingTask task) {
+    record(task);
+    ledger.created(task);
   }
 
   /** Writes (or rewrites) the request's state record: recorded, or with its current task. */
