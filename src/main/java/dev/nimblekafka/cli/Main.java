@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       StatusCommand.class,
       TailCommand.class,
+      UsageCommand.class,
       SimCommand.class,
       CommandLine.HelpCommand.class
     })
