@@ -28,6 +28,7 @@ final class LedgerSettings {
   /** {@code USAGE_TOPIC}, checked. */
   static String topic(Settings s) {
     String topic = s.string("USAGE_TOPIC", "nimble.usage");
+    s.describe("USAGE_TOPIC", "nimble.usage", "a Kafka topic name, unlike the other five");
     if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
       s.problem("USAGE_TOPIC must be a valid Kafka topic name but was '" + topic + "'");
     }
