@@ -38,6 +38,9 @@ final class TopicSetup {
   /** The least {@code delete.retention.ms} the state topic may have: one day. */
   static final long MIN_TOMBSTONE_RETENTION_MS = 86_400_000L;
 
+  /** How often the usage topic's segments roll when the worker creates it: hourly. */
+  static final long USAGE_SEGMENT_MS = 3_600_000L;
+
   /** What start-up learned. */
   record Layout(int partitions, int maxOutcomeBytes, int maxStateBytes) {}
 
@@ -91,7 +94,13 @@ final class TopicSetup {
         missing.add(
             new NewTopic(usage, Optional.of(partitions), Optional.empty())
                 .configs(
-                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        // a key is rewritten with most commits: segments that roll hourly let
+                        // compaction keep what a restore reads to the last hour's records
+                        TopicConfig.SEGMENT_MS_CONFIG,
+                        Long.toString(USAGE_SEGMENT_MS))));
       } else if (ledger.partitions().size() != partitions) {
         throw new IllegalStateException(
             "USAGE_TOPIC "

@@ -211,6 +211,16 @@ class TopicSetupTest {
                 .get(TopicConfig.CLEANUP_POLICY_CONFIG)
                 .value())
         .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+    assertThat(
+            broker
+                .admin()
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .get(TopicConfig.SEGMENT_MS_CONFIG)
+                .value())
+        .isEqualTo(Long.toString(TopicSetup.USAGE_SEGMENT_MS));
   }
 
   @Test
