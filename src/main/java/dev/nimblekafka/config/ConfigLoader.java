@@ -320,7 +320,7 @@ public final class ConfigLoader {
             "STATE_TOPIC",
             "CALLBACKS_TOPIC")) {
       Settings.Spec spec = s.specs().get(name);
-      s.describe(name, spec.fallback(), "a Kafka topic name, unlike the other four");
+      s.describe(name, spec.fallback(), "a Kafka topic name, unlike the other five");
     }
     String[][] named = {
       {"REQUESTS_TOPIC", topics.requests()},
