@@ -43,6 +43,8 @@ final class Ledger {
     Usage current;
     Usage metered;
     boolean dirty;
+    boolean tasksChanged;
+    long writtenAt;
 
     Line(Usage committed) {
       this.current = committed;
@@ -51,6 +53,13 @@ final class Ledger {
   }
 
   private static final JsonFactory JSON = new JsonFactory();
+
+  /**
+   * How often a total whose only change is calls is written: calls alone change with nearly every
+   * commit, and are not exact across crashes anyway. Tasks are written with the commit that counts
+   * them.
+   */
+  static final long CALLS_EVERY_MS = 5_000;
 
   /** Distinct drivers kept per tenant and day; more are counted as unknown. */
   static final int MAX_DRIVERS = 16;
@@ -133,25 +142,32 @@ final class Ledger {
   }
 
   /**
-   * Writes every total that changed since the last flush into the unit of work, and forgets days
-   * before yesterday. The meters move when the records commit.
+   * Writes into the unit of work every total whose tasks changed since it was last written, and
+   * those whose calls alone changed once {@link #CALLS_EVERY_MS} has passed ({@code all}: every
+   * total that changed, as before a hand-over or a shutdown), and forgets days before yesterday.
+   * The meters move when the records commit.
    */
-  void flush() {
+  void flush(boolean all) {
     LocalDate yesterday = today().minusDays(1);
+    long now = clock.millis();
     for (Map.Entry<Integer, Map<String, Line>> part : partitions.entrySet()) {
       int partition = part.getKey();
       for (Iterator<Line> it = part.getValue().values().iterator(); it.hasNext(); ) {
         Line line = it.next();
-        if (line.dirty) {
+        boolean old = line.current.day().isBefore(yesterday);
+        if (line.dirty
+            && (all || old || line.tasksChanged || now - line.writtenAt >= CALLS_EVERY_MS)) {
           Usage snapshot = line.current;
           line.dirty = false;
+          line.tasksChanged = false;
+          line.writtenAt = now;
           sink.send(
               partition,
               new ProducerRecord<>(
                   topic, partition, codec.key(snapshot), codec.encode(snapshot, clock.millis())),
               () -> metered(line, snapshot));
         }
-        if (line.current.day().isBefore(yesterday)) {
+        if (old) {
           it.remove(); // written: the day is over
         }
       }
@@ -190,8 +206,10 @@ final class Ledger {
             .computeIfAbsent(task.partition(), p -> new HashMap<>())
             .computeIfAbsent(
                 Usage.key(tenant, day), k -> new Line(Usage.none(tenant, day, task.partition())));
+    long tasks = line.current.tasks();
     line.current = change.apply(line.current);
     line.dirty = true;
+    line.tasksChanged |= line.current.tasks() != tasks;
   }
 
   private Usage with(

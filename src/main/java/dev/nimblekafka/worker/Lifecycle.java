@@ -251,9 +251,12 @@ final class Lifecycle implements LoopEvent.Handler {
     ledger.drop(partition);
   }
 
-  /** Writes the usage totals that changed into the unit of work, before it commits. */
-  void flushUsage() {
-    ledger.flush();
+  /**
+   * Writes the usage totals that changed into the unit of work, before it commits ({@code all}:
+   * those whose calls alone changed too, as a forced commit before a hand-over or a shutdown).
+   */
+  void flushUsage(boolean all) {
+    ledger.flush(all);
   }
 
   /** The unit of work committed. */

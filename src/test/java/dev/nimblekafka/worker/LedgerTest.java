@@ -75,6 +75,45 @@ class LedgerTest {
   }
 
   @Test
+  void callsAloneAreWrittenEveryFewSecondsNotWithEveryCommit() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(0, null, request("r1", "acme"));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).task("t1", TaskState.PENDING);
+    rig.turn();
+    rig.clock.advance(Duration.ofSeconds(3));
+    rig.consume(0, null, request("r2", "acme"));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).task("t2", TaskState.PENDING);
+    rig.turn();
+    commit(rig);
+    assertThat(rig.output.committed(USAGE)).as("two creates").hasSize(1);
+
+    rig.clock.advance(Duration.ofSeconds(8));
+    rig.turn();
+    rig.nimble.only(Op.STATUS).task("t1", TaskState.RUNNING);
+    rig.turn();
+    commit(rig);
+    assertThat(rig.output.committed(USAGE)).as("a call, 8 s after the last write").hasSize(2);
+
+    rig.clock.advance(Duration.ofSeconds(3));
+    rig.turn();
+    List<FakeNimble.Call> checks = rig.nimble.open(Op.STATUS);
+    assertThat(checks).isNotEmpty();
+    checks.forEach(check -> check.task(check.taskId, TaskState.RUNNING));
+    rig.turn();
+    commit(rig);
+    assertThat(rig.output.committed(USAGE)).as("calls, 3 s after the last write").hasSize(2);
+
+    rig.lifecycle.flushUsage(true);
+    rig.commit();
+    assertThat(rig.output.committed(USAGE)).as("a forced commit writes them").hasSize(3);
+    assertThat(latest(rig, 0, "acme").calls()).isEqualTo(rig.nimble.calls().size());
+    assertThat(latest(rig, 0, "acme").created()).isEqualTo(2);
+  }
+
+  @Test
   void aUnitReplayedFromTheLastCommitCountsItsWorkOnceNotTwice() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
@@ -84,7 +123,7 @@ class LedgerTest {
     rig.turn();
     commit(rig);
     succeed(rig, "t1");
-    rig.lifecycle.flushUsage();
+    rig.lifecycle.flushUsage(false);
     // a crash: the unit with the result and its usage never commits
     rig.unit.discard();
     rig.lifecycle.drop(0);
@@ -215,7 +254,7 @@ class LedgerTest {
 
   /** Commits as the consume loop does: the usage that changed goes into the unit first. */
   private static void commit(LifecycleRig rig) {
-    rig.lifecycle.flushUsage();
+    rig.lifecycle.flushUsage(false);
     rig.commit();
   }
 
