@@ -174,21 +174,6 @@ final class Ledger {
     }
   }
 
-  /** Tenants and days held, over all partitions (bounded by two days of tenants). */
-  int size() {
-    int size = 0;
-    for (Map<String, Line> lines : partitions.values()) {
-      size += lines.size();
-    }
-    return size;
-  }
-
-  /** The totals of a tenant today in a partition, as counted so far (committed or not). */
-  Usage today(int partition, String tenant) {
-    Line line = partitions.getOrDefault(partition, Map.of()).get(Usage.key(tenant, today()));
-    return line == null ? Usage.none(tenant, today(), partition) : line.current;
-  }
-
   private void metered(Line line, Usage upTo) {
     meters.add(upTo.since(line.metered));
     line.metered = upTo;
