@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       TailCommand.class,
       ReplayCommand.class,
+      UsageCommand.class,
       SimCommand.class,
       CommandLine.HelpCommand.class
     })

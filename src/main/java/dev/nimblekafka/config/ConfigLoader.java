@@ -50,6 +50,14 @@ public final class ConfigLoader {
     return settings;
   }
 
+  /** {@code USAGE_TOPIC}, checked: where the tools read the usage ledger. */
+  public static String usageTopic(ConfigSource source) {
+    Settings s = new Settings(source.values());
+    String topic = LedgerSettings.topic(s);
+    finish(s);
+    return topic;
+  }
+
   /** {@code LOG_LEVEL} and {@code LOG_FORMAT}, checked. */
   public static LogSettings logging(ConfigSource source) {
     Settings s = new Settings(source.values());
@@ -231,6 +239,18 @@ public final class ConfigLoader {
     }
     AllowedDestinations destinations = DestinationSettings.read(s);
     TenantConfig tenants = TenantSettings.read(s);
+    LedgerConfig ledger = LedgerSettings.read(s);
+    for (String other :
+        java.util.List.of(
+            topics.requests(),
+            topics.results(),
+            topics.failures(),
+            topics.state(),
+            topics.callbacks())) {
+      if (other.equals(ledger.topic())) {
+        s.problem("USAGE_TOPIC must differ from the other topics but is '" + other + "'");
+      }
+    }
     BatchConfig batch =
         new BatchConfig(
             s.bool("BATCH_SUBMIT", true),
@@ -274,6 +294,7 @@ public final class ConfigLoader {
         callbacks,
         destinations,
         tenants,
+        ledger,
         batch,
         outcomes,
         httpPort,
@@ -310,7 +331,7 @@ public final class ConfigLoader {
             "STATE_TOPIC",
             "CALLBACKS_TOPIC")) {
       Settings.Spec spec = s.specs().get(name);
-      s.describe(name, spec.fallback(), "a Kafka topic name, unlike the other four");
+      s.describe(name, spec.fallback(), "a Kafka topic name, unlike the other five");
     }
     String[][] named = {
       {"REQUESTS_TOPIC", topics.requests()},

@@ -24,6 +24,7 @@ final class SettingNames {
           "FAILURES_TOPIC",
           "STATE_TOPIC",
           "CALLBACKS_TOPIC",
+          "USAGE_TOPIC",
           "NIMBLE_API_KEY",
           "NIMBLE_API_KEY_FILE",
           "NIMBLE_BASE_URL",
@@ -62,6 +63,8 @@ final class SettingNames {
           "TENANT_WEIGHTS",
           "TENANT_MAX_TASKS",
           "PRIORITY_AGING",
+          "PRICE_TABLE",
+          "PRICE_DEFAULT_DRIVER",
           "BATCH_SUBMIT",
           "BATCH_MAX_SIZE",
           "BATCH_LINGER",
@@ -99,7 +102,8 @@ final class SettingNames {
           "TENANT_",
           "PRIORITY_",
           "SCHEMA_REGISTRY_",
-          "CLOUDEVENTS");
+          "CLOUDEVENTS",
+          "PRICE_");
 
   /** The endings many settings share: a name ending so is meant for this program. */
   static final List<String> SUFFIXES = List.of("_TOPIC", "_TOPICS", "_INTERVAL", "_TIMEOUT");

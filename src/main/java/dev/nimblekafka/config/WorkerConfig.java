@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param key the key's plan and bulk reads, shared by the fleet
  * @param callbacks push completion through Nimble's callbacks
  * @param destinations where a request may have Nimble call back or write its result
+ * @param tenants how tenants share the key
+ * @param ledger the usage ledger: where it is written, and the prices it estimates costs with
  * @param batch batch submission
  * @param outcomes Schema Registry framing and CloudEvents headers of the outcomes
  * @param httpPort port of the callback endpoint, bound when callbacks are on (0 picks a free one)
@@ -34,6 +36,7 @@ public record WorkerConfig(
     CallbackConfig callbacks,
     AllowedDestinations destinations,
     TenantConfig tenants,
+    LedgerConfig ledger,
     BatchConfig batch,
     OutcomeConfig outcomes,
     int httpPort,

@@ -100,11 +100,7 @@ final class ResultFactory {
         parser.fieldNames().forEachRemaining(name -> parsing.put(name, page.phrase(name, 3)));
       }
     }
-    String driver =
-        input.path("driver").isTextual()
-            ? input.get("driver").asText()
-            : input.path("render").asBoolean(false) ? "vx8" : "vx6";
-    metadata(body, task, finishedAt, url, driver, input.path("tag"), null);
+    metadata(body, task, finishedAt, url, driver(task, input), input.path("tag"), null);
     return pad(body, data, page, null);
   }
 
@@ -120,8 +116,35 @@ final class ResultFactory {
     JsonNode parsing = agent.listing() ? listing(page, agent) : detail(page, agent, key);
     data.set("parsing", parsing);
     addFormats(data, page, formats(input, Set.of()));
-    metadata(body, task, finishedAt, url, "vx8", params.path("tag"), agent.name());
+    metadata(body, task, finishedAt, url, driver(task, input), params.path("tag"), agent.name());
     return pad(body, data, page, parsing);
+  }
+
+  /**
+   * The driver a task runs on, from its input alone: the request's {@code driver} if it names one,
+   * else vx8 for a rendered page or an agent, else vx6.
+   */
+  static String driver(SimTask task, JsonNode input) {
+    if (task.apiType == ApiType.AGENT) {
+      return "vx8";
+    }
+    if (input.path("driver").isTextual()) {
+      return input.get("driver").asText();
+    }
+    return input.path("render").asBoolean(false) ? "vx8" : "vx6";
+  }
+
+  /** The host of the page a task fetches (an agent's site for an agent); empty when none. */
+  static String host(SimTask task, JsonNode input) {
+    if (task.apiType == ApiType.AGENT) {
+      return AgentCatalog.find(task.agent).domain();
+    }
+    try {
+      String host = java.net.URI.create(input.path("url").asText()).getHost();
+      return host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   private static ObjectNode envelope(SimTask task, String url) {

@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param callbacksFailed callbacks that failed (error status, timeout, refused)
  * @param storageWrites result objects written to storage
  * @param tasksStored tasks held now (not yet expired)
+ * @param completedByHost tasks that ended completed (what Nimble bills), by the host of the page
+ *     they fetched (bench and chaos requests name their tenant in it: {@code
+ *     https://<tenant>.example/...})
+ * @param completedByDriver tasks that ended completed, by the driver their result names
  * @param slotUse how the plan's slots were used: busy slot-time, time tasks waited for a slot,
  *     makespan, and both per second
  */
@@ -43,10 +47,14 @@ public record SimStats(
     long callbacksFailed,
     long storageWrites,
     long tasksStored,
+    Map<String, Long> completedByHost,
+    Map<String, Long> completedByDriver,
     SlotUse slotUse) {
 
   public SimStats {
     calls = Map.copyOf(calls);
+    completedByHost = Map.copyOf(completedByHost);
+    completedByDriver = Map.copyOf(completedByDriver);
     Objects.requireNonNull(slotUse, "slotUse");
   }
 
@@ -65,6 +73,11 @@ public record SimStats(
     return calls.getOrDefault(endpoint, Map.of()).values().stream()
         .mapToLong(Long::longValue)
         .sum();
+  }
+
+  /** Tasks completed on this host's pages. */
+  public long completedOn(String host) {
+    return completedByHost.getOrDefault(host, 0L);
   }
 
   /** All API calls. */

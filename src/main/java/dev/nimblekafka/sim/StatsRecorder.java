@@ -20,6 +20,33 @@ final class StatsRecorder {
   final LongAdder callbacksSent = new LongAdder();
   final LongAdder callbacksFailed = new LongAdder();
   final LongAdder storageWrites = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> completedByHost = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> completedByDriver = new ConcurrentHashMap<>();
+
+  /** Hosts (and drivers) counted apart at most; the rest count as {@value #OTHER}. */
+  static final int MAX_KEYS = 10_000;
+
+  static final String OTHER = "(other)";
+
+  /** A task completed: counted by the host of its page and the driver it ran on. */
+  void completed(String host, String driver) {
+    count(completedByHost, host);
+    count(completedByDriver, driver);
+  }
+
+  private static void count(ConcurrentHashMap<String, LongAdder> counts, String key) {
+    LongAdder adder = counts.get(key);
+    if (adder == null) {
+      adder = counts.computeIfAbsent(counts.size() < MAX_KEYS ? key : OTHER, k -> new LongAdder());
+    }
+    adder.increment();
+  }
+
+  private static Map<String, Long> sums(ConcurrentHashMap<String, LongAdder> counts) {
+    Map<String, Long> sums = new TreeMap<>();
+    counts.forEach((key, n) -> sums.put(key, n.sum()));
+    return sums;
+  }
 
   /** Counts one API call to {@code endpoint} answered with {@code outcome}. */
   void call(String endpoint, String outcome) {
@@ -62,11 +89,15 @@ final class StatsRecorder {
         callbacksFailed.sum(),
         storageWrites.sum(),
         store.size(),
+        sums(completedByHost),
+        sums(completedByDriver),
         runner.slotUse());
   }
 
   void reset() {
     calls.clear();
+    completedByHost.clear();
+    completedByDriver.clear();
     for (LongAdder adder :
         new LongAdder[] {
           tasksCreated,
@@ -106,6 +137,10 @@ final class StatsRecorder {
     root.put("callbacks_failed", s.callbacksFailed());
     root.put("storage_writes", s.storageWrites());
     root.put("tasks_stored", s.tasksStored());
+    ObjectNode byHost = root.putObject("tasks_completed_by_host");
+    new TreeMap<>(s.completedByHost()).forEach(byHost::put);
+    ObjectNode byDriver = root.putObject("tasks_completed_by_driver");
+    new TreeMap<>(s.completedByDriver()).forEach(byDriver::put);
     slotUse(root, s.slotUse());
     return root;
   }

@@ -1,5 +1,6 @@
 package dev.nimblekafka.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +79,8 @@ final class TaskFinisher {
   private void ended(SimTask task) {
     if (task.phase() == Phase.COMPLETED) {
       stats.tasksCompleted.increment();
+      JsonNode input = Json.read(task.input);
+      stats.completed(ResultFactory.host(task, input), ResultFactory.driver(task, input));
     } else {
       stats.tasksFailed.increment();
     }

@@ -89,6 +89,7 @@ final class Calls {
   private final WorkerMetrics metrics;
   private final Queue<LoopEvent> events;
   private final RequestTracing tracing;
+  private final Ledger ledger;
   private final Map<Lane, Integer> calls = new EnumMap<>(Lane.class);
   private final Map<Lane, Integer> tasks = new EnumMap<>(Lane.class);
 
@@ -97,9 +98,11 @@ final class Calls {
       Ownership ownership,
       WorkerMetrics metrics,
       Queue<LoopEvent> events,
-      RequestTracing tracing) {
+      RequestTracing tracing,
+      Ledger ledger) {
     this.tracing = tracing;
     this.book = book;
+    this.ledger = ledger;
     this.ownership = ownership;
     this.metrics = metrics;
     this.events = events;
@@ -161,6 +164,9 @@ final class Calls {
     for (int i = 0; i < sent.tasks.size(); i++) {
       PendingTask task = sent.tasks.get(i);
       (book.current(task, sent.epochs[i]) ? live : moved).add(task);
+    }
+    if (!(error instanceof NimbleException.Unavailable unavailable && unavailable.fenced())) {
+      ledger.called(live); // a fenced call never went out
     }
     if (error != null) {
       sent.answer.failed(live, error);

@@ -13,6 +13,7 @@ import dev.nimblekafka.task.PollPolicy;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.trace.RequestTracing;
+import dev.nimblekafka.usage.UsageCodec;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,7 @@ final class Lifecycle implements LoopEvent.Handler {
   private final Restorer restorer;
   private final RequestParser parser;
   private final WorkerStatus status;
+  private final Ledger ledger;
   private final RestoreRetries restoreRetries = new RestoreRetries();
   private final RestoreBacklog backlog = new RestoreBacklog();
   private final Set<Integer> waitingReported = new HashSet<>();
@@ -89,6 +91,16 @@ final class Lifecycle implements LoopEvent.Handler {
             new CheckBudget(parts.share()::callsPerSecond),
             listLimit(config),
             parts.random());
+    Set<String> named = new HashSet<>(config.tenants().weights().keySet());
+    named.addAll(config.tenants().maxTasks().keySet());
+    Ledger ledger =
+        new Ledger(
+            config.ledger().topic(),
+            config.ledger().prices(),
+            new UsageCodec(json),
+            parts.clock(),
+            parts.unit()::send,
+            new TenantMeters(parts.metrics().registry(), named));
     OutcomeWriter writer =
         new OutcomeWriter(
             book,
@@ -101,12 +113,14 @@ final class Lifecycle implements LoopEvent.Handler {
             json,
             parts.clock(),
             parts.metrics(),
-            parts.tracing());
+            parts.tracing(),
+            ledger);
     TaskContext context =
         new TaskContext(
             book,
             parts.nimble(),
-            new Calls(book, parts.ownership(), parts.metrics(), parts.events(), parts.tracing()),
+            new Calls(
+                book, parts.ownership(), parts.metrics(), parts.events(), parts.tracing(), ledger),
             writer,
             policy,
             parts.share(),
@@ -131,7 +145,8 @@ final class Lifecycle implements LoopEvent.Handler {
         new Checker(context, config.tasks(), json),
         parts.restorer(),
         new RequestParser(json, config.destinations(), config.tenants().header()),
-        parts.status());
+        parts.status(),
+        ledger);
   }
 
   /**
@@ -149,7 +164,8 @@ final class Lifecycle implements LoopEvent.Handler {
       Checker checker,
       Restorer restorer,
       RequestParser parser,
-      WorkerStatus status) {
+      WorkerStatus status,
+      Ledger ledger) {
     this.context = context;
     this.admission = admission;
     this.submitter = submitter;
@@ -157,6 +173,7 @@ final class Lifecycle implements LoopEvent.Handler {
     this.restorer = restorer;
     this.parser = parser;
     this.status = status;
+    this.ledger = ledger;
   }
 
   /** Starts reading state back (on its own thread). */
@@ -243,6 +260,15 @@ final class Lifecycle implements LoopEvent.Handler {
     restoreRetries.forget(partition);
     backlog.forget(partition);
     waitingReported.remove(partition);
+    ledger.drop(partition);
+  }
+
+  /**
+   * Writes the usage totals that changed into the unit of work, before it commits ({@code all}:
+   * those whose calls alone changed too, as a forced commit before a hand-over or a shutdown).
+   */
+  void flushUsage(boolean all) {
+    ledger.flush(all);
   }
 
   /** The unit of work committed. */
@@ -289,6 +315,14 @@ final class Lifecycle implements LoopEvent.Handler {
     }
     backlog.add(event.partition(), event.epoch(), event.later());
     take(event.partition(), event.epoch(), event.tasks(), event.later().isEmpty());
+  }
+
+  /** The partition's usage totals as last committed: its ledger goes on from them. */
+  @Override
+  public void usageRead(LoopEvent.UsageRead event) {
+    if (context.book().current(event.partition(), event.epoch())) {
+      ledger.load(event.partition(), event.totals());
+    }
   }
 
   /** Requests read from the records a restore left for later. */

@@ -3,6 +3,7 @@ package dev.nimblekafka.worker;
 import dev.nimblekafka.callback.CallbackHint;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.usage.Usage;
 import java.util.List;
 
 /**
@@ -21,6 +22,8 @@ sealed interface LoopEvent {
     void restored(Restored event);
 
     void restoreFailed(RestoreFailed event);
+
+    void usageRead(UsageRead event);
 
     void loaded(Loaded event);
 
@@ -52,6 +55,17 @@ sealed interface LoopEvent {
     @Override
     public void dispatchTo(Handler handler) {
       handler.restored(this);
+    }
+  }
+
+  /**
+   * The ledger's latest totals of a partition (per tenant and day, yesterday and today) read back
+   * from the usage topic; it comes just before the partition's {@link Restored}.
+   */
+  record UsageRead(int partition, long epoch, List<Usage> totals) implements LoopEvent {
+    @Override
+    public void dispatchTo(Handler handler) {
+      handler.usageRead(this);
     }
   }
 

@@ -50,6 +50,7 @@ final class OutcomeWriter {
   private final ObjectMapper json;
   private final Clock clock;
   private final WorkerMetrics metrics;
+  private final Ledger ledger;
 
   OutcomeWriter(
       TaskBook book,
@@ -57,7 +58,8 @@ final class OutcomeWriter {
       ObjectMapper json,
       Clock clock,
       WorkerMetrics metrics,
-      RequestTracing tracing) {
+      RequestTracing tracing,
+      Ledger ledger) {
     this.tracing = tracing;
     this.book = book;
     this.target = target;
@@ -65,6 +67,7 @@ final class OutcomeWriter {
     this.json = json;
     this.clock = clock;
     this.metrics = metrics;
+    this.ledger = ledger;
   }
 
   /** The largest result fetched inline: the configured cap, and what fits the topic. */
@@ -109,6 +112,7 @@ final class OutcomeWriter {
           metrics.completionToResult(Duration.ofMillis(latency));
         });
     RequestTracing.ended(tracing.of(task), task.taskId(), "OK");
+    ledger.succeeded(task, body);
     finish(task);
     log.debug("Published the result of request {}", task.requestId());
   }
@@ -172,6 +176,7 @@ final class OutcomeWriter {
             NimbleException.class.getName(),
             task.request().placement()));
     RequestTracing.ended(tracing.of(task), task.taskId(), code);
+    ledger.failed(task, code);
     finish(task);
   }
 
@@ -181,6 +186,12 @@ final class OutcomeWriter {
         failure.source().partition(),
         target.outcomes().failure(failure, clock.instant()),
         () -> metrics.outcome("failures", failure.code()));
+  }
+
+  /** Writes the state record of a request whose task was just created, and counts the create. */
+  void recordCreated(PendingTask task) {
+    record(task);
+    ledger.created(task);
   }
 
   /** Writes (or rewrites) the request's state record: recorded, or with its current task. */

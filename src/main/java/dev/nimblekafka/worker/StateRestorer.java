@@ -2,8 +2,13 @@ package dev.nimblekafka.worker;
 
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.StoredTask;
+import dev.nimblekafka.usage.Usage;
+import dev.nimblekafka.usage.UsageCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -26,13 +32,17 @@ import org.slf4j.LoggerFactory;
  * Reads state partitions (read_committed) on its own thread and consumer. A restore reads each
  * partition to its end keeping, per live request, only where its latest record is and how large it
  * is (a tombstone forgets the request); the values are read later, as many at a time as the loop
- * asks for ({@link #load}), so no partition has to fit in memory at once.
+ * asks for ({@link #load}), so no partition has to fit in memory at once. A restore also reads the
+ * ledger's totals of the partition back from the usage topic, handed over before the requests.
  */
 final class StateRestorer implements Restorer {
   private static final Logger log = LoggerFactory.getLogger(StateRestorer.class);
 
   /** A partition to read through ({@code records} null), or these of its records to read. */
   private record Job(int partition, long epoch, List<StateRef> records) {}
+
+  /** Where the ledger's totals are read back from, and which days count (by {@code clock}). */
+  record Usages(String topic, UsageCodec codec, Clock clock) {}
 
   /** What the read of one partition found so far. */
   private static final class Scan {
@@ -41,9 +51,15 @@ final class StateRestorer implements Restorer {
     int unreadable;
   }
 
+  /** How far before the start of yesterday (by this pod's clock) the usage topic is read. */
+  private static final Duration USAGE_MARGIN = Duration.ofHours(1);
+
   private final Consumer<byte[], byte[]> consumer;
   private final String stateTopic;
   private final StateCodec codec;
+  private final String usageTopic;
+  private final UsageCodec usageCodec;
+  private final Clock clock;
   private final Queue<LoopEvent> events;
   private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -53,10 +69,14 @@ final class StateRestorer implements Restorer {
       Consumer<byte[], byte[]> consumer,
       String stateTopic,
       StateCodec codec,
+      Usages usages,
       Queue<LoopEvent> events) {
     this.consumer = consumer;
     this.stateTopic = stateTopic;
     this.codec = codec;
+    this.usageTopic = usages.topic();
+    this.usageCodec = usages.codec();
+    this.clock = usages.clock();
     this.events = events;
     this.thread = new Thread(this::run, "state-restorer");
     this.thread.setDaemon(true);
@@ -128,7 +148,9 @@ final class StateRestorer implements Restorer {
         }
         remaining.removeIf(tp -> consumer.position(tp) >= end.get(tp));
       }
+      Map<Integer, List<Usage>> usage = readUsage(batch.keySet());
       for (Job job : batch.values()) {
+        events.add(new LoopEvent.UsageRead(job.partition, job.epoch, usage.get(job.partition)));
         Scan scan = found.get(job.partition);
         List<StateRef> live = new ArrayList<>(scan.live.values());
         live.sort((a, b) -> Long.compare(a.offset(), b.offset()));
@@ -157,6 +179,64 @@ final class StateRestorer implements Restorer {
     } finally {
       consumer.assign(List.of());
     }
+  }
+
+  /**
+   * The ledger's latest totals of these partitions, per tenant and day, for yesterday and today:
+   * the usage topic read from a little before the start of yesterday to its end.
+   */
+  private Map<Integer, List<Usage>> readUsage(Set<Integer> partitions) {
+    List<TopicPartition> parts = new ArrayList<>();
+    Map<TopicPartition, Long> from = new HashMap<>();
+    long since =
+        LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                .minusDays(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli()
+            - USAGE_MARGIN.toMillis();
+    for (int p : partitions) {
+      TopicPartition tp = new TopicPartition(usageTopic, p);
+      parts.add(tp);
+      from.put(tp, since);
+    }
+    consumer.assign(parts);
+    Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+    Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(from);
+    for (TopicPartition tp : parts) {
+      OffsetAndTimestamp at = start.get(tp);
+      consumer.seek(tp, at == null ? end.get(tp) : at.offset());
+    }
+    Map<Integer, Map<String, Usage>> latest = new HashMap<>();
+    partitions.forEach(p -> latest.put(p, new HashMap<>()));
+    Set<TopicPartition> remaining = new HashSet<>();
+    for (TopicPartition tp : parts) {
+      if (consumer.position(tp) < end.get(tp)) {
+        remaining.add(tp);
+      }
+    }
+    while (!remaining.isEmpty() && !closed) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+        if (record.key() == null || record.value() == null) {
+          continue;
+        }
+        try {
+          Usage usage = usageCodec.decode(record.value());
+          latest.get(record.partition()).put(usage.key(), usage);
+        } catch (IllegalArgumentException e) {
+          log.warn(
+              "Skipping a usage record at {}-{}@{}: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.getMessage());
+        }
+      }
+      remaining.removeIf(tp -> consumer.position(tp) >= end.get(tp));
+    }
+    Map<Integer, List<Usage>> result = new HashMap<>();
+    latest.forEach((p, byKey) -> result.put(p, List.copyOf(byKey.values())));
+    return result;
   }
 
   /** One record of a scan: the request's latest record, its end, or one that cannot be read. */

@@ -382,7 +382,7 @@ final class Submitter {
       long now = context.clock().millis();
       book.created(task, info.id(), batchId, now, context.policy().firstCheckAt(task, now));
       MDC.put("task_id", info.id());
-      context.writer().record(task);
+      context.writer().recordCreated(task);
       recordedSinceCommit++;
       log.debug("Submitted request {} as task {}", task.requestId(), info.id());
     }

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * Makes sure the topics exist and fit together before the worker consumes: the state topic is only
  * compacted, keeps tombstones for at least {@link #MIN_TOMBSTONE_RETENTION_MS}, and has exactly as
  * many partitions as the requests topic (state for requests partition p lives in state partition
- * p). Creates the missing ones, or with {@code CREATE_TOPICS=false} creates none and names them
- * all. Learns the largest record the outcome topics accept.
+ * p), and so has the usage topic, compacted (the ledger of requests partition p lives in its
+ * partition p). Creates the missing ones, or with {@code CREATE_TOPICS=false} creates none and
+ * names them all. Learns the largest record the outcome topics accept.
  */
 final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
@@ -37,14 +38,19 @@ final class TopicSetup {
   /** The least {@code delete.retention.ms} the state topic may have: one day. */
   static final long MIN_TOMBSTONE_RETENTION_MS = 86_400_000L;
 
+  /** How often the usage topic's segments roll when the worker creates it: hourly. */
+  static final long USAGE_SEGMENT_MS = 3_600_000L;
+
   /** What start-up learned. */
   record Layout(int partitions, int maxOutcomeBytes, int maxStateBytes) {}
 
   private TopicSetup() {}
 
-  static Layout ensure(Admin admin, KafkaConfig kafka, Topics topics) {
+  static Layout ensure(Admin admin, KafkaConfig kafka, Topics topics, String usage) {
     try {
-      Map<String, TopicDescription> existing = describe(admin, allOf(topics));
+      List<String> names = new ArrayList<>(allOf(topics));
+      names.add(usage);
+      Map<String, TopicDescription> existing = describe(admin, names);
       int partitions =
           Optional.ofNullable(existing.get(topics.requests()))
               .map(d -> d.partitions().size())
@@ -82,6 +88,29 @@ final class TopicSetup {
                 + partitions
                 + ") but has "
                 + state.partitions().size());
+      }
+      TopicDescription ledger = existing.get(usage);
+      if (ledger == null) {
+        missing.add(
+            new NewTopic(usage, Optional.of(partitions), Optional.empty())
+                .configs(
+                    Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_COMPACT,
+                        // a key is rewritten with most commits: segments that roll hourly let
+                        // compaction keep what a restore reads to the last hour's records
+                        TopicConfig.SEGMENT_MS_CONFIG,
+                        Long.toString(USAGE_SEGMENT_MS))));
+      } else if (ledger.partitions().size() != partitions) {
+        throw new IllegalStateException(
+            "USAGE_TOPIC "
+                + usage
+                + " must have as many partitions as REQUESTS_TOPIC "
+                + topics.requests()
+                + " ("
+                + partitions
+                + ") but has "
+                + ledger.partitions().size());
       }
       // only now is the list complete: with CREATE_TOPICS=false nothing may be created, the state
       // topic included

@@ -24,6 +24,7 @@ import dev.nimblekafka.publish.SchemaRegistry;
 import dev.nimblekafka.publish.TransactionalOutput;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.trace.RequestTracing;
+import dev.nimblekafka.usage.UsageCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -116,7 +117,7 @@ public final class Worker implements AutoCloseable {
       ObjectMapper json = new ObjectMapper();
       TopicSetup.Layout layout;
       try (Admin admin = Admin.create(adminProperties())) {
-        layout = TopicSetup.ensure(admin, config.kafka(), config.topics());
+        layout = TopicSetup.ensure(admin, config.kafka(), config.topics(), config.ledger().topic());
       }
       this.scheduler =
           Executors.newSingleThreadScheduledExecutor(
@@ -172,6 +173,7 @@ public final class Worker implements AutoCloseable {
               opened.add(new KafkaConsumer<byte[], byte[]>(restoreProperties("restore"))),
               config.topics().state(),
               new StateCodec(json),
+              new StateRestorer.Usages(config.ledger().topic(), new UsageCodec(json), clock),
               events);
       Set<Integer> owned = ConcurrentHashMap.newKeySet();
       Supplier<String> scrape = () -> "";

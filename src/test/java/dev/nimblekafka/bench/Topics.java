@@ -24,11 +24,15 @@ record Topics(String prefix) {
     return prefix + ".callbacks";
   }
 
+  String usage() {
+    return prefix + ".usage";
+  }
+
   String group() {
     return prefix;
   }
 
   List<String> all() {
-    return List.of(requests(), results(), failures(), state(), callbacks());
+    return List.of(requests(), results(), failures(), state(), callbacks(), usage());
   }
 }

@@ -73,6 +73,7 @@ final class WorkerProcess implements AutoCloseable {
     env.put("FAILURES_TOPIC", topics.failures());
     env.put("STATE_TOPIC", topics.state());
     env.put("CALLBACKS_TOPIC", topics.callbacks());
+    env.put("USAGE_TOPIC", topics.usage());
     env.put("WORKER_GROUP_ID", topics.group());
     env.put("WORKER_INSTANCE_ID", topics.group() + "-" + instance);
     env.put("HTTP_PORT", Integer.toString(port));

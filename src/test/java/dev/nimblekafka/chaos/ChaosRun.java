@@ -403,6 +403,7 @@ final class ChaosRun {
     env.put("FAILURES_TOPIC", settings.failures());
     env.put("STATE_TOPIC", settings.state());
     env.put("CALLBACKS_TOPIC", settings.callbacks());
+    env.put("USAGE_TOPIC", settings.usage());
     env.put("WORKER_GROUP_ID", settings.group());
     env.putAll(settings.workerEnvironment());
     env.values().removeIf(String::isEmpty); // an empty value unsets a default

@@ -45,6 +45,10 @@ record ChaosSettings(
     return prefix + ".callbacks";
   }
 
+  String usage() {
+    return prefix + ".usage";
+  }
+
   String group() {
     return prefix + "-workers";
   }

@@ -41,6 +41,7 @@ class CommandLineEndToEndTest {
     env.put("FAILURES_TOPIC", prefix + ".failures");
     env.put("STATE_TOPIC", prefix + ".state");
     env.put("CALLBACKS_TOPIC", prefix + ".callbacks");
+    env.put("USAGE_TOPIC", prefix + ".usage");
     env.put("WORKER_GROUP_ID", prefix + "-group");
     SimConfig simConfig =
         SimConfig.builder().port(0).apiKey("cli-key").taskDuration(Duration.ofMillis(300)).build();

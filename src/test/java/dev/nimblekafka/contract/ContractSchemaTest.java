@@ -17,6 +17,8 @@ import dev.nimblekafka.request.RequestParser;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.testkit.RequestMetadata;
+import dev.nimblekafka.usage.Usage;
+import dev.nimblekafka.usage.UsageCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +61,7 @@ class ContractSchemaTest {
   // ---- the schemas themselves --------------------------------------------------------------
 
   @ParameterizedTest
-  @ValueSource(strings = {"request", "result", "failure", "state"})
+  @ValueSource(strings = {"request", "result", "failure", "state", "usage"})
   void eachSchemaIsDocumentedAndItsExamplesAreValid(String name) {
     JsonNode schema = Contracts.document(name);
     assertThat(schema.path("$schema").asText())
@@ -356,6 +358,37 @@ class ContractSchemaTest {
   }
 
   // ---- state ---------------------------------------------------------------------------------
+
+  @Test
+  void aUsageRecordTheWorkerWritesMatchesTheSchema() {
+    UsageCodec codec = new UsageCodec(json);
+    Usage usage =
+        new Usage(
+            "acme",
+            java.time.LocalDate.of(2026, 3, 1),
+            PARTITION,
+            3,
+            2,
+            1,
+            0,
+            7,
+            Map.of("vx6", 1L, "unknown", 1L),
+            new java.math.BigDecimal("0.0018"));
+
+    JsonNode value = assertValid("usage", codec.encode(usage, NOW.toEpochMilli()));
+
+    assertThat(value.path("cost_usd").decimalValue()).isEqualByComparingTo("0.0018");
+    assertThat(codec.decode(codec.encode(usage, NOW.toEpochMilli()))).isEqualTo(usage);
+  }
+
+  @Test
+  void aUsageRecordWithANegativeCountFailsTheSchema() throws IOException {
+    ObjectNode example =
+        (ObjectNode) Contracts.document("usage").path("examples").get(0).deepCopy();
+    assertThat(Contracts.errors("usage", example)).isEmpty();
+    example.put("succeeded", -1);
+    assertThat(Contracts.locations(Contracts.errors("usage", example))).contains("/succeeded");
+  }
 
   @Test
   void aStateRecordMatchesTheSchemaAndReadsBack() {

@@ -252,12 +252,16 @@ class KubernetesComponentsTest {
             data.path("RESULTS_TOPIC").asText(),
             data.path("FAILURES_TOPIC").asText(),
             data.path("STATE_TOPIC").asText(),
-            defaults.topics().callbacks());
+            defaults.topics().callbacks(),
+            defaults.ledger().topic());
     JsonNode requests = topics.get(defaults.topics().requests());
     JsonNode state = topics.get(defaults.topics().state());
     assertThat(requests.path("partitions").asInt()).isEqualTo(partitions);
     assertThat(state.path("partitions").asInt()).isEqualTo(partitions);
     assertThat(state.path("config").path("cleanup.policy").asText()).isEqualTo("compact");
+    JsonNode usage = topics.get(defaults.ledger().topic());
+    assertThat(usage.path("partitions").asInt()).isEqualTo(partitions);
+    assertThat(usage.path("config").path("cleanup.policy").asText()).isEqualTo("compact");
     assertThat(
             topics.get(defaults.topics().callbacks()).path("config").path("retention.ms").asLong())
         .isEqualTo(3_600_000L);
@@ -306,6 +310,8 @@ class KubernetesComponentsTest {
                 "topic:" + data.path("STATE_TOPIC").asText() + ":literal",
                 Set.of("Read", "Write", "Describe", "DescribeConfigs"),
                 "topic:" + config.topics().callbacks() + ":literal",
+                Set.of("Read", "Write", "Describe"),
+                "topic:" + config.ledger().topic() + ":literal",
                 Set.of("Read", "Write", "Describe"),
                 "group:" + group + ":literal",
                 Set.of("Read", "Describe"),

@@ -32,6 +32,7 @@ class ClassNamesInDocsTest {
           "AsyncOptions",
           "ExtractPayload",
           "SerpPayload",
+          "SerpRunAsyncParams",
           "TransactionalId",
           "DescribeGroups",
           "OffsetFetch");

@@ -71,6 +71,34 @@ class SimStatsTest {
   }
 
   @Test
+  void completedTasksAreCountedByTheHostOfTheirPageAndTheirDriver() {
+    String a1 = http.submitJson("{\"url\":\"https://acme.example/1\"}");
+    String a2 = http.submitJson("{\"url\":\"https://ACME.example/2\",\"driver\":\"vx10\"}");
+    String b1 = http.submitJson("{\"url\":\"https://beta.example/1\",\"render\":true}");
+    String failed = http.submitJson("{\"url\":\"https://beta.example/2\",\"tag\":\"sim:fail\"}");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                http.state(a1).equals("completed")
+                    && http.state(a2).equals("completed")
+                    && http.state(b1).equals("completed")
+                    && http.state(failed).equals("failed"));
+
+    SimStats stats = sim.stats();
+
+    assertThat(stats.completedOn("acme.example")).isEqualTo(2);
+    assertThat(stats.completedOn("beta.example")).as("a failed task is not billed").isEqualTo(1);
+    assertThat(stats.completedByDriver())
+        .containsEntry("vx6", 1L)
+        .containsEntry("vx10", 1L)
+        .containsEntry("vx8", 1L);
+    JsonNode json = http.withKey(null).get("/sim/stats").json();
+    assertThat(json.at("/tasks_completed_by_host/acme.example").asLong()).isEqualTo(2);
+    assertThat(json.at("/tasks_completed_by_driver/vx10").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void duplicateInputsAreCountedAndLiveOnesSeparately() {
     String failing = "{\"url\":\"https://x.example\",\"tag\":\"sim:fail\"}";
     String first = http.submitJson(failing);

@@ -13,6 +13,7 @@ import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.testkit.ManualClock;
 import dev.nimblekafka.trace.RequestTracing;
+import dev.nimblekafka.usage.UsageCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -212,6 +213,11 @@ final class LifecycleRig {
     }
     book.committed(offsets);
     lifecycle.committed();
+  }
+
+  /** Where a restorer of this rig reads usage totals back from: topic {@code usage}. */
+  static StateRestorer.Usages usages(LifecycleRig rig) {
+    return new StateRestorer.Usages("usage", new UsageCodec(JSON), rig.clock);
   }
 
   /** Committed records of a topic, values as JSON (a tombstone as null). */

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -32,6 +33,37 @@ final class LogConsumer extends MockConsumer<byte[], byte[]> {
     updateBeginningOffsets(Map.of(tp, 0L));
     updateEndOffsets(Map.of(tp, offset + 1));
     return offset;
+  }
+
+  /** A partition never written to is empty, as on a broker. */
+  @Override
+  public synchronized Map<TopicPartition, Long> endOffsets(
+      java.util.Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      if (!log.containsKey(tp)) {
+        updateEndOffsets(Map.of(tp, 0L));
+      }
+    }
+    return super.endOffsets(partitions);
+  }
+
+  /** The first record of each partition at or after the time, as a broker finds it. */
+  @Override
+  public synchronized Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(
+      Map<TopicPartition, Long> times) {
+    Map<TopicPartition, OffsetAndTimestamp> found = new HashMap<>();
+    times.forEach(
+        (tp, time) -> {
+          OffsetAndTimestamp first = null;
+          for (ConsumerRecord<byte[], byte[]> record : log.getOrDefault(tp, List.of())) {
+            if (record.timestamp() >= time) {
+              first = new OffsetAndTimestamp(record.offset(), record.timestamp());
+              break;
+            }
+          }
+          found.put(tp, first);
+        });
+    return found;
   }
 
   @Override

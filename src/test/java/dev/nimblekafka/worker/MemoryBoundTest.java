@@ -151,7 +151,8 @@ class MemoryBoundTest {
     long bound = 1L << 20;
     LifecycleRig rig = new LifecycleRig(1_000_000, "MAX_PENDING_BYTES", Long.toString(bound));
     LogConsumer state = new LogConsumer(40);
-    rig.restorer.reader = new StateRestorer(state, STATE, CODEC, rig.events);
+    rig.restorer.reader =
+        new StateRestorer(state, STATE, CODEC, LifecycleRig.usages(rig), rig.events);
     rig.restorer.start();
     int size = 20_000;
     long now = rig.clock.millis();
@@ -196,7 +197,8 @@ class MemoryBoundTest {
   void aStateRecordOfAnUnknownVersionHoldsItsPartitionBack() {
     LifecycleRig rig = new LifecycleRig();
     LogConsumer state = new LogConsumer(40);
-    rig.restorer.reader = new StateRestorer(state, STATE, CODEC, rig.events);
+    rig.restorer.reader =
+        new StateRestorer(state, STATE, CODEC, LifecycleRig.usages(rig), rig.events);
     rig.restorer.start();
     long now = rig.clock.millis();
     state.append(STATE0, key("r1"), CODEC.encode(stored("r1", request("r1", 100), now)));

@@ -28,7 +28,8 @@ class TopicSetupTest {
   void createTopicsFalseNeverCreatesTheStateTopic(KafkaBroker broker) throws Exception {
     Topics topics = allButState(broker);
 
-    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+    assertThatThrownBy(
+            () -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics, usage(broker)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("CREATE_TOPICS=false")
         .hasMessageContaining(topics.state());
@@ -45,9 +46,12 @@ class TopicSetupTest {
             broker.uniqueName("state"),
             broker.uniqueName("callbacks"));
 
-    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+    String usage = broker.uniqueName("usage");
+
+    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics, usage))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("CREATE_TOPICS=false")
+        .hasMessageContaining(usage)
         .hasMessageContaining(topics.requests())
         .hasMessageContaining(topics.results())
         .hasMessageContaining(topics.failures())
@@ -59,7 +63,8 @@ class TopicSetupTest {
             topics.results(),
             topics.failures(),
             topics.state(),
-            topics.callbacks());
+            topics.callbacks(),
+            usage);
   }
 
   @Test
@@ -67,7 +72,8 @@ class TopicSetupTest {
     Topics topics = allButState(broker);
     broker.createTopic(topics.state(), PARTITIONS, KafkaBroker.COMPACTED);
 
-    TopicSetup.Layout layout = TopicSetup.ensure(broker.admin(), kafka(broker, false), topics);
+    TopicSetup.Layout layout =
+        TopicSetup.ensure(broker.admin(), kafka(broker, false), topics, usage(broker));
 
     assertThat(layout.partitions()).isEqualTo(PARTITIONS);
   }
@@ -77,7 +83,8 @@ class TopicSetupTest {
       throws Exception {
     Topics topics = allButState(broker);
 
-    TopicSetup.Layout layout = TopicSetup.ensure(broker.admin(), kafka(broker, true), topics);
+    TopicSetup.Layout layout =
+        TopicSetup.ensure(broker.admin(), kafka(broker, true), topics, usage(broker));
 
     assertThat(layout.partitions()).isEqualTo(PARTITIONS);
     assertThat(
@@ -114,7 +121,8 @@ class TopicSetupTest {
             TopicConfig.RETENTION_MS_CONFIG,
             "3600000"));
 
-    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+    assertThatThrownBy(
+            () -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics, usage(broker)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(topics.state())
         .hasMessageContaining("cleanup.policy")
@@ -134,7 +142,8 @@ class TopicSetupTest {
             TopicConfig.DELETE_RETENTION_MS_CONFIG,
             "0"));
 
-    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics))
+    assertThatThrownBy(
+            () -> TopicSetup.ensure(broker.admin(), kafka(broker, false), topics, usage(broker)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(topics.state())
         .hasMessageContaining("delete.retention.ms")
@@ -154,7 +163,9 @@ class TopicSetupTest {
             TopicConfig.DELETE_RETENTION_MS_CONFIG,
             Long.toString(TopicSetup.MIN_TOMBSTONE_RETENTION_MS)));
 
-    assertThat(TopicSetup.ensure(broker.admin(), kafka(broker, false), topics).partitions())
+    assertThat(
+            TopicSetup.ensure(broker.admin(), kafka(broker, false), topics, usage(broker))
+                .partitions())
         .isEqualTo(PARTITIONS);
   }
 
@@ -162,7 +173,7 @@ class TopicSetupTest {
   void aStateTopicTheWorkerCreatesStatesItsTombstoneRetention(KafkaBroker broker) throws Exception {
     Topics topics = allButState(broker);
 
-    TopicSetup.ensure(broker.admin(), kafka(broker, true), topics);
+    TopicSetup.ensure(broker.admin(), kafka(broker, true), topics, usage(broker));
 
     var entry = stateConfig(broker, topics).get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
     assertThat(entry.source())
@@ -170,6 +181,62 @@ class TopicSetupTest {
         .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
     assertThat(Long.parseLong(entry.value()))
         .isGreaterThanOrEqualTo(TopicSetup.MIN_TOMBSTONE_RETENTION_MS);
+  }
+
+  @Test
+  void createTopicsTrueCreatesACompactedUsageTopicMatchingTheRequests(KafkaBroker broker)
+      throws Exception {
+    Topics topics = allButState(broker);
+    String usage = broker.uniqueName("usage");
+
+    TopicSetup.ensure(broker.admin(), kafka(broker, true), topics, usage);
+
+    assertThat(
+            broker
+                .admin()
+                .describeTopics(List.of(usage))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(usage)
+                .partitions())
+        .hasSize(PARTITIONS);
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, usage);
+    assertThat(
+            broker
+                .admin()
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                .value())
+        .isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+    assertThat(
+            broker
+                .admin()
+                .describeConfigs(List.of(resource))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(resource)
+                .get(TopicConfig.SEGMENT_MS_CONFIG)
+                .value())
+        .isEqualTo(Long.toString(TopicSetup.USAGE_SEGMENT_MS));
+  }
+
+  @Test
+  void aUsageTopicPartitionedUnlikeTheRequestsIsRefused(KafkaBroker broker) {
+    Topics topics = allButState(broker);
+    String usage = broker.uniqueTopic("usage", PARTITIONS + 1);
+
+    assertThatThrownBy(() -> TopicSetup.ensure(broker.admin(), kafka(broker, true), topics, usage))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("USAGE_TOPIC " + usage)
+        .hasMessageContaining("as many partitions as REQUESTS_TOPIC");
+  }
+
+  /** An existing usage topic. */
+  private static String usage(KafkaBroker broker) {
+    return broker.uniqueTopic("usage", PARTITIONS);
   }
 
   private static org.apache.kafka.clients.admin.Config stateConfig(

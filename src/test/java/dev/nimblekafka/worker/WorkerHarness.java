@@ -83,6 +83,7 @@ final class WorkerHarness implements AutoCloseable {
     environment.put("FAILURES_TOPIC", failures);
     environment.put("STATE_TOPIC", state);
     environment.put("CALLBACKS_TOPIC", prefix + ".callbacks");
+    environment.put("USAGE_TOPIC", prefix + ".usage");
     environment.put("WORKER_GROUP_ID", group);
     environment.put("NIMBLE_QPS", "2000");
     // the simulators these tests start are not the plan's limit: MAX_PENDING_TASKS is
