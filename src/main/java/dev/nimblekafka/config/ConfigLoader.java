@@ -38,7 +38,7 @@ public final class ConfigLoader {
   /** The Kafka side only, for the command-line tools: the same sources as the worker. */
   public static ClientSettings loadClient(ConfigSource source) {
     Settings s = new Settings(source.values());
-    UnknownSettings.check(source, strict(s), s);
+    UnknownSettings.check(source, strict(s), s, true);
     Topics topics = topics(s);
     ClientSettings settings =
         new ClientSettings(

@@ -26,7 +26,16 @@ final class UnknownSettings {
    * settings}.
    */
   static void check(ConfigSource source, boolean strict, Settings settings) {
-    List<String> unknown = find(source);
+    check(source, strict, settings, false);
+  }
+
+  /**
+   * As {@link #check(ConfigSource, boolean, Settings)}; a command-line {@code tool} (run from a
+   * desktop shell, where other programs' {@code *_TIMEOUT} variables are common) warns about a name
+   * with only our suffix when strict, not otherwise.
+   */
+  static void check(ConfigSource source, boolean strict, Settings settings, boolean tool) {
+    List<String> unknown = find(source, !tool || strict);
     if (!strict) {
       unknown.forEach(log::warn);
     } else if (!unknown.isEmpty()) {
@@ -40,10 +49,14 @@ final class UnknownSettings {
    * ({@link SettingNames#looksOurs}), except Kubernetes service links.
    */
   static List<String> find(ConfigSource source) {
+    return find(source, true);
+  }
+
+  private static List<String> find(ConfigSource source, boolean bySuffix) {
     List<String> unknown = new ArrayList<>();
     for (String name : new TreeSet<>(source.environment().keySet())) {
       String value = source.environment().get(name);
-      if (!known(name) && looksOurs(name) && !SettingNames.serviceLink(name, value)) {
+      if (!known(name) && looksOurs(name, bySuffix) && !SettingNames.serviceLink(name, value)) {
         unknown.add(message(name, ""));
       }
     }
@@ -59,8 +72,8 @@ final class UnknownSettings {
    * A name with one of our prefixes or suffixes, or one within {@value #NEAR} edits of a known
    * setting ({@code HTTP_PROT}, {@code COMMIT_INTERVALL}).
    */
-  private static boolean looksOurs(String name) {
-    if (SettingNames.prefixed(name) || SettingNames.suffixed(name)) {
+  private static boolean looksOurs(String name, boolean bySuffix) {
+    if (SettingNames.prefixed(name) || (bySuffix && SettingNames.suffixed(name))) {
       return true;
     }
     String wanted = normal(name);

@@ -105,6 +105,17 @@ class StrictConfigTest {
   }
 
   @Test
+  void aCommandLineToolDoesNotWarnAboutAnotherProgramsTimeoutVariable() {
+    Map<String, String> shell = env(Map.of("PIP_DEFAULT_TIMEOUT", VALUE, "NIMBLE_QSP", VALUE));
+    try (LogCapture logs = LogCapture.start(Map.of("dev.nimblekafka.config", Level.INFO))) {
+      ConfigLoader.loadClient(ConfigSource.of(shell, Optional.empty()));
+      List<String> warnings = logs.lines().stream().filter(l -> l.startsWith("WARN")).toList();
+      assertThat(warnings).noneSatisfy(w -> assertThat(w).contains("PIP_DEFAULT_TIMEOUT"));
+      assertThat(warnings).anySatisfy(w -> assertThat(w).contains("NIMBLE_QSP"));
+    }
+  }
+
+  @Test
   void aCommonEnvironmentIsNotWarned() {
     Map<String, String> common = new HashMap<>();
     for (String name :
