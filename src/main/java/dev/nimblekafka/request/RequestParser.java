@@ -217,6 +217,26 @@ public final class RequestParser {
   }
 
   /**
+   * The tenant and priority of a record refused for another reason, for its failure: null when its
+   * value is not a JSON object or its tenant or priority is itself what is wrong. Never throws.
+   */
+  public Placement placementOf(byte[] value, RequestHeaders headers) {
+    try {
+      JsonNode root = parts.readTree(WireFrame.payload(value));
+      if (root == null || !root.isObject()) {
+        return null;
+      }
+      return Placement.of(
+          text(root, "tenant", Placement::tenant),
+          text(root, "priority", Placement::priority),
+          headers,
+          tenantHeader);
+    } catch (IOException | RuntimeException unreadable) {
+      return null;
+    }
+  }
+
+  /**
    * A top-level string field, checked by {@code rule} (which throws naming the field), or null when
    * absent.
    */

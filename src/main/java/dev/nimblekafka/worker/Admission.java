@@ -153,7 +153,8 @@ final class Admission {
                     record.key(),
                     value,
                     headers),
-                RequestError.class.getName()));
+                RequestError.class.getName(),
+                parser.placementOf(value, headers)));
   }
 
   private JsonNode details(RequestError error) {

@@ -105,6 +105,25 @@ class TenantsTest {
     assertThat(rig.nimble.only(Op.SUBMIT).body.path("url").asText()).isEqualTo("https://a.io/good");
   }
 
+  @Test
+  void aRequestRefusedAtValidationStillNamesItsTenantAndPriority() {
+    LifecycleRig rig = rig();
+    rig.assign(0);
+    rig.consume(
+        0,
+        null,
+        "{\"request_id\":\"r1\",\"tenant\":\"notebook\",\"priority\":\"low\","
+            + "\"extract\":{\"url\":\"ftp://nope\"}}");
+    rig.consume(0, null, request("r2", "bad tenant", "normal"));
+    rig.turn();
+    rig.commit();
+
+    List<JsonNode> failures = rig.committed(FAILURES);
+    assertThat(failures.get(0).get("tenant").asText()).isEqualTo("notebook");
+    assertThat(failures.get(0).get("priority").asText()).isEqualTo("low");
+    assertThat(failures.get(1).has("tenant")).as("the tenant is what is wrong").isFalse();
+  }
+
   /** A rig creating one request per call, none queued ahead at Nimble. */
   private static LifecycleRig rig(String... settings) {
     String[] all = new String[settings.length + 4];
