@@ -169,6 +169,13 @@ final class Reconciler {
     if (scanning.isEmpty()) {
       return; // every request it looked for moved away (a page of such a scan is never sent)
     }
+    if (error instanceof NimbleException.Unavailable u && u.fenced()) {
+      // never sent (the pod's hold on its partitions was in doubt): it says nothing about the
+      // tasks, so it counts as no failure, and the scan starts again once calls may go out
+      waiting.addAll(0, scanning);
+      scanning = new ArrayList<>();
+      return;
+    }
     failures++;
     log.debug("Looking up lost creates failed: {}", error.getMessage());
     if (failures >= MAX_SCAN_FAILURES) {

@@ -173,6 +173,28 @@ class ReconcileTest {
   }
 
   @Test
+  void scansFencedWhileThePodsHoldIsInDoubtNeverConcludeThatATaskIsMissing() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(0, null, extract("r1", "https://a.io"));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).fail(FakeNimble.lost());
+    for (int i = 0; i < Reconciler.MAX_SCAN_FAILURES + 1; i++) {
+      rig.advance(Duration.ofSeconds(2));
+      rig.nimble
+          .only(Op.LIST)
+          .fail(
+              new dev.nimblekafka.nimble.NimbleException.Unavailable(
+                  0, dev.nimblekafka.nimble.NimbleException.Unavailable.FENCED, "x", null, null));
+    }
+    rig.advance(Duration.ofSeconds(2));
+    assertThat(rig.nimble.open(Op.SUBMIT))
+        .as("a page never sent says nothing about the task: not created again")
+        .isEmpty();
+    assertThat(rig.nimble.open(Op.LIST)).as("looked up again").hasSize(1);
+  }
+
+  @Test
   void afterAHandOverThatWasNotCleanRequestsThePreviousOwnerMayHaveSubmittedAreLookedUpFirst() {
     LifecycleRig rig = new LifecycleRig();
     long since = rig.clock.millis() - 5_000;
