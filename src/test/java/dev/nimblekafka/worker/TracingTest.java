@@ -85,6 +85,27 @@ class TracingTest {
   }
 
   @Test
+  void logLinesAboutATracedRequestCarryItsTraceAndSpanIds() {
+    LifecycleRig rig = new LifecycleRig(sdk);
+    rig.assign(0);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(
+        "traceparent", ("00-" + TRACE + "-" + PARENT + "-01").getBytes(StandardCharsets.UTF_8));
+    rig.consume(
+        0,
+        null,
+        LifecycleRig.extract("r1", "https://a.io").getBytes(StandardCharsets.UTF_8),
+        headers);
+    dev.nimblekafka.task.PendingTask task = rig.book.byRequestId(0, "r1");
+
+    try (MdcScope mdc = MdcScope.of(task)) {
+      assertThat(org.slf4j.MDC.get("trace_id")).isEqualTo(TRACE);
+      assertThat(org.slf4j.MDC.get("span_id")).isEqualTo(task.span().getSpanContext().getSpanId());
+    }
+    assertThat(org.slf4j.MDC.get("trace_id")).as("gone with the scope").isNull();
+  }
+
+  @Test
   void withoutAnSdkTheOutcomeCarriesTheRequestsTraceparentAsItCame() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
