@@ -95,43 +95,25 @@ final class CreateRequests {
    * {@code shared_inputs} does not give one.
    */
   static Outcome serpBatch(JsonNode body) {
-    Validator v = new Validator();
-    if (!v.object(body, "", "#")) {
-      return new Invalid(v.errors());
-    }
-    JsonNode inputs = inputs(body, v);
-    JsonNode shared = body.get("shared_inputs");
-    boolean sharedOk = shared == null || shared.isNull();
-    if (!sharedOk && v.object(shared, "/shared_inputs", SHARED)) {
-      sharedOk = true;
-      v.serp(shared, "/shared_inputs", SHARED, false);
-      v.delivery(shared, "/shared_inputs", SHARED);
-    }
-    if (inputs == null || !sharedOk) {
-      return new Invalid(v.errors());
-    }
-    boolean sharedEngine = shared != null && shared.hasNonNull("search_engine");
-    for (int i = 0; i < inputs.size(); i++) {
-      JsonNode item = inputs.get(i);
-      if (v.object(item, "/inputs/" + i, ITEMS)) {
-        v.serp(item, "/inputs/" + i, ITEMS, !sharedEngine);
-        v.delivery(item, "/inputs/" + i, ITEMS);
-      }
-    }
-    if (!v.ok()) {
-      return new Invalid(v.errors());
-    }
-    Delivery delivery = shared == null ? null : Delivery.read(shared, null);
-    List<TaskSpec> specs = new ArrayList<>(inputs.size());
-    for (JsonNode item : inputs) {
-      ObjectNode merged = shared == null || shared.isNull() ? Json.object() : shared.deepCopy();
-      merged.setAll((ObjectNode) item);
-      specs.add(new TaskSpec(ApiType.SERP, null, merged, delivery));
-    }
-    return new Valid(specs);
+    return sharedInputsBatch(body, ApiType.SERP, "search_engine", Validator::serp);
   }
 
   static Outcome extractBatch(JsonNode body) {
+    return sharedInputsBatch(body, ApiType.EXTRACT, "url", Validator::extract);
+  }
+
+  /** How one input of a batch (or its shared inputs) is checked, its key field required or not. */
+  private interface InputRule {
+    void check(Validator v, JsonNode node, String at, String schema, boolean keyRequired);
+  }
+
+  /**
+   * A batch of {@code inputs} over optional {@code shared_inputs}: each input is checked by {@code
+   * rule}, its {@code key} field required unless the shared inputs give it, and becomes one task of
+   * the shared inputs overlaid with its own.
+   */
+  private static Outcome sharedInputsBatch(
+      JsonNode body, ApiType type, String key, InputRule rule) {
     Validator v = new Validator();
     if (!v.object(body, "", "#")) {
       return new Invalid(v.errors());
@@ -141,17 +123,17 @@ final class CreateRequests {
     boolean sharedOk = shared == null || shared.isNull();
     if (!sharedOk && v.object(shared, "/shared_inputs", SHARED)) {
       sharedOk = true;
-      v.extract(shared, "/shared_inputs", SHARED, false);
+      rule.check(v, shared, "/shared_inputs", SHARED, false);
       v.delivery(shared, "/shared_inputs", SHARED);
     }
     if (inputs == null || !sharedOk) {
       return new Invalid(v.errors());
     }
-    boolean sharedUrl = shared != null && shared.hasNonNull("url");
+    boolean sharedKey = shared != null && shared.hasNonNull(key);
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode item = inputs.get(i);
       if (v.object(item, "/inputs/" + i, ITEMS)) {
-        v.extract(item, "/inputs/" + i, ITEMS, !sharedUrl);
+        rule.check(v, item, "/inputs/" + i, ITEMS, !sharedKey);
         v.delivery(item, "/inputs/" + i, ITEMS);
       }
     }
@@ -163,7 +145,7 @@ final class CreateRequests {
     for (JsonNode item : inputs) {
       ObjectNode merged = shared == null || shared.isNull() ? Json.object() : shared.deepCopy();
       merged.setAll((ObjectNode) item);
-      specs.add(new TaskSpec(ApiType.EXTRACT, null, merged, delivery));
+      specs.add(new TaskSpec(type, null, merged, delivery));
     }
     return new Valid(specs);
   }
