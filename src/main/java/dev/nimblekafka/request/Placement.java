@@ -1,6 +1,5 @@
 package dev.nimblekafka.request;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -86,15 +85,7 @@ public record Placement(String tenant, Priority priority) {
   }
 
   private static String header(RequestHeaders headers, String name) {
-    if (headers == null) {
-      return null;
-    }
-    for (RequestHeaders.Header header : headers.kept()) {
-      if (header.name().equals(name) && header.value() != null) {
-        return new String(header.value(), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
+    return headers == null ? null : headers.text(name);
   }
 
   private static String shared(String name) {

@@ -123,6 +123,16 @@ public final class RequestHeaders {
     return total;
   }
 
+  /** The first kept header of this name as UTF-8 text, or null when there is none. */
+  public String text(String name) {
+    for (Header header : kept) {
+      if (header.name().equals(name) && header.value() != null) {
+        return new String(header.value(), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
   /**
    * These headers with each of {@code names} taken out and {@code values}' put in their place (or
    * at the end, for one the headers did not have); the count of dropped headers is kept.

@@ -14,7 +14,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,15 +50,7 @@ public final class RequestTracing {
 
         @Override
         public String get(RequestHeaders carrier, String key) {
-          if (carrier == null) {
-            return null;
-          }
-          for (RequestHeaders.Header header : carrier.kept()) {
-            if (header.name().equals(key) && header.value() != null) {
-              return new String(header.value(), StandardCharsets.UTF_8);
-            }
-          }
-          return null;
+          return carrier == null ? null : carrier.text(key);
         }
       };
 

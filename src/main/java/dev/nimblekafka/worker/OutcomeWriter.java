@@ -90,7 +90,7 @@ final class OutcomeWriter {
             body,
             location,
             storageType,
-            RequestTracing.outcomeHeaders(task.headers(), tracing.of(task)),
+            outcomeHeaders(task),
             task.request().placement());
     Optional<ProducerRecord<byte[], byte[]>> record;
     try {
@@ -172,7 +172,7 @@ final class OutcomeWriter {
             details,
             task.attempts(),
             task.request().metadata(),
-            source(task, RequestTracing.outcomeHeaders(task.headers(), tracing.of(task))),
+            source(task, outcomeHeaders(task)),
             NimbleException.class.getName(),
             task.request().placement()));
     RequestTracing.ended(tracing.of(task), task.taskId(), code);
@@ -205,6 +205,11 @@ final class OutcomeWriter {
             task.requestId(),
             codec.encode(task.toStored(topics.requests()))),
         null);
+  }
+
+  /** The request's headers, its {@code traceparent} naming its span when it is traced. */
+  private RequestHeaders outcomeHeaders(PendingTask task) {
+    return RequestTracing.outcomeHeaders(task.headers(), tracing.of(task));
   }
 
   private RequestRecord source(PendingTask task, RequestHeaders headers) {
