@@ -102,6 +102,9 @@ public final class CallbackEndpoint implements HttpHandler {
       }
       JsonNode task = root.path("task");
       JsonNode id = task.isObject() ? task.path("id") : root.path("task_id");
+      if (!task.isObject() && !id.isTextual()) {
+        id = root.path("crawl_id"); // a crawl's own event (started, completed, failed)
+      }
       if (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 128) {
         return null;
       }

@@ -130,6 +130,115 @@ public final class NimbleClient implements AutoCloseable {
     return postBatch(api.serpBatch(), body);
   }
 
+  /**
+   * {@code POST /v{1,2}/crawl}: starts a crawl. Its id comes back as {@code crawl_id}; an answer
+   * naming none may still have started it, so it is ambiguous (the caller looks it up).
+   */
+  public CompletableFuture<TaskInfo> submitCrawl(JsonNode body) {
+    HttpRequest request;
+    try {
+      request = postRequest(api.crawls(), body);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(unwritable());
+    }
+    return send(request, info -> new LimitedBodySubscriber(settings.maxAnswerBytes()))
+        .thenApply(
+            response -> {
+              JsonNode answer = parse(response, true);
+              String id = answer.path("crawl_id").asText(null);
+              if (id == null || id.isBlank()) {
+                throw ambiguous(response.statusCode(), "NO_CRAWL_ID", "names no crawl id");
+              }
+              return new TaskInfo(
+                  id,
+                  TaskState.PENDING,
+                  answer.path("status").asText(null),
+                  null,
+                  null,
+                  null,
+                  answer.path("created_at").asText(null),
+                  null);
+            });
+  }
+
+  /**
+   * {@code GET /v{1,2}/crawl/{id}}, read as a stream: of its page tasks only the id and status of
+   * each are kept, so a crawl of 10,000 pages costs a few hundred kilobytes, not its whole answer.
+   */
+  public CompletableFuture<CrawlStatus> crawl(String crawlId) {
+    HttpRequest request = request(settings.resolve(api.crawl(crawlId))).GET().build();
+    return send(
+            request,
+            info ->
+                new StreamedAnswer<>(
+                    json,
+                    "tasks",
+                    Set.of("crawl_id", "status", "total"),
+                    page ->
+                        page.isObject() && page.path("task_id").isTextual()
+                            ? new CrawlStatus.Page(
+                                page.get("task_id").asText(),
+                                CrawlStatus.PageState.fromWire(page.path("status").asText(null)))
+                            : null,
+                    settings.maxPageBytes(),
+                    settings.maxAnswerBytes()))
+        .thenApply(response -> streamed(response, false))
+        .thenApply(
+            read -> {
+              List<CrawlStatus.Page> pages = new ArrayList<>();
+              if (read.elements() != null) {
+                for (CrawlStatus.Page page : read.elements()) {
+                  pages.add(page == null ? new CrawlStatus.Page(null, null) : page);
+                }
+              }
+              return new CrawlStatus(
+                  read.head().path("crawl_id").asText(crawlId),
+                  read.head().path("status").asText(null),
+                  read.head().path("total").asLong(-1),
+                  pages);
+            });
+  }
+
+  /** {@code GET /v{1,2}/crawl?limit=}: the account's latest crawls, newest first. */
+  public CompletableFuture<List<CrawlListing>> recentCrawls(int limit) {
+    HttpRequest request = request(settings.resolve(api.crawls() + "?limit=" + limit)).GET().build();
+    return send(
+            request,
+            info ->
+                new StreamedAnswer<>(
+                    json,
+                    "data",
+                    Set.of(),
+                    crawl ->
+                        crawl.isObject()
+                                && (crawl.path("crawl_id").isTextual()
+                                    || crawl.path("id").isTextual())
+                            ? new CrawlListing(
+                                crawl.path("crawl_id").asText(crawl.path("id").asText()),
+                                crawl.path("name").asText(null),
+                                crawl.path("status").asText(null))
+                            : null,
+                    settings.maxPageBytes(),
+                    settings.maxAnswerBytes()))
+        .thenApply(response -> streamed(response, false))
+        .thenApply(
+            read -> {
+              List<CrawlListing> crawls = new ArrayList<>();
+              if (read.elements() != null) {
+                read.elements().stream().filter(c -> c != null).forEach(crawls::add);
+              }
+              return crawls;
+            });
+  }
+
+  /** {@code DELETE /v{1,2}/crawl/{id}}: cancels a crawl; pages already done stay readable. */
+  public CompletableFuture<JsonNode> cancelCrawl(String crawlId) {
+    return send(
+            request(settings.resolve(api.crawl(crawlId))).DELETE().build(),
+            info -> new LimitedBodySubscriber(settings.maxAnswerBytes()))
+        .thenApply(response -> parse(response, false));
+  }
+
   /** {@code GET /v{1,2}/tasks/{id}}. */
   public CompletableFuture<TaskInfo> task(String taskId) {
     return get(api.task(taskId)).thenApply(TaskInfo::fromEnvelope);

@@ -185,6 +185,26 @@ public final class NimbleGateway {
     return created(() -> client.submitSerp(body), live);
   }
 
+  /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for a crawl: its id is the task's. */
+  public CompletableFuture<TaskInfo> submitCrawl(JsonNode body, BooleanSupplier live) {
+    return created(() -> client.submitCrawl(body), live);
+  }
+
+  /** A crawl's state and page tasks; throttled and guarded, not retried (it is read again). */
+  public CompletableFuture<CrawlStatus> crawl(String crawlId, BooleanSupplier live) {
+    return guarded(() -> client.crawl(crawlId), live).toCompletableFuture();
+  }
+
+  /** The account's latest crawls; throttled and guarded, not retried. */
+  public CompletableFuture<List<CrawlListing>> recentCrawls(int limit, BooleanSupplier live) {
+    return guarded(() -> client.recentCrawls(limit), live).toCompletableFuture();
+  }
+
+  /** Cancels a crawl, retried (a cancel that is not heard is simply sent again). */
+  public CompletableFuture<JsonNode> cancelCrawl(String crawlId, BooleanSupplier live) {
+    return retried(() -> client.cancelCrawl(crawlId), live);
+  }
+
   /** As {@link #submitExtract(JsonNode, BooleanSupplier)}, for a batch of SERP requests. */
   public CompletableFuture<BatchSubmission> submitSerpBatch(JsonNode body, BooleanSupplier live) {
     return created(() -> client.submitSerpBatch(body), live);

@@ -17,6 +17,7 @@ public final class CloudEvents {
   static final String SPEC_VERSION = "1.0";
   public static final String RESULT_TYPE = "dev.nimblekafka.result";
   public static final String FAILURE_TYPE = "dev.nimblekafka.failure";
+  public static final String PAGE_TYPE = "dev.nimblekafka.crawl.page";
   static final String CONTENT_TYPE = "content-type";
   static final String PREFIX = "ce_";
 
@@ -42,8 +43,9 @@ public final class CloudEvents {
    * Replaces the event headers a request carried ({@code ce_*}, {@code content-type}: they
    * described the request, not its outcome) with the outcome's own.
    *
-   * @param type {@link #RESULT_TYPE} or {@link #FAILURE_TYPE}
-   * @param outcome {@code result} or {@code failure}: with the request id, the event's id
+   * @param type {@link #RESULT_TYPE}, {@link #FAILURE_TYPE} or {@link #PAGE_TYPE}
+   * @param outcome {@code result}, {@code failure} or {@code page/<n>}: with the request id, the
+   *     event's id
    * @param time when the outcome happened
    * @param dataSchema the URI of the JSON Schema the value follows
    */

@@ -164,6 +164,68 @@ public final class OutcomeRecords {
     return f.requestId() == null ? null : key(f.requestId());
   }
 
+  /**
+   * A crawl's page record, or empty when its result would not fit the topic (the caller then
+   * publishes the page as failed, RESULT_TOO_LARGE). A result body that is not JSON throws {@link
+   * IllegalArgumentException}.
+   */
+  public Optional<ProducerRecord<byte[], byte[]>> page(CrawlPage p) {
+    if (p.result() != null && !isJson(p.result())) {
+      throw new IllegalArgumentException("the page's result body is not valid JSON");
+    }
+    byte[] value =
+        write(
+            g -> {
+              g.writeStringField("request_id", p.requestId());
+              g.writeStringField("kind", "crawl");
+              g.writeStringField("record", "page");
+              g.writeStringField("crawl_id", p.crawlId());
+              g.writeNumberField("page_index", p.index());
+              g.writeStringField("task_id", p.taskId());
+              if (p.url() != null) {
+                g.writeStringField("url", p.url());
+              }
+              g.writeStringField("state", p.succeeded() ? "succeeded" : "failed");
+              g.writeStringField("completed_at", Instant.ofEpochMilli(p.publishedAt()).toString());
+              writePlacement(g, p.placement());
+              writeMetadata(g, p.metadata());
+              if (p.succeeded()) {
+                g.writeFieldName("result");
+                g.writeRawValue(new String(p.result(), StandardCharsets.UTF_8));
+              } else {
+                g.writeObjectFieldStart("error");
+                g.writeStringField("code", p.errorCode());
+                g.writeStringField("message", p.errorMessage());
+                if (p.errorDetails() != null) {
+                  g.writeFieldName("details");
+                  json.writeTree(g, small(p.errorDetails()));
+                }
+                g.writeEndObject();
+              }
+            });
+    if (value.length > maxRecordBytes - p.headers().recordBytes()) {
+      return Optional.empty();
+    }
+    RecordHeaders headers = new RecordHeaders();
+    p.headers().addTo(headers);
+    if (format.cloudEvents() != null) {
+      format
+          .cloudEvents()
+          .dress(
+              headers,
+              CloudEvents.PAGE_TYPE,
+              p.requestId(),
+              "page/" + p.index(),
+              Instant.ofEpochMilli(p.publishedAt()),
+              RESULT_SCHEMA);
+    }
+    if (format.schemaIds() != null) {
+      value = WireFrame.frame(format.schemaIds().result(), value);
+    }
+    return Optional.of(
+        new ProducerRecord<>(resultsTopic, null, key(p.requestId()), value, headers));
+  }
+
   public static ProducerRecord<byte[], byte[]> tombstone(String topic, int partition, String id) {
     return new ProducerRecord<>(topic, partition, key(id), null);
   }

@@ -86,7 +86,7 @@ final class DeliveryRules {
     }
   }
 
-  private static void callback(JsonNode callback, String field, AllowedDestinations allowed) {
+  static void callback(JsonNode callback, String field, AllowedDestinations allowed) {
     if (callback == null || callback.isNull()) {
       return;
     }

@@ -9,9 +9,13 @@ public enum Kind {
   /** {@code POST /v1/agents/async}. */
   AGENT,
   /** {@code POST /v1/serp/async} (or v2's): a search engine results page. */
-  SERP;
+  SERP,
+  /**
+   * {@code POST /v1/crawl} (or v2's): a whole site, one page task per page; its id is the crawl's.
+   */
+  CRAWL;
 
-  /** The name used in messages: {@code extract}, {@code agent} or {@code serp}. */
+  /** The name used in messages: {@code extract}, {@code agent}, {@code serp} or {@code crawl}. */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -142,10 +142,16 @@ public final class RequestParser {
         case EXTRACT -> RequestValidator.extract(object, allowed);
         case AGENT -> RequestValidator.agent(object, allowed);
         case SERP -> RequestValidator.serp(object, allowed);
+        case CRAWL -> CrawlRules.check(object, allowed);
       }
       return new ParseResult.Valid(
           ExtractionRequest.of(
-              requestId, kind, StorageDelivery.from(object), placement, value, parts));
+              requestId,
+              kind,
+              kind == Kind.CRAWL ? null : StorageDelivery.from(object),
+              placement,
+              value,
+              parts));
     } catch (Violation v) {
       return invalid(requestId, "validate", v.code, v.getMessage(), v.field, v.limit, metadata);
     }
@@ -165,9 +171,9 @@ public final class RequestParser {
     }
     throw new Violation(
         present.isEmpty() ? "MISSING_FIELD" : "AMBIGUOUS_REQUEST",
-        "extract|agent|serp",
+        "extract|agent|serp|crawl",
         null,
-        "a request must have exactly one of extract, agent or serp but has "
+        "a request must have exactly one of extract, agent, serp or crawl but has "
             + (present.isEmpty()
                 ? "none"
                 : present.stream().map(Kind::wire).collect(Collectors.joining(" and "))));

@@ -38,6 +38,7 @@ public final class PendingTask {
   private long sentAt;
   private long suspectSince = -1;
   private boolean alone;
+  private CrawlProgress crawl;
   private String batchId;
   private boolean unconfirmed;
   private boolean unlisted;
@@ -118,6 +119,9 @@ public final class PendingTask {
     task.firstSubmittedAt = stored.firstSubmittedAt();
     task.callback = stored.callback();
     task.batchId = stored.batchId();
+    if (stored.crawl() != null) {
+      task.crawl = CrawlProgress.restored(stored.crawl());
+    }
     return task;
   }
 
@@ -157,7 +161,19 @@ public final class PendingTask {
         callback,
         key,
         headers,
-        batchId);
+        batchId,
+        crawl() == null ? null : crawl.saved());
+  }
+
+  /**
+   * How far the crawl this request started is followed: null when the request is no crawl, or its
+   * crawl is not created yet.
+   */
+  public CrawlProgress crawl() {
+    if (crawl == null && kind() == Kind.CRAWL && taskId != null && phase != TaskPhase.QUEUED) {
+      crawl = CrawlProgress.started(firstSubmittedAt);
+    }
+    return crawl;
   }
 
   /** Whether a callback named {@code id} before the worker could act on it (then: check now). */
@@ -340,7 +356,7 @@ public final class PendingTask {
 
   /** Submit this one on its own (its batch was refused as a whole, or it was created before). */
   public boolean alone() {
-    return alone || attempts > 0;
+    return alone || attempts > 0 || kind() == Kind.CRAWL;
   }
 
   @Override

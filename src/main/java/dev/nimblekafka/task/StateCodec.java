@@ -62,6 +62,17 @@ public final class StateCodec {
             "request_key_base64", Base64.getEncoder().encodeToString(task.requestKey()));
       }
       writeHeaders(g, task.headers());
+      if (task.crawl() != null) {
+        CrawlProgress.Saved crawl = task.crawl();
+        g.writeObjectFieldStart("crawl");
+        g.writeStringField("published", Base64.getEncoder().encodeToString(crawl.published()));
+        g.writeNumberField("listed", crawl.listed());
+        g.writeStringField("fingerprint", Long.toHexString(crawl.fingerprint()));
+        g.writeNumberField("succeeded", crawl.succeeded());
+        g.writeNumberField("failed", crawl.failed());
+        g.writeNumberField("started_at", crawl.startedAt());
+        g.writeEndObject();
+      }
       g.writeFieldName("request");
       g.writeRawValue(new String(task.request(), StandardCharsets.UTF_8));
       g.writeEndObject();
@@ -120,10 +131,24 @@ public final class StateCodec {
               ? Base64.getDecoder().decode(node.path("request_key_base64").asText())
               : null,
           readHeaders(node),
-          node.path("batch_id").isTextual() ? node.path("batch_id").asText() : null);
+          node.path("batch_id").isTextual() ? node.path("batch_id").asText() : null,
+          crawl(node.path("crawl")));
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("unreadable state record", e);
     }
+  }
+
+  private static CrawlProgress.Saved crawl(JsonNode crawl) {
+    if (!crawl.isObject()) {
+      return null;
+    }
+    return new CrawlProgress.Saved(
+        Base64.getDecoder().decode(crawl.path("published").asText("")),
+        crawl.path("listed").asInt(),
+        Long.parseUnsignedLong(crawl.path("fingerprint").asText("0"), 16),
+        crawl.path("succeeded").asInt(),
+        crawl.path("failed").asInt(),
+        crawl.path("started_at").asLong());
   }
 
   /** The bytes the headers add to a state record, at most (for the size check on admission). */

@@ -20,6 +20,7 @@ import dev.nimblekafka.request.RequestHeaders;
  * @param requestKey the request record's key, or null when it had none
  * @param headers the request record's headers its outcome carries (never null)
  * @param batchId the Nimble batch the current task was created in, or null (checked through it)
+ * @param crawl how far a crawl's pages are published, or null (not a crawl, or not created yet)
  */
 public record StoredTask(
     String requestId,
@@ -34,10 +35,43 @@ public record StoredTask(
     boolean callback,
     byte[] requestKey,
     RequestHeaders headers,
-    String batchId) {
+    String batchId,
+    CrawlProgress.Saved crawl) {
 
   public StoredTask {
     headers = headers == null ? RequestHeaders.NONE : headers;
+  }
+
+  /** A stored task that is no crawl. */
+  public StoredTask(
+      String requestId,
+      String taskId,
+      Kind kind,
+      int attempts,
+      long submittedAt,
+      long firstSubmittedAt,
+      String sourceTopic,
+      long sourceOffset,
+      byte[] request,
+      boolean callback,
+      byte[] requestKey,
+      RequestHeaders headers,
+      String batchId) {
+    this(
+        requestId,
+        taskId,
+        kind,
+        attempts,
+        submittedAt,
+        firstSubmittedAt,
+        sourceTopic,
+        sourceOffset,
+        request,
+        callback,
+        requestKey,
+        headers,
+        batchId,
+        null);
   }
 
   /** A stored task not created in a batch. */

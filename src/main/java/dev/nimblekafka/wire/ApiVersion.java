@@ -100,6 +100,16 @@ public enum ApiVersion {
     return prefix + "/tasks";
   }
 
+  /** {@code POST} a crawl; {@code GET} the account's crawls. */
+  public String crawls() {
+    return prefix + "/crawl";
+  }
+
+  /** {@code GET} a crawl with its page tasks; {@code DELETE} it to cancel it. */
+  public String crawl(String crawlId) {
+    return crawls() + "/" + crawlId;
+  }
+
   public String task(String taskId) {
     return tasks() + "/" + taskId;
   }

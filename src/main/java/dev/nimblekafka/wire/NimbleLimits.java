@@ -62,4 +62,24 @@ public final class NimbleLimits {
           "ads_optimization");
 
   private NimbleLimits() {}
+
+  /** Pages a crawl may visit ({@code limit}): 1 to 10,000; Nimble's default is 5,000. */
+  public static final int MAX_CRAWL_PAGES = 10_000;
+
+  /** {@code max_discovery_depth} of a crawl: 1 to 20. */
+  public static final int MAX_CRAWL_DEPTH = 20;
+
+  /** How a crawl uses the site's sitemap. */
+  public static final Set<String> CRAWL_SITEMAP = Set.of("skip", "include", "only");
+
+  /** The events a crawl's callback may ask for. */
+  public static final Set<String> CRAWL_EVENTS = Set.of("started", "page", "completed", "failed");
+
+  /** A crawl option Nimble types as a boolean. */
+  public static final Set<String> CRAWL_FLAGS =
+      Set.of(
+          "allow_external_links",
+          "allow_subdomains",
+          "crawl_entire_domain",
+          "ignore_query_parameters");
 }

@@ -35,12 +35,19 @@ final class Checker {
   private final TaskBook book;
   private final TaskConfig config;
   private final ObjectMapper json;
+  private final CrawlFollower crawls;
 
   Checker(TaskContext context, TaskConfig config, ObjectMapper json) {
     this.context = context;
     this.book = context.book();
     this.config = config;
     this.json = json;
+    this.crawls = new CrawlFollower(context, json);
+  }
+
+  /** Who follows the crawls this pod holds. */
+  CrawlFollower crawls() {
+    return crawls;
   }
 
   /** Tasks taken off the timers in one turn at most. */
@@ -61,6 +68,12 @@ final class Checker {
     }
     List<PendingTask> due = book.due(now, DUE_AT_ONCE);
     if (due.isEmpty()) {
+      crawls.dispatch();
+      return;
+    }
+    due = crawlsOf(due);
+    crawls.dispatch();
+    if (due.isEmpty()) {
       return;
     }
     PollPolicy.Reads reads = context.policy().plan(due, now, room);
@@ -70,6 +83,21 @@ final class Checker {
     reads.batches().forEach(this::readBatch);
     reads.singles().forEach(this::check);
     reads.later().forEach(book::waitUntil);
+  }
+
+  /** Reads the due crawls (a read each), and gives back the other due tasks. */
+  private List<PendingTask> crawlsOf(List<PendingTask> due) {
+    List<PendingTask> tasks = new ArrayList<>(due.size());
+    for (PendingTask task : due) {
+      if (task.kind() != dev.nimblekafka.request.Kind.CRAWL) {
+        tasks.add(task);
+      } else if (readsOut() < context.policy().maxCallsInFlight()) {
+        crawls.check(task);
+      } else {
+        book.waitUntil(task, context.clock().millis()); // due again, as the budget allows
+      }
+    }
+    return tasks;
   }
 
   /**
@@ -85,6 +113,12 @@ final class Checker {
       return;
     }
     PendingTask task = book.byTaskId(hint.partition(), hint.taskId());
+    PendingTask crawl = task != null ? task : book.byRequestId(hint.partition(), hint.scope());
+    if (crawl != null && crawl.kind() == dev.nimblekafka.request.Kind.CRAWL) {
+      metrics.callback("hint");
+      crawls.hinted(crawl); // of the crawl or one of its pages: read the crawl soon
+      return;
+    }
     if (task == null) {
       PendingTask byRequest = book.byRequestId(hint.partition(), hint.scope());
       if (byRequest != null && byRequest.phase() == TaskPhase.SUBMITTING) {

@@ -267,7 +267,7 @@ final class ConsumeLoop implements Runnable, ConsumerRebalanceListener {
     if (replayWanted && !tryReplay()) {
       return false; // the offsets read since the last commit must not commit without their work
     }
-    lifecycle.flushUsage(force);
+    lifecycle.beforeCommit(force);
     Map<Integer, Long> committable =
         book.committable(partition -> consumer.position(partition(partition)));
     Map<Integer, Map<String, Long>> held = new HashMap<>();

@@ -131,6 +131,19 @@ final class Ledger {
     }
   }
 
+  /**
+   * A page of the request's crawl ended: a task Nimble created for it, succeeded (billed as an
+   * extract, {@code body} its result, or null) or failed. Counted with the page record.
+   */
+  void page(PendingTask task, byte[] body, boolean succeeded) {
+    if (succeeded) {
+      String driver = driver(body);
+      change(task, u -> with(u, 1, 1, 0, 0, 0, driver));
+    } else {
+      change(task, u -> with(u, 1, 0, 1, 0, 0, null));
+    }
+  }
+
   /** A Nimble call was made for these tasks: one call for each tenant of each partition. */
   void called(List<PendingTask> tasks) {
     Set<String> counted = new HashSet<>();

@@ -264,10 +264,13 @@ final class Lifecycle implements LoopEvent.Handler {
   }
 
   /**
-   * Writes the usage totals that changed into the unit of work, before it commits ({@code all}:
-   * those whose calls alone changed too, as a forced commit before a hand-over or a shutdown).
+   * Writes into the unit of work, before it commits, what must commit with the records in it: the
+   * state records of crawls whose pages were published, and the usage totals that changed ({@code
+   * all}: those whose calls alone changed too, as a forced commit before a hand-over or a
+   * shutdown).
    */
-  void flushUsage(boolean all) {
+  void beforeCommit(boolean all) {
+    checker.crawls().flush();
     ledger.flush(all);
   }
 

@@ -2,6 +2,8 @@ package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.nimble.BatchSubmission;
+import dev.nimblekafka.nimble.CrawlListing;
+import dev.nimblekafka.nimble.CrawlStatus;
 import dev.nimblekafka.nimble.NimbleGateway;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
@@ -51,6 +53,15 @@ interface NimbleCalls {
   /** {@code GET /v1/batches/{id}}: every task of a batch with its state (null: no such task). */
   CompletableFuture<List<TaskInfo>> batch(String batchId, BooleanSupplier live);
 
+  /** {@code GET /crawl/{id}}: a crawl's state and page tasks, fenced as {@link #task} is. */
+  CompletableFuture<CrawlStatus> crawl(String crawlId, BooleanSupplier live);
+
+  /** {@code GET /crawl?limit=}: the account's latest crawls, fenced as {@link #task} is. */
+  CompletableFuture<List<CrawlListing>> recentCrawls(int limit, BooleanSupplier live);
+
+  /** {@code DELETE /crawl/{id}}: cancels a crawl, fenced as {@link #task} is. */
+  CompletableFuture<JsonNode> cancelCrawl(String crawlId, BooleanSupplier live);
+
   /** True while no new work should start (the circuit breaker is open). */
   boolean circuitOpen();
 
@@ -65,6 +76,7 @@ interface NimbleCalls {
           case EXTRACT -> gateway.submitExtract(body, live);
           case AGENT -> gateway.submitAgent(body, live);
           case SERP -> gateway.submitSerp(body, live);
+          case CRAWL -> gateway.submitCrawl(body, live);
         };
       }
 
@@ -75,6 +87,7 @@ interface NimbleCalls {
           case EXTRACT -> gateway.submitExtractBatch(body, live);
           case AGENT -> gateway.submitAgentBatch(body, live);
           case SERP -> gateway.submitSerpBatch(body, live);
+          case CRAWL -> throw new IllegalArgumentException("a crawl is never created in a batch");
         };
       }
 
@@ -103,6 +116,21 @@ interface NimbleCalls {
       @Override
       public CompletableFuture<List<TaskInfo>> batch(String batchId, BooleanSupplier live) {
         return gateway.batchTasks(batchId, live);
+      }
+
+      @Override
+      public CompletableFuture<CrawlStatus> crawl(String crawlId, BooleanSupplier live) {
+        return gateway.crawl(crawlId, live);
+      }
+
+      @Override
+      public CompletableFuture<List<CrawlListing>> recentCrawls(int limit, BooleanSupplier live) {
+        return gateway.recentCrawls(limit, live);
+      }
+
+      @Override
+      public CompletableFuture<JsonNode> cancelCrawl(String crawlId, BooleanSupplier live) {
+        return gateway.cancelCrawl(crawlId, live);
       }
 
       @Override

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nimblekafka.config.Topics;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.publish.Completion;
+import dev.nimblekafka.publish.CrawlPage;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.OutcomeRecords;
 import dev.nimblekafka.publish.RequestRecord;
+import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.request.RequestHeaders;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StateCodec;
@@ -191,7 +193,59 @@ final class OutcomeWriter {
   /** Writes the state record of a request whose task was just created, and counts the create. */
   void recordCreated(PendingTask task) {
     record(task);
-    ledger.created(task);
+    if (task.kind() != Kind.CRAWL) {
+      ledger.created(task); // a crawl is no task: its pages are, counted as they are published
+    }
+  }
+
+  /**
+   * Publishes one page of a crawl and counts its task. The caller rewrites the crawl's state record
+   * in the same unit of work, so the page is published once.
+   *
+   * @return false when the page's record would not fit the topic (nothing was written)
+   */
+  boolean publishPage(PendingTask task, CrawlPage page) {
+    Optional<ProducerRecord<byte[], byte[]>> record = target.outcomes().page(page);
+    if (record.isEmpty()) {
+      return false;
+    }
+    String outcome = page.succeeded() ? "OK" : page.errorCode();
+    send(task.partition(), record.get(), () -> metrics.crawlPage(outcome));
+    ledger.page(task, page.result(), page.succeeded());
+    return true;
+  }
+
+  /** Ends a crawl request with its summary: the request's one result. */
+  void publishCrawlSummary(PendingTask task, byte[] summary) {
+    long now = clock.millis();
+    Completion completion =
+        new Completion(
+            task.requestId(),
+            task.taskId(),
+            task.kind().wire(),
+            task.attempts(),
+            task.submittedAt(),
+            now,
+            task.request().metadata(),
+            summary,
+            null,
+            null,
+            outcomeHeaders(task),
+            task.request().placement());
+    ProducerRecord<byte[], byte[]> record =
+        target
+            .outcomes()
+            .result(completion)
+            .orElseThrow(() -> new IllegalStateException("a crawl summary is always small"));
+    send(task.partition(), record, () -> metrics.outcome("results", "OK"));
+    RequestTracing.ended(tracing.of(task), task.taskId(), "OK");
+    finish(task);
+    log.debug("Published the summary of crawl request {}", task.requestId());
+  }
+
+  /** The request's headers as its outcomes and page records carry them. */
+  RequestHeaders headersOf(PendingTask task) {
+    return outcomeHeaders(task);
   }
 
   /** Writes (or rewrites) the request's state record: recorded, or with its current task. */

@@ -15,11 +15,12 @@ import java.util.Objects;
 
 /**
  * How the worker recognises a task it created when no answer said so. Each create carries a tag
- * (extract: {@code tag}; agent: {@code params.tag}; SERP: none, see below) that names one
- * consumption of a request: the request id, the partition and offset of the record it was consumed
- * from, and the attempt. A request id used again (the contract frees an id once its outcome is
- * published), or the same id on two partitions, therefore gets another mark. A request that sets
- * its own tag keeps it; its task is then recognised by that tag and its input alone.
+ * (extract: {@code tag}; agent: {@code params.tag}; crawl: the end of its {@code name}; SERP: none,
+ * see below) that names one consumption of a request: the request id, the partition and offset of
+ * the record it was consumed from, and the attempt. A request id used again (the contract frees an
+ * id once its outcome is published), or the same id on two partitions, therefore gets another mark.
+ * A request that sets its own tag keeps it; its task is then recognised by that tag and its input
+ * alone.
  *
  * <p>Nimble echoes the input on every task object. A listed task is taken for the create only when
  * its input is the body that was sent, leaving out the delivery options ({@code callback_url},
@@ -62,6 +63,12 @@ final class SubmissionMark {
    */
   static void apply(ObjectNode body, Kind kind, String mark) {
     if (kind == Kind.SERP) {
+      return;
+    }
+    if (kind == Kind.CRAWL) {
+      // a crawl has no tag: its name carries the mark, after the request's own name if it has one
+      String name = body.path("name").isTextual() ? body.get("name").asText() + " " : "";
+      body.put("name", name + mark);
       return;
     }
     if (kind == Kind.EXTRACT) {

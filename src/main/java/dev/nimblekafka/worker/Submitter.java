@@ -10,6 +10,7 @@ import dev.nimblekafka.config.KeyConfig;
 import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.config.TenantConfig;
 import dev.nimblekafka.nimble.BatchSubmission;
+import dev.nimblekafka.nimble.CrawlListing;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.request.Kind;
@@ -103,7 +104,11 @@ final class Submitter {
     // and a task the previous owner created holds a slot at Nimble already
     for (PendingTask suspect : book.suspects(Integer.MAX_VALUE)) {
       book.lookingUp(suspect, now);
-      reconciler.lookUp(suspect, body(suspect), suspect.sentAt(), book.settledAfter(suspect));
+      if (suspect.kind() == Kind.CRAWL) {
+        findCrawl(suspect);
+      } else {
+        reconciler.lookUp(suspect, body(suspect), suspect.sentAt(), book.settledAfter(suspect));
+      }
     }
     reconciler.dispatch(now);
     if (!gate.open(now) || book.queued() == 0) {
@@ -290,6 +295,15 @@ final class Submitter {
     if (tokens == null) {
       return false;
     }
+    if (kind == Kind.CRAWL) {
+      if (body.hasNonNull("callback")) {
+        return false; // the request's own: the worker reads the crawl on its own schedule
+      }
+      ObjectNode callback = body.putObject("callback");
+      callback.put("url", callbackUrl(partition, scope));
+      callback.putArray("events").add("page").add("completed").add("failed");
+      return true;
+    }
     ObjectNode target = body;
     if (kind == Kind.AGENT && body.path("params").isObject() && !body.has("callback_url")) {
       target = (ObjectNode) body.get("params");
@@ -400,6 +414,13 @@ final class Submitter {
         book.requeue(task, false, now); // never sent: its partition is being given away
         return;
       }
+      if (error instanceof NimbleException.Unavailable u
+          && u.mayHaveCreated()
+          && task.kind() == Kind.CRAWL) {
+        findCrawl(task);
+        gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
+        return;
+      }
       if (error instanceof NimbleException.Unavailable u && u.mayHaveCreated()) {
         log.debug(
             "The create of {} may have succeeded ({}); looking it up", task.requestId(), u.code());
@@ -419,6 +440,53 @@ final class Submitter {
         gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
       }
     }
+  }
+
+  /** Crawls listed to find one whose create was not heard: the newest, more than enough. */
+  static final int CRAWLS_LISTED = 100;
+
+  /**
+   * A crawl's create that may have started it: the account's latest crawls are read, and the one
+   * whose name ends with this attempt's mark is the request's. None there: it is created again (the
+   * list is read after the create was answered, so a crawl it started shows in it).
+   */
+  private void findCrawl(PendingTask task) {
+    String mark = SubmissionMark.of(task);
+    context
+        .calls()
+        .send(
+            Calls.Lane.READ,
+            "crawl_lookup",
+            List.of(task),
+            live -> context.nimble().recentCrawls(CRAWLS_LISTED, live),
+            Calls.Answer.ofOne(
+                crawls -> {
+                  for (CrawlListing crawl : crawls) {
+                    if (crawl.name() != null && crawl.name().endsWith(mark)) {
+                      log.info(
+                          "The create of crawl request {} was not heard; it started crawl {}",
+                          task.requestId(),
+                          crawl.crawlId());
+                      created(
+                          task,
+                          new TaskInfo(
+                              crawl.crawlId(), null, crawl.status(), null, null, null, null, null));
+                      return;
+                    }
+                  }
+                  log.info(
+                      "The create of crawl request {} was not heard and started no crawl; creating"
+                          + " it again",
+                      task.requestId());
+                  book.requeue(task, false, context.clock().millis());
+                },
+                error -> {
+                  if (error instanceof NimbleException.Unavailable u && u.fenced()) {
+                    book.requeue(task, false, context.clock().millis());
+                  } else {
+                    findCrawl(task); // paced like every call: asked again until it answers
+                  }
+                }));
   }
 
   /**

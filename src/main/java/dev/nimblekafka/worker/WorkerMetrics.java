@@ -80,6 +80,7 @@ public final class WorkerMetrics {
   private final Timer commits;
   private final Timer completionToResult;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> crawlPages = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Counter> reconciliations = new ConcurrentHashMap<>();
   private final Map<String, Timer> calls = new ConcurrentHashMap<>();
   private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
@@ -217,6 +218,26 @@ public final class WorkerMetrics {
 
   void outcome(String topic, String code) {
     outcomes.computeIfAbsent(topic + "|" + code, key -> outcomeCounter(topic, code)).increment();
+  }
+
+  /** A crawl's page record committed, by its outcome ({@code OK} or the page's error code). */
+  void crawlPage(String code) {
+    crawlPages.computeIfAbsent(code, this::crawlPageCounter).increment();
+  }
+
+  private Counter crawlPageCounter(String code) {
+    return Counter.builder("nimble_worker_crawl_pages")
+        .description("Page records of crawls published, by error code (OK when the page succeeded)")
+        .tag("code", code)
+        .register(registry);
+  }
+
+  /** A read of a crawl found its pages listed in another order than before. */
+  void crawlOrderChanged() {
+    Counter.builder("nimble_worker_crawl_order_changes")
+        .description("Reads of a crawl that listed the pages already seen in another order")
+        .register(registry)
+        .increment();
   }
 
   private Counter outcomeCounter(String topic, String code) {

@@ -2,6 +2,7 @@ package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nimblekafka.nimble.BatchSubmission;
+import dev.nimblekafka.nimble.CrawlStatus;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskPage;
@@ -32,7 +33,13 @@ final class FakeNimble implements NimbleCalls {
     /** A bulk read of the account's latest tasks' states. */
     LATEST,
     /** A batch's read; the call's {@code taskId} is the batch id. */
-    BATCH_STATUS
+    BATCH_STATUS,
+    /** A crawl's read; the call's {@code taskId} is the crawl id. */
+    CRAWL,
+    /** A crawl's cancel; the call's {@code taskId} is the crawl id. */
+    CANCEL_CRAWL,
+    /** A read of the account's latest crawls. */
+    CRAWLS
   }
 
   /** One call the worker made: the body it sent (or the task id it asked about) and its answer. */
@@ -126,6 +133,32 @@ final class FakeNimble implements NimbleCalls {
         kept.add(keepInputOfTag.test(tag) ? task : new TaskPage.Listed(task.info(), null));
       }
       answer.complete(new TaskPage(kept, nextCursor));
+    }
+
+    /**
+     * Answers a crawl read: the crawl in {@code state}, its pages listed in order, each {@code
+     * "<task id>:<pending|completed|failed>"}.
+     */
+    void crawl(String state, String... pages) {
+      List<CrawlStatus.Page> listed = new ArrayList<>();
+      for (String page : pages) {
+        int colon = page.lastIndexOf(':');
+        listed.add(
+            new CrawlStatus.Page(
+                page.substring(0, colon),
+                CrawlStatus.PageState.fromWire(page.substring(colon + 1))));
+      }
+      answer.complete(new CrawlStatus(taskId, state, listed.size(), listed));
+    }
+
+    /** Answers a read of the latest crawls with these, newest first. */
+    void crawls(dev.nimblekafka.nimble.CrawlListing... crawls) {
+      answer.complete(new ArrayList<>(Arrays.asList(crawls)));
+    }
+
+    /** Answers a cancel. */
+    void canceled() {
+      answer.complete(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
     }
 
     void fail(NimbleException error) {
@@ -246,6 +279,22 @@ final class FakeNimble implements NimbleCalls {
   @Override
   public CompletableFuture<List<TaskInfo>> batch(String batchId, BooleanSupplier live) {
     return add(new Call(Op.BATCH_STATUS, null, null, batchId).fencedBy(live));
+  }
+
+  @Override
+  public CompletableFuture<CrawlStatus> crawl(String crawlId, BooleanSupplier live) {
+    return add(new Call(Op.CRAWL, Kind.CRAWL, null, crawlId).fencedBy(live));
+  }
+
+  @Override
+  public CompletableFuture<List<dev.nimblekafka.nimble.CrawlListing>> recentCrawls(
+      int limit, BooleanSupplier live) {
+    return add(new Call(Op.CRAWLS, Kind.CRAWL, null, null).fencedBy(live));
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> cancelCrawl(String crawlId, BooleanSupplier live) {
+    return add(new Call(Op.CANCEL_CRAWL, Kind.CRAWL, null, crawlId).fencedBy(live));
   }
 
   @Override

@@ -106,7 +106,7 @@ class LedgerTest {
     commit(rig);
     assertThat(rig.output.committed(USAGE)).as("calls, 3 s after the last write").hasSize(2);
 
-    rig.lifecycle.flushUsage(true);
+    rig.lifecycle.beforeCommit(true);
     rig.commit();
     assertThat(rig.output.committed(USAGE)).as("a forced commit writes them").hasSize(3);
     assertThat(latest(rig, 0, "acme").calls()).isEqualTo(rig.nimble.calls().size());
@@ -123,7 +123,7 @@ class LedgerTest {
     rig.turn();
     commit(rig);
     succeed(rig, "t1");
-    rig.lifecycle.flushUsage(false);
+    rig.lifecycle.beforeCommit(false);
     // a crash: the unit with the result and its usage never commits
     rig.unit.discard();
     rig.lifecycle.drop(0);
@@ -254,7 +254,7 @@ class LedgerTest {
 
   /** Commits as the consume loop does: the usage that changed goes into the unit first. */
   private static void commit(LifecycleRig rig) {
-    rig.lifecycle.flushUsage(false);
+    rig.lifecycle.beforeCommit(false);
     rig.commit();
   }
 

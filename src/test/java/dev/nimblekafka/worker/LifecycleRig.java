@@ -201,6 +201,7 @@ final class LifecycleRig {
 
   /** Commits the unit of work as the loop does: the output first, then the book and the meters. */
   void commit() {
+    lifecycle.beforeCommit(false);
     Map<Integer, Long> offsets = book.committable(partition -> 0L);
     Map<TopicPartition, OffsetAndMetadata> kafka = new HashMap<>();
     offsets.forEach((p, o) -> kafka.put(new TopicPartition(REQUESTS, p), new OffsetAndMetadata(o)));

@@ -1,0 +1,232 @@
+package dev.nimblekafka.task;
+
+import dev.nimblekafka.nimble.CrawlStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How far the worker has followed one crawl: which of its pages already have their page record, by
+ * the page's place in Nimble's list of the crawl's page tasks. That is a bit per page (1.25 KB for
+ * 10,000 pages), kept in the request's one state record and rewritten in the same transaction as
+ * the page records it counts, so a page record is published once whatever crashes. Nimble lists a
+ * crawl's pages in the order it found them and only appends; a fingerprint of the ids already seen
+ * checks that on every read ({@link #read} says when it does not hold).
+ *
+ * <p>What is not saved: the pages known to be done and not yet read (at most {@link #MAX_QUEUED};
+ * the rest are found again on the next read of the crawl) and the reads out. Used by the consume
+ * loop's thread only.
+ */
+public final class CrawlProgress {
+  /** Pages kept waiting to be read at once; more are picked up by a later read of the crawl. */
+  public static final int MAX_QUEUED = 1_000;
+
+  /**
+   * What the state record keeps.
+   *
+   * @param published the bit set of pages published, by place in Nimble's list
+   * @param listed how many page ids the fingerprint covers
+   * @param fingerprint a hash of the first {@code listed} page ids, in order
+   * @param succeeded page records published for pages that succeeded
+   * @param failed page records published for pages that failed
+   * @param startedAt when the worker created the crawl (epoch ms)
+   */
+  public record Saved(
+      byte[] published, int listed, long fingerprint, int succeeded, int failed, long startedAt) {}
+
+  /** A page to read: its place in the list and its task. */
+  public record Page(int index, String taskId, boolean failed) {}
+
+  /** What a read of the crawl changed. */
+  public record Read(List<Page> newlyDone, boolean orderChanged) {}
+
+  private final BitSet published;
+  private int listed;
+  private long fingerprint;
+  private int succeeded;
+  private int failed;
+  private final long startedAt;
+
+  private final ArrayDeque<Page> toRead = new ArrayDeque<>();
+  private final Set<Integer> queued = new HashSet<>();
+  private final Set<Integer> reading = new HashSet<>();
+  private CrawlStatus.State state = CrawlStatus.State.RUNNING;
+  private String wireState;
+  private int pendingPages;
+  private boolean dirty;
+
+  private CrawlProgress(BitSet published, int listed, long fingerprint, int ok, int bad, long at) {
+    this.published = published;
+    this.listed = listed;
+    this.fingerprint = fingerprint;
+    this.succeeded = ok;
+    this.failed = bad;
+    this.startedAt = at;
+  }
+
+  /** A crawl just created. */
+  public static CrawlProgress started(long now) {
+    return new CrawlProgress(new BitSet(), 0, fingerprint(List.of(), 0), 0, 0, now);
+  }
+
+  /** A crawl read back from its state record. */
+  public static CrawlProgress restored(Saved saved) {
+    return new CrawlProgress(
+        BitSet.valueOf(saved.published()),
+        saved.listed(),
+        saved.fingerprint(),
+        saved.succeeded(),
+        saved.failed(),
+        saved.startedAt());
+  }
+
+  public Saved saved() {
+    return new Saved(published.toByteArray(), listed, fingerprint, succeeded, failed, startedAt);
+  }
+
+  /**
+   * Takes in a read of the crawl: its state, and every page that ended and is neither published,
+   * waiting to be read, nor being read, queued (up to {@link #MAX_QUEUED} waiting). Says when the
+   * pages already seen are no longer listed in the same order.
+   */
+  public Read read(CrawlStatus status) {
+    List<CrawlStatus.Page> pages = status.pages();
+    boolean orderChanged = pages.size() < listed || fingerprint(pages, listed) != fingerprint;
+    if (pages.size() != listed) {
+      listed = pages.size();
+      fingerprint = fingerprint(pages, listed);
+      dirty = true;
+    }
+    state = status.state();
+    wireState = status.wireState();
+    List<Page> added = new ArrayList<>();
+    int pending = 0;
+    for (int i = 0; i < pages.size(); i++) {
+      CrawlStatus.Page page = pages.get(i);
+      if (page.taskId() == null || page.state() == null || !page.state().ended()) {
+        pending++;
+        continue;
+      }
+      if (published.get(i) || queued.contains(i) || reading.contains(i)) {
+        continue;
+      }
+      if (toRead.size() >= MAX_QUEUED) {
+        continue;
+      }
+      Page next = new Page(i, page.taskId(), page.state() == CrawlStatus.PageState.FAILED);
+      toRead.add(next);
+      queued.add(i);
+      added.add(next);
+    }
+    pendingPages = pending;
+    return new Read(added, orderChanged);
+  }
+
+  /** The next page to read, now marked as being read; null when none waits. */
+  public Page nextToRead() {
+    Page page = toRead.poll();
+    if (page != null) {
+      queued.remove(page.index());
+      reading.add(page.index());
+    }
+    return page;
+  }
+
+  /** A page read that did not work out: it waits to be read again. */
+  public void readAgain(Page page) {
+    if (reading.remove(page.index()) && !published.get(page.index())) {
+      toRead.addFirst(page);
+      queued.add(page.index());
+    }
+  }
+
+  /** The page's record is written (it commits with the state record that says so). */
+  public void published(Page page, boolean pageSucceeded) {
+    reading.remove(page.index());
+    if (published.get(page.index())) {
+      return;
+    }
+    published.set(page.index());
+    if (pageSucceeded) {
+      succeeded++;
+    } else {
+      failed++;
+    }
+    dirty = true;
+  }
+
+  /** Whether the state record must be written again; clears the mark. */
+  public boolean takeDirty() {
+    boolean was = dirty;
+    dirty = false;
+    return was;
+  }
+
+  public boolean waiting() {
+    return !toRead.isEmpty();
+  }
+
+  public boolean reading() {
+    return !reading.isEmpty();
+  }
+
+  /**
+   * Whether the crawl is over for the worker: Nimble ended it, and every page it lists as ended has
+   * its record (pages still listed as pending in an ended crawl never ran: a cancel dropped them).
+   */
+  public boolean finished() {
+    return state.ended()
+        && toRead.isEmpty()
+        && reading.isEmpty()
+        && published.cardinality() >= listed - pendingPages;
+  }
+
+  public CrawlStatus.State state() {
+    return state;
+  }
+
+  public String wireState() {
+    return wireState;
+  }
+
+  public int succeeded() {
+    return succeeded;
+  }
+
+  public int failed() {
+    return failed;
+  }
+
+  public int listed() {
+    return listed;
+  }
+
+  /** Pages Nimble lists as not ended, at the last read. */
+  public int pendingPages() {
+    return pendingPages;
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  /** FNV-1a over the first {@code count} page ids, each followed by a newline. */
+  public static long fingerprint(List<CrawlStatus.Page> pages, int count) {
+    long hash = 0xcbf29ce484222325L;
+    for (int i = 0; i < count && i < pages.size(); i++) {
+      String id = pages.get(i).taskId();
+      byte[] bytes = (id == null ? "" : id).getBytes(StandardCharsets.UTF_8);
+      for (byte b : bytes) {
+        hash ^= b & 0xff;
+        hash *= 0x100000001b3L;
+      }
+      hash ^= '\n';
+      hash *= 0x100000001b3L;
+    }
+    return hash;
+  }
+}
