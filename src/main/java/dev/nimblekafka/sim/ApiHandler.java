@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Handles every API call, in this order: connection faults (outage, dropped connection), added
  * latency (scheduled, no thread waits), 429 storm, authentication (401), the per-key rate (429),
  * injected server errors (500/502/503), routing (404/405), the payment period (402, task-creating
- * calls only), then the endpoint. After the endpoint answered, a lost-response fault may still
- * close the connection instead of answering. Each call is counted by endpoint and outcome.
+ * calls only: creates and {@code POST /crawl}), then the endpoint. After the endpoint answered, a
+ * lost-response fault may still close the connection instead of answering. Each call is counted by
+ * endpoint and outcome.
  *
  * <p>Every answer within the rate limit carries {@code ratelimit-limit} and {@code
  * ratelimit-remaining}; task answers carry {@code x-task-id}. The ordinary 429 has the OpenAPI body
@@ -37,6 +38,7 @@ final class ApiHandler implements HttpHandler {
   private final StatsRecorder stats;
   private final CreateEndpoints create;
   private final ReadEndpoints read;
+  private final CrawlEndpoints crawls;
   private final ScheduledExecutorService scheduler;
   private final Executor executor;
   private final ResponseWriter writer;
@@ -48,6 +50,7 @@ final class ApiHandler implements HttpHandler {
       StatsRecorder stats,
       CreateEndpoints create,
       ReadEndpoints read,
+      CrawlEndpoints crawls,
       ScheduledExecutorService scheduler,
       Executor executor,
       ResponseWriter writer) {
@@ -57,6 +60,7 @@ final class ApiHandler implements HttpHandler {
     this.stats = stats;
     this.create = create;
     this.read = read;
+    this.crawls = crawls;
     this.scheduler = scheduler;
     this.executor = executor;
     this.writer = writer;
@@ -131,16 +135,22 @@ final class ApiHandler implements HttpHandler {
     if (route == null) {
       return done(match.status() == 405 ? Replies.methodNotAllowed() : Replies.unknownPath());
     }
+    String query = exchange.getRequestURI().getRawQuery();
     if (!route.createsTasks) {
       return done(
-          read.handle(
-              route, match.version(), match.param(), exchange.getRequestURI().getRawQuery()));
+          route.isCrawl()
+              ? crawls.handle(route, match.version(), match.param(), query, null)
+              : read.handle(route, match.version(), match.param(), query));
     }
     String payment = faults.paymentMessageIfActive();
     if (payment != null) {
       return done(Replies.paymentRequired(payment));
     }
-    return create.handle(route, match.version(), exchange.getRequestBody().readAllBytes());
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    if (route.isCrawl()) {
+      return done(crawls.handle(route, match.version(), match.param(), query, body));
+    }
+    return create.handle(route, match.version(), body);
   }
 
   private void respond(HttpExchange exchange, Route.Match match, Reply reply) {

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A local stand-in for Nimble's web-extraction API (v1 and v2 on one port), faithful in everything
  * a client can observe: the documented endpoints and bodies, task states, error shapes, plan
- * concurrency, the per-key rate, retention, callbacks and storage delivery; plus injected faults
- * and counters.
+ * concurrency, the per-key rate, retention, callbacks and storage delivery, crawls of a synthetic
+ * site ({@link CrawlRunner}); plus injected faults and counters.
  *
  * <pre>{@code
  * try (NimbleSimulator sim = NimbleSimulator.start(
@@ -61,6 +61,8 @@ public final class NimbleSimulator implements AutoCloseable {
   private final StatsRecorder stats;
   private final TaskStore store;
   private final TaskRunner runner;
+  private final CrawlStore crawlStore;
+  private final CrawlRunner crawls;
   private final SimFaults faults;
 
   private NimbleSimulator(SimConfig config) throws IOException {
@@ -106,10 +108,18 @@ public final class NimbleSimulator implements AutoCloseable {
             scheduler,
             config.clock(),
             store,
-            finisher::finish,
-            task -> stats.tasksExpired.increment());
+            task -> finisher.finish(task).whenComplete((done, error) -> crawlPageEnded(task)),
+            task -> {
+              stats.tasksExpired.increment();
+              crawlPageEnded(task);
+            });
     this.faults = new SimFaults(config.clock()).apply(config.faults());
     TaskFactory factory = new TaskFactory(config, store, runner, stats);
+    this.crawlStore = new CrawlStore(config.retention().toMillis());
+    CrawlJson crawlJson = new CrawlJson(config.accountName());
+    this.crawls =
+        new CrawlRunner(
+            factory, runner, crawlStore, crawlJson, callbacks, stats, scheduler, config.clock());
     ResponseWriter writer = new ResponseWriter(scheduler, httpExecutor);
     server.createContext(
         "/",
@@ -120,6 +130,7 @@ public final class NimbleSimulator implements AutoCloseable {
             stats,
             new CreateEndpoints(factory, store, taskJson, results, httpExecutor),
             new ReadEndpoints(store, taskJson, results, config.states(), config.clock()),
+            new CrawlEndpoints(crawls, crawlStore, crawlJson, config.clock()),
             scheduler,
             httpExecutor,
             writer));
@@ -186,9 +197,16 @@ public final class NimbleSimulator implements AutoCloseable {
     log.info("Nimble simulator on {} stopped", baseUrl);
   }
 
+  /** A task ended or expired: if it is a crawl's page, its crawl goes on. */
+  private void crawlPageEnded(SimTask task) {
+    crawls.ended(task);
+  }
+
   private void sweep() {
     try {
-      store.sweep(config.clock().millis(), runner::expired);
+      long now = config.clock().millis();
+      store.sweep(now, runner::expired);
+      crawlStore.sweep(now);
     } catch (RuntimeException e) {
       log.error("sweeping expired tasks failed", e);
     }

@@ -6,7 +6,8 @@ import java.util.function.Function;
 /**
  * The API endpoints the simulator answers, and how a request is matched to one. Every endpoint is
  * served under both API versions on the same port ({@code /v1/...} and {@code /v2/...}, agents
- * under v2's name, extract templates); the match says which version was called.
+ * under v2's name, extract templates; crawls under {@code /v1/crawl} and {@code /v2/crawl}); the
+ * match says which version was called.
  */
 enum Route {
   EXTRACT("POST", ApiVersion::extract, true),
@@ -23,7 +24,11 @@ enum Route {
   TASK_GET("GET", v -> v.task("{id}"), false),
   TASK_RESULTS("GET", v -> v.taskResults("{id}"), false),
   BATCH_GET("GET", v -> v.batch("{id}"), false),
-  BATCH_PROGRESS("GET", v -> v.batchProgress("{id}"), false);
+  BATCH_PROGRESS("GET", v -> v.batchProgress("{id}"), false),
+  CRAWL_RUN("POST", v -> crawl(v), true),
+  CRAWL_LIST("GET", v -> crawl(v), false),
+  CRAWL_GET("GET", v -> crawl(v) + "/{id}", false),
+  CRAWL_CANCEL("DELETE", v -> crawl(v) + "/{id}", false);
 
   final String method;
   final boolean createsTasks;
@@ -48,6 +53,16 @@ enum Route {
       }
     }
     this.wildcards = n;
+  }
+
+  /** True for the crawl endpoints, which {@link CrawlEndpoints} answers. */
+  boolean isCrawl() {
+    return this == CRAWL_RUN || this == CRAWL_LIST || this == CRAWL_GET || this == CRAWL_CANCEL;
+  }
+
+  /** {@code /v1/crawl} or {@code /v2/crawl}. */
+  private static String crawl(ApiVersion version) {
+    return "/" + version.wire() + "/crawl";
   }
 
   /** The path template under a version, e.g. {@code /v2/tasks/{id}}. */

@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param completedByDriver tasks that ended completed, by the driver their result names
  * @param slotUse how the plan's slots were used: busy slot-time, time tasks waited for a slot,
  *     makespan, and both per second
+ * @param crawls crawls by outcome and their page tasks (which also count as tasks above)
  */
 public record SimStats(
     Map<String, Map<String, Long>> calls,
@@ -49,14 +50,38 @@ public record SimStats(
     long tasksStored,
     Map<String, Long> completedByHost,
     Map<String, Long> completedByDriver,
-    SlotUse slotUse) {
+    SlotUse slotUse,
+    Crawls crawls) {
 
   public SimStats {
     calls = Map.copyOf(calls);
     completedByHost = Map.copyOf(completedByHost);
     completedByDriver = Map.copyOf(completedByDriver);
     Objects.requireNonNull(slotUse, "slotUse");
+    Objects.requireNonNull(crawls, "crawls");
   }
+
+  /**
+   * Crawl counters.
+   *
+   * @param created crawls created
+   * @param succeeded crawls that ended succeeded
+   * @param failed crawls that ended failed (their start page failed)
+   * @param canceled crawls canceled before they ended
+   * @param pagesCreated page tasks the crawls created
+   * @param pagesCompleted page tasks that ended completed (billed)
+   * @param pagesFailed page tasks that ran and failed, or expired before they ran
+   * @param pagesCanceled queued page tasks dropped by a cancel (never run, never billed)
+   */
+  public record Crawls(
+      long created,
+      long succeeded,
+      long failed,
+      long canceled,
+      long pagesCreated,
+      long pagesCompleted,
+      long pagesFailed,
+      long pagesCanceled) {}
 
   /** Calls to {@code endpoint} (e.g. {@code "POST /v1/extract/async"}) answered {@code status}. */
   public long calls(String endpoint, int status) {

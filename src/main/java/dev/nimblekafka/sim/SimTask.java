@@ -122,6 +122,22 @@ final class SimTask {
     return true;
   }
 
+  /**
+   * Moves QUEUED to FAILED (true) with {@code message} and {@code type}, unless the task already
+   * left QUEUED (false): a crawl page dropped by the crawl's cancel before it ran.
+   */
+  synchronized boolean cancel(long now, String message, String type) {
+    if (!move(Phase.QUEUED, Phase.FAILED)) {
+      return false;
+    }
+    error = message;
+    errorType = type;
+    finishedAt = now;
+    modifiedAt = now;
+    phase = Phase.FAILED;
+    return true;
+  }
+
   /** Moves RUNNING to COMPLETED, with the storage URL the result was written to (or null). */
   synchronized void complete(long now, String storedAt) {
     move(Phase.RUNNING, Phase.COMPLETED);

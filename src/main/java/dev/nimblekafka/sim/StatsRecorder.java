@@ -20,6 +20,14 @@ final class StatsRecorder {
   final LongAdder callbacksSent = new LongAdder();
   final LongAdder callbacksFailed = new LongAdder();
   final LongAdder storageWrites = new LongAdder();
+  final LongAdder crawlsCreated = new LongAdder();
+  final LongAdder crawlsSucceeded = new LongAdder();
+  final LongAdder crawlsFailed = new LongAdder();
+  final LongAdder crawlsCanceled = new LongAdder();
+  final LongAdder crawlPagesCreated = new LongAdder();
+  final LongAdder crawlPagesCompleted = new LongAdder();
+  final LongAdder crawlPagesFailed = new LongAdder();
+  final LongAdder crawlPagesCanceled = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> completedByHost = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> completedByDriver = new ConcurrentHashMap<>();
 
@@ -91,7 +99,16 @@ final class StatsRecorder {
         store.size(),
         sums(completedByHost),
         sums(completedByDriver),
-        runner.slotUse());
+        runner.slotUse(),
+        new SimStats.Crawls(
+            crawlsCreated.sum(),
+            crawlsSucceeded.sum(),
+            crawlsFailed.sum(),
+            crawlsCanceled.sum(),
+            crawlPagesCreated.sum(),
+            crawlPagesCompleted.sum(),
+            crawlPagesFailed.sum(),
+            crawlPagesCanceled.sum()));
   }
 
   void reset() {
@@ -108,7 +125,15 @@ final class StatsRecorder {
           duplicateInputsLive,
           callbacksSent,
           callbacksFailed,
-          storageWrites
+          storageWrites,
+          crawlsCreated,
+          crawlsSucceeded,
+          crawlsFailed,
+          crawlsCanceled,
+          crawlPagesCreated,
+          crawlPagesCompleted,
+          crawlPagesFailed,
+          crawlPagesCanceled
         }) {
       adder.reset();
     }
@@ -142,6 +167,15 @@ final class StatsRecorder {
     ObjectNode byDriver = root.putObject("tasks_completed_by_driver");
     new TreeMap<>(s.completedByDriver()).forEach(byDriver::put);
     slotUse(root, s.slotUse());
+    SimStats.Crawls crawls = s.crawls();
+    root.put("crawls_created", crawls.created());
+    root.put("crawls_succeeded", crawls.succeeded());
+    root.put("crawls_failed", crawls.failed());
+    root.put("crawls_canceled", crawls.canceled());
+    root.put("crawl_pages_created", crawls.pagesCreated());
+    root.put("crawl_pages_completed", crawls.pagesCompleted());
+    root.put("crawl_pages_failed", crawls.pagesFailed());
+    root.put("crawl_pages_canceled", crawls.pagesCanceled());
     return root;
   }
 

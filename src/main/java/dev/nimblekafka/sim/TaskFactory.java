@@ -39,10 +39,21 @@ final class TaskFactory {
 
   /** Creates and stores a task; it runs once {@link #submit}ted. */
   SimTask create(CreateRequests.TaskSpec spec, String batchId, boolean sync, ApiVersion version) {
+    return create(spec, batchId, sync, version, false);
+  }
+
+  /** As {@link #create(CreateRequests.TaskSpec, String, boolean, ApiVersion)}; fails if asked. */
+  SimTask create(
+      CreateRequests.TaskSpec spec,
+      String batchId,
+      boolean sync,
+      ApiVersion version,
+      boolean mustFail) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     JsonNode input = spec.input();
     boolean fails =
-        FAIL_TAG.equals(input.path("tag").asText(null))
+        mustFail
+            || FAIL_TAG.equals(input.path("tag").asText(null))
             || FAIL_TAG.equals(input.path("params").path("tag").asText(null))
             || (failureRate > 0 && random.nextDouble() < failureRate);
     SimTask task =

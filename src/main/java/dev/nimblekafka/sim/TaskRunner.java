@@ -63,6 +63,12 @@ final class TaskRunner {
     onExpired.accept(task);
   }
 
+  /** A queued task was canceled elsewhere (its crawl's cancel): it no longer waits. */
+  void canceled(SimTask task) {
+    queued.decrementAndGet();
+    ledger.leftQueue(clock.millis());
+  }
+
   int running() {
     return running.get();
   }

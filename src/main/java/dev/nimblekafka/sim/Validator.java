@@ -271,6 +271,24 @@ final class Validator {
         "must be >= " + limit);
   }
 
+  void maximum(String at, String schema, long limit) {
+    add(
+        at,
+        schema + "/maximum",
+        "maximum",
+        Map.of("comparison", "<=", "limit", limit),
+        "must be <= " + limit);
+  }
+
+  void maxLength(String at, String schema, int limit) {
+    add(
+        at,
+        schema + "/maxLength",
+        "maxLength",
+        Map.of("limit", limit),
+        "must NOT have more than " + limit + " characters");
+  }
+
   void minProperties(String at, String schema) {
     add(
         at,
@@ -324,7 +342,7 @@ final class Validator {
     }
   }
 
-  private boolean string(JsonNode value, String at, String schema) {
+  boolean string(JsonNode value, String at, String schema) {
     if (value.isTextual()) {
       return true;
     }
@@ -332,13 +350,13 @@ final class Validator {
     return false;
   }
 
-  private void uri(String value, String at, String schema) {
+  void uri(String value, String at, String schema) {
     if (!URI.matcher(value).matches()) {
       format(at, schema, "uri");
     }
   }
 
-  private void enumeration(String at, String schema, Set<String> allowed) {
+  void enumeration(String at, String schema, Set<String> allowed) {
     add(
         at,
         schema + "/enum",

@@ -1,6 +1,7 @@
 package dev.nimblekafka.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ final class CallbackReceiver implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
   private final ConcurrentLinkedQueue<JsonNode> received = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Headers> headers = new ConcurrentLinkedQueue<>();
   private volatile int status = 200;
 
   CallbackReceiver() throws IOException {
@@ -23,6 +25,7 @@ final class CallbackReceiver implements AutoCloseable {
         "/",
         exchange -> {
           byte[] body = exchange.getRequestBody().readAllBytes();
+          headers.add(exchange.getRequestHeaders());
           received.add(SimHttp.MAPPER.readTree(body));
           exchange.sendResponseHeaders(status, -1);
           try (OutputStream out = exchange.getResponseBody()) {
@@ -43,6 +46,11 @@ final class CallbackReceiver implements AutoCloseable {
 
   List<JsonNode> received() {
     return List.copyOf(received);
+  }
+
+  /** The request headers of the callbacks received, in arrival order. */
+  List<Headers> headers() {
+    return List.copyOf(headers);
   }
 
   @Override
