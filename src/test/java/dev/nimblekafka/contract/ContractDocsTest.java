@@ -48,6 +48,9 @@ class ContractDocsTest {
     if (message.has("v")) {
       return "state";
     }
+    if (message.path("record").asText().equals("page")) {
+      return "page";
+    }
     if (message.has("error")) {
       return "failure";
     }

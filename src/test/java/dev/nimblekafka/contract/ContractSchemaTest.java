@@ -61,7 +61,7 @@ class ContractSchemaTest {
   // ---- the schemas themselves --------------------------------------------------------------
 
   @ParameterizedTest
-  @ValueSource(strings = {"request", "result", "failure", "state", "usage"})
+  @ValueSource(strings = {"request", "result", "failure", "state", "usage", "page"})
   void eachSchemaIsDocumentedAndItsExamplesAreValid(String name) {
     JsonNode schema = Contracts.document(name);
     assertThat(schema.path("$schema").asText())

@@ -33,6 +33,7 @@ class ClassNamesInDocsTest {
           "ExtractPayload",
           "SerpPayload",
           "SerpRunAsyncParams",
+          "CrawlRunParams",
           "TransactionalId",
           "DescribeGroups",
           "OffsetFetch");
