@@ -34,6 +34,7 @@ class ClassNamesInDocsTest {
           "SerpPayload",
           "SerpRunAsyncParams",
           "CrawlRunParams",
+          "CrawlTerminateResponse",
           "TransactionalId",
           "DescribeGroups",
           "OffsetFetch");
