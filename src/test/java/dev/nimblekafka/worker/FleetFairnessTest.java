@@ -147,8 +147,8 @@ class FleetFairnessTest {
       //    Nimble runs its queue first in, first out, so they finish before b's later tasks;
       //  - at most one more of a's for each of b's: b is high priority and a low, so once the
       //    pods read the holder's commit its pod gets the fleet's tasks and the others keep one
-      //    each, far fewer than one a for each b (two per round of C tasks); what the pods
-      //    holding a create in the moments before they read it is what this leaves room for.
+      //    each, far fewer than one a for each b (about two of a's for every C of b's); what the
+      //    pods holding a create in the moments before they read it is what this leaves room for.
       // Split by requests held, the holder would serve b with a third of the key while the two
       // others finished two of a's tasks for each of b's: about 2 x LATE beyond the first term.
       // The weights play no part: a priority class goes before a lower one whatever they are.
