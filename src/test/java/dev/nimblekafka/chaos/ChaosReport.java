@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The result of a run as text: a console summary and a Markdown report. */
 final class ChaosReport {
@@ -47,6 +48,16 @@ final class ChaosReport {
         .append("; tasks created for requests already finished: ")
         .append(r.duplicates().afterCompletion.size())
         .append('\n');
+    LedgerCheck ledger = v.ledger();
+    if (ledger != null) {
+      List<String> figures = new ArrayList<>();
+      for (String tenant : ledger.tenants()) {
+        figures.add(tenant + " " + ledger.ledgerOf(tenant) + " / " + ledger.simulatorOf(tenant));
+      }
+      out.append("  tasks succeeded by tenant, usage ledger / simulator: ")
+          .append(String.join(", ", figures))
+          .append('\n');
+    }
     for (String line : killLines(r)) {
       out.append("  ").append(line).append('\n');
     }
@@ -215,6 +226,7 @@ final class ChaosReport {
           .append('\n');
     }
     md.append('\n');
+    ledger(md, r);
 
     md.append("## What happened\n\n");
     if (r.figures().containsKey("scenario")) {
@@ -241,7 +253,11 @@ final class ChaosReport {
       md.append("Plan: ")
           .append(shape.requests())
           .append(" requests (about 90% extract, 8% agent, 1% invalid, 1% always failing at the")
-          .append(" simulator) produced evenly over ")
+          .append(" simulator; tenants ")
+          .append(String.join(", ", ChaosRequests.TENANTS))
+          .append(" in turn, agent requests ")
+          .append(ChaosRequests.AGENT_TENANT)
+          .append("'s) produced evenly over ")
           .append(Text.duration(shape.produceOver()))
           .append(" to a ")
           .append(shape.partitions())
@@ -288,6 +304,42 @@ final class ChaosReport {
         .append(stats.path("tasks_failed").asLong())
         .append(".\n");
     return md.toString();
+  }
+
+  /** The usage ledger's tasks succeeded by tenant against the simulator's count. */
+  private static void ledger(StringBuilder md, ChaosResult r) {
+    LedgerCheck ledger = r.verdict().ledger();
+    if (ledger == null) {
+      return;
+    }
+    md.append("## Usage ledger against the simulator\n\n");
+    md.append("Tasks succeeded by tenant as the usage topic says (read with `read_committed`")
+        .append(" after the workers stopped; the latest record of each tenant and day in each")
+        .append(" partition, summed), against the tasks the simulator completed on the tenant's")
+        .append(" hosts (`tasks_completed_by_host`). They must be equal.\n\n");
+    md.append("| tenant | hosts | usage ledger | simulator | |\n|---|---|---|---|---|\n");
+    for (String tenant : ledger.tenants()) {
+      long counted = ledger.ledgerOf(tenant);
+      long completed = ledger.simulatorOf(tenant);
+      md.append("| ")
+          .append(tenant)
+          .append(" | ")
+          .append(String.join(", ", ledger.hosts().getOrDefault(tenant, Set.of())))
+          .append(" | ")
+          .append(counted)
+          .append(" | ")
+          .append(completed)
+          .append(" | ")
+          .append(counted == completed ? "equal" : "**differ by " + (counted - completed) + "**")
+          .append(" |\n");
+    }
+    md.append('\n');
+    if (!ledger.mismatches().isEmpty()) {
+      md.append("Mismatches (orphan tasks above are billed by Nimble but belong to no outcome,")
+          .append(" so the ledger does not count them):\n\n");
+      ledger.mismatches().forEach(line -> md.append("- ").append(line).append('\n'));
+      md.append('\n');
+    }
   }
 
   private static String value(int v) {

@@ -268,6 +268,15 @@ final class ChaosRun {
     WorkerLogs.addAll(timeline, fleet.logs());
     sim.clearFaults();
     JsonNode stats = sim.stats();
+    if (scenario == null) {
+      verdict.ledger(
+          LedgerCheck.read(
+              system.bootstrapServers(),
+              settings.usage(),
+              read,
+              stats,
+              ChaosRequests.hostsByTenant(sent)));
+    }
     Map<String, RequestProducer.Placement> placements = producer.placements();
     Map<String, Integer> partitions = new HashMap<>();
     placements.forEach((id, p) -> partitions.put(id, p.partition()));

@@ -13,6 +13,8 @@ import java.util.TreeMap;
 /**
  * The exactly-once check over every outcome read with read_committed: each request produced has
  * exactly one outcome, of the kind it must get, carrying its own metadata; no other outcome exists.
+ * With the {@link #ledger(LedgerCheck) ledger's check}, the usage topic's tasks succeeded by tenant
+ * also equal the simulator's count.
  */
 final class Verdict {
   /** Requests (by {@link ChaosRequests.Request#ref}) with no outcome. */
@@ -36,6 +38,9 @@ final class Verdict {
   final Map<String, Outcome> published = new LinkedHashMap<>();
 
   int outcomeRecords;
+
+  /** The usage ledger against the simulator's counts; null when the run does not check it. */
+  private LedgerCheck ledger;
 
   /**
    * Matches each outcome to its request record: by request id, and, where several records of the
@@ -124,8 +129,22 @@ final class Verdict {
     }
   }
 
+  /** Makes the ledger's check part of the verdict: a tenant whose figures differ fails it. */
+  void ledger(LedgerCheck check) {
+    this.ledger = check;
+  }
+
+  /** The ledger's check; null when the run does not make it. */
+  LedgerCheck ledger() {
+    return ledger;
+  }
+
   boolean passed() {
-    return missing.isEmpty() && duplicated.isEmpty() && unexpected.isEmpty() && wrong.isEmpty();
+    return missing.isEmpty()
+        && duplicated.isEmpty()
+        && unexpected.isEmpty()
+        && wrong.isEmpty()
+        && (ledger == null || ledger.mismatches().isEmpty());
   }
 
   /** One line per kind of violation, empty when it passed. */
@@ -162,6 +181,9 @@ final class Verdict {
       List<String> shown = new ArrayList<>();
       wrong.forEach((id, why) -> shown.add(id + ": " + why));
       lines.add(wrong.size() + " request(s) with the wrong outcome: " + Text.sample(shown, 20));
+    }
+    if (ledger != null) {
+      lines.addAll(ledger.mismatches());
     }
     return lines;
   }

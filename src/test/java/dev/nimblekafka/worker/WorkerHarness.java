@@ -211,6 +211,26 @@ final class WorkerHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Produces values all with one record key, so into one partition, in order, and waits for the
+   * acks; returns that partition.
+   */
+  int produceToOnePartition(String key, List<String> values) {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (String value : values) {
+      sent.add(producer.send(new ProducerRecord<>(requests, key.getBytes(), value.getBytes())));
+    }
+    int partition = -1;
+    for (Future<RecordMetadata> future : sent) {
+      try {
+        partition = future.get(30, TimeUnit.SECONDS).partition();
+      } catch (InterruptedException | ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("producing requests failed", e);
+      }
+    }
+    return partition;
+  }
+
   void produceRaw(byte[] key, byte[] value) {
     try {
       producer.send(new ProducerRecord<>(requests, key, value)).get(30, TimeUnit.SECONDS);
@@ -224,6 +244,30 @@ final class WorkerHarness implements AutoCloseable {
    * {@code quiet} to catch any duplicate; fails after {@code timeout}.
    */
   List<Outcome> awaitOutcomes(int count, Duration timeout, Duration quiet) {
+    assignReader();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (outcomes.size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "received " + outcomes.size() + " of " + count + " outcomes within " + timeout);
+      }
+      poll();
+    }
+    long quietEnd = System.nanoTime() + quiet.toNanos();
+    while (System.nanoTime() < quietEnd) {
+      poll();
+    }
+    return List.copyOf(outcomes);
+  }
+
+  /** Reads what outcomes have arrived (one poll of at most 100 ms); returns every one read yet. */
+  List<Outcome> pollOutcomes() {
+    assignReader();
+    poll();
+    return List.copyOf(outcomes);
+  }
+
+  private void assignReader() {
     if (reader.assignment().isEmpty()) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String topic : List.of(results, failures)) {
@@ -238,19 +282,6 @@ final class WorkerHarness implements AutoCloseable {
       reader.assign(parts);
       reader.seekToBeginning(parts);
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (outcomes.size() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "received " + outcomes.size() + " of " + count + " outcomes within " + timeout);
-      }
-      poll();
-    }
-    long quietEnd = System.nanoTime() + quiet.toNanos();
-    while (System.nanoTime() < quietEnd) {
-      poll();
-    }
-    return List.copyOf(outcomes);
   }
 
   private void poll() {
