@@ -114,6 +114,10 @@ public final class RequestParser {
       String known = readableId(id) ? id.asText() : fallbackId;
       return invalid(known, "parse", "INVALID_JSON", unreadable, null, null);
     }
+    JsonNode cancel = root.get("cancel");
+    if (cancel != null && !cancel.isNull()) {
+      return cancel(fallbackId, root, cancel);
+    }
     JsonNode metadata = root.get("metadata");
     String requestId = fallbackId;
     try {
@@ -155,6 +159,46 @@ public final class RequestParser {
     } catch (Violation v) {
       return invalid(requestId, "validate", v.code, v.getMessage(), v.field, v.limit, metadata);
     }
+  }
+
+  /**
+   * A cancel record: {@code cancel} names the request whose crawl ends. It carries no request of
+   * its own, so a body beside it is ambiguous.
+   */
+  private ParseResult cancel(String fallbackId, JsonNode root, JsonNode cancel) {
+    for (Kind kind : Kind.values()) {
+      JsonNode body = root.get(kind.wire());
+      if (body != null && !body.isNull()) {
+        return invalid(
+            fallbackId,
+            "validate",
+            "AMBIGUOUS_REQUEST",
+            "a record is either a request or a cancel but has both cancel and " + kind.wire(),
+            "cancel",
+            null);
+      }
+    }
+    if (!cancel.isTextual()) {
+      return invalid(
+          fallbackId,
+          "validate",
+          "INVALID_FIELD",
+          "cancel must be the request_id of the request to cancel",
+          "cancel",
+          null);
+    }
+    try {
+      RequestValidator.requestId(cancel.asText());
+    } catch (Violation v) {
+      return invalid(
+          fallbackId,
+          "validate",
+          v.code,
+          v.getMessage().replace("request_id", "cancel"),
+          "cancel",
+          v.limit);
+    }
+    return new ParseResult.Cancel(cancel.asText());
   }
 
   /** The one request kind whose body {@code root} carries (not null); throws naming them all. */

@@ -34,9 +34,23 @@ public final class CrawlProgress {
    * @param succeeded page records published for pages that succeeded
    * @param failed page records published for pages that failed
    * @param startedAt when the worker created the crawl (epoch ms)
+   * @param endedBy why the worker ends the crawl ({@code cancel}, {@code budget}), or null
    */
   public record Saved(
-      byte[] published, int listed, long fingerprint, int succeeded, int failed, long startedAt) {}
+      byte[] published,
+      int listed,
+      long fingerprint,
+      int succeeded,
+      int failed,
+      long startedAt,
+      String endedBy) {
+
+    /** Saved progress of a crawl the worker lets run. */
+    public Saved(
+        byte[] published, int listed, long fingerprint, int succeeded, int failed, long startedAt) {
+      this(published, listed, fingerprint, succeeded, failed, startedAt, null);
+    }
+  }
 
   /** A page to read: its place in the list and its task. */
   public record Page(int index, String taskId, boolean failed) {}
@@ -50,6 +64,8 @@ public final class CrawlProgress {
   private int succeeded;
   private int failed;
   private final long startedAt;
+  private String endedBy;
+  private boolean cancelOut;
 
   private final ArrayDeque<Page> toRead = new ArrayDeque<>();
   private final Set<Integer> queued = new HashSet<>();
@@ -75,17 +91,47 @@ public final class CrawlProgress {
 
   /** A crawl read back from its state record. */
   public static CrawlProgress restored(Saved saved) {
-    return new CrawlProgress(
-        BitSet.valueOf(saved.published()),
-        saved.listed(),
-        saved.fingerprint(),
-        saved.succeeded(),
-        saved.failed(),
-        saved.startedAt());
+    CrawlProgress progress =
+        new CrawlProgress(
+            BitSet.valueOf(saved.published()),
+            saved.listed(),
+            saved.fingerprint(),
+            saved.succeeded(),
+            saved.failed(),
+            saved.startedAt());
+    progress.endedBy = saved.endedBy();
+    return progress;
   }
 
   public Saved saved() {
-    return new Saved(published.toByteArray(), listed, fingerprint, succeeded, failed, startedAt);
+    return new Saved(
+        published.toByteArray(), listed, fingerprint, succeeded, failed, startedAt, endedBy);
+  }
+
+  /**
+   * The worker ends the crawl ({@code why}: {@code cancel} or {@code budget}); saved, so the next
+   * owner ends it too. The first reason stays.
+   */
+  public void end(String why) {
+    if (endedBy == null) {
+      endedBy = why;
+      dirty = true;
+    }
+  }
+
+  /** Why the worker ends the crawl, or null while it lets it run. */
+  public String endedBy() {
+    return endedBy;
+  }
+
+  /** Whether Nimble must still be asked to cancel the crawl: the worker ends it, and it runs. */
+  public boolean cancelWanted() {
+    return endedBy != null && !state.ended() && !cancelOut;
+  }
+
+  /** Whether a cancel is out now. */
+  public void cancelOut(boolean out) {
+    cancelOut = out;
   }
 
   /**
@@ -111,6 +157,10 @@ public final class CrawlProgress {
         pending++;
         continue;
       }
+      if (unrun(page.state()) && !published.get(i)) {
+        pending++; // a page a cancel dropped before it ran: no record, counted as not run
+        continue;
+      }
       if (published.get(i) || queued.contains(i) || reading.contains(i)) {
         continue;
       }
@@ -128,12 +178,24 @@ public final class CrawlProgress {
 
   /** The next page to read, now marked as being read; null when none waits. */
   public Page nextToRead() {
-    Page page = toRead.poll();
-    if (page != null) {
+    Page page;
+    while ((page = toRead.poll()) != null) {
       queued.remove(page.index());
-      reading.add(page.index());
+      if (!(page.failed() && state == CrawlStatus.State.CANCELED)) {
+        reading.add(page.index());
+        return page;
+      }
     }
-    return page;
+    return null;
+  }
+
+  /**
+   * Whether a page in this state may be one a cancel dropped before it ran: in a canceled crawl
+   * Nimble lists those as failed. Their failure is not read (a call each, for pages that never
+   * ran); pages that failed before the cancel are then counted with them as not run.
+   */
+  private boolean unrun(CrawlStatus.PageState page) {
+    return page == CrawlStatus.PageState.FAILED && state == CrawlStatus.State.CANCELED;
   }
 
   /** A page read that did not work out: it waits to be read again. */

@@ -71,6 +71,9 @@ public final class StateCodec {
         g.writeNumberField("succeeded", crawl.succeeded());
         g.writeNumberField("failed", crawl.failed());
         g.writeNumberField("started_at", crawl.startedAt());
+        if (crawl.endedBy() != null) {
+          g.writeStringField("ended_by", crawl.endedBy());
+        }
         g.writeEndObject();
       }
       g.writeFieldName("request");
@@ -148,7 +151,8 @@ public final class StateCodec {
         Long.parseUnsignedLong(crawl.path("fingerprint").asText("0"), 16),
         crawl.path("succeeded").asInt(),
         crawl.path("failed").asInt(),
-        crawl.path("started_at").asLong());
+        crawl.path("started_at").asLong(),
+        crawl.path("ended_by").isTextual() ? crawl.path("ended_by").asText() : null);
   }
 
   /** The bytes the headers add to a state record, at most (for the size check on admission). */

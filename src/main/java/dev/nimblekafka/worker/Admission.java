@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.publish.Failure;
 import dev.nimblekafka.publish.RequestRecord;
 import dev.nimblekafka.request.ExtractionRequest;
+import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.request.ParseResult;
 import dev.nimblekafka.request.RequestError;
 import dev.nimblekafka.request.RequestHeaders;
@@ -14,6 +15,8 @@ import dev.nimblekafka.request.WireFrame;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.task.TaskBook;
+import dev.nimblekafka.task.TaskPhase;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,16 +42,30 @@ final class Admission {
   private final RequestParser parser;
   private final ObjectMapper json;
   private final int maxRequestBytes;
+  private final Consumer<PendingTask> crawls;
 
   /**
    * @param parser parses and validates each record (with the destinations the worker allows)
    * @param maxRequestBytes the largest request value whose state record fits the state topic
    */
   Admission(TaskContext context, RequestParser parser, ObjectMapper json, int maxRequestBytes) {
+    this(context, parser, json, maxRequestBytes, task -> {});
+  }
+
+  /**
+   * @param crawls ends the crawl of a pending crawl request a cancel record names
+   */
+  Admission(
+      TaskContext context,
+      RequestParser parser,
+      ObjectMapper json,
+      int maxRequestBytes,
+      Consumer<PendingTask> crawls) {
     this.context = context;
     this.parser = parser;
     this.json = json;
     this.maxRequestBytes = maxRequestBytes;
+    this.crawls = crawls;
   }
 
   void admit(ConsumerRecord<byte[], byte[]> record) {
@@ -81,6 +98,10 @@ final class Admission {
         refuse(record, value, invalid.error(), headers);
         return;
       }
+      if (parsed instanceof ParseResult.Cancel cancel) {
+        cancel(record.partition(), cancel.requestId());
+        return;
+      }
       ExtractionRequest request = ((ParseResult.Valid) parsed).request();
       MDC.put("request_id", request.requestId());
       if (book.byRequestId(record.partition(), request.requestId()) != null) {
@@ -97,6 +118,37 @@ final class Admission {
               .request(record.partition(), record.offset(), request.requestId(), headers));
       context.writer().record(task);
       book.admit(task, context.clock().millis());
+    }
+  }
+
+  /**
+   * A cancel record: the pending crawl request it names, held in the same partition (produce the
+   * cancel with the request's key), ends. A cancel of anything else changes nothing: Nimble cannot
+   * cancel a task, and a request no longer pending has its outcome already.
+   */
+  private void cancel(int partition, String requestId) {
+    MDC.put("request_id", requestId);
+    PendingTask task = context.book().byRequestId(partition, requestId);
+    if (task == null) {
+      context.metrics().cancel("unknown");
+      log.info(
+          "A cancel names request {}, which is not pending in partition {}", requestId, partition);
+    } else if (task.kind() != Kind.CRAWL) {
+      context.metrics().cancel("not_a_crawl");
+      log.info(
+          "A cancel names request {}, which is no crawl: Nimble cannot cancel a task", requestId);
+    } else if (task.phase() == TaskPhase.QUEUED) {
+      context.metrics().cancel("canceled");
+      context
+          .writer()
+          .fail(
+              task,
+              Stage.SUBMIT,
+              "CANCELED",
+              "a cancel record ended the crawl request before it started");
+    } else {
+      context.metrics().cancel("canceled");
+      crawls.accept(task);
     }
   }
 

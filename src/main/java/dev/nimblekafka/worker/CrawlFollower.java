@@ -59,6 +59,7 @@ final class CrawlFollower {
   private final TaskBook book;
   private final ObjectMapper json;
   private final Set<PendingTask> followed = new LinkedHashSet<>();
+  private final Set<PendingTask> endOnCreate = new java.util.HashSet<>();
   private int reading;
 
   CrawlFollower(TaskContext context, ObjectMapper json) {
@@ -80,6 +81,68 @@ final class CrawlFollower {
             Calls.Answer.ofOne(status -> read(task, status), error -> readFailed(task, error)));
   }
 
+  /**
+   * A cancel record named the crawl's request: Nimble is asked to cancel the crawl (now, or once
+   * its create is answered); the pages that ran are still published, and the summary says {@code
+   * ended_by: cancel}.
+   */
+  void cancel(PendingTask task) {
+    end(task, "cancel");
+  }
+
+  /** The worker ends the crawl for {@code why}, and has Nimble cancel it when it may. */
+  void end(PendingTask task, String why) {
+    CrawlProgress progress = task.crawl();
+    if (progress == null) {
+      endOnCreate.add(task); // its create is out: ended once Nimble answers it
+      return;
+    }
+    progress.end(why);
+    followed.add(task);
+    if (progress.cancelWanted() && task.phase() == TaskPhase.WAITING) {
+      sendCancel(task);
+    }
+  }
+
+  private void sendCancel(PendingTask task) {
+    CrawlProgress progress = task.crawl();
+    progress.cancelOut(true);
+    context
+        .calls()
+        .send(
+            Calls.Lane.READ,
+            "crawl_cancel",
+            List.of(task),
+            live -> context.nimble().cancelCrawl(task.taskId(), live),
+            new Calls.Answer<com.fasterxml.jackson.databind.JsonNode>() {
+              @Override
+              public void answered(
+                  List<PendingTask> live, com.fasterxml.jackson.databind.JsonNode answer) {
+                progress.cancelOut(false);
+                if (!live.isEmpty()) {
+                  log.info("Crawl {} canceled ({})", task.taskId(), progress.endedBy());
+                  readSoon(task);
+                }
+              }
+
+              @Override
+              public void failed(List<PendingTask> live, NimbleException error) {
+                progress.cancelOut(false);
+                if (!live.isEmpty()) {
+                  // 400: it ended meanwhile; anything else is asked again on the next read
+                  log.debug("Cancelling crawl {} failed: {}", task.taskId(), error.getMessage());
+                  readSoon(task);
+                }
+              }
+            });
+  }
+
+  private void readSoon(PendingTask task) {
+    if (task.phase() == TaskPhase.WAITING) {
+      book.waitUntil(task, context.clock().millis());
+    }
+  }
+
   /** A callback said something of the crawl, or of one of its pages: read it soon. */
   void hinted(PendingTask task) {
     if (task.phase() != TaskPhase.WAITING) {
@@ -96,6 +159,7 @@ final class CrawlFollower {
    * the unit of work about to commit: they commit with those page records.
    */
   void flush() {
+    endOnCreate.removeIf(task -> task.phase() == TaskPhase.DONE);
     for (Iterator<PendingTask> it = followed.iterator(); it.hasNext(); ) {
       PendingTask task = it.next();
       if (task.phase() == TaskPhase.DONE) {
@@ -150,11 +214,19 @@ final class CrawlFollower {
             task.taskId());
       }
       long now = context.clock().millis();
+      if (endOnCreate.remove(task)) {
+        progress.end("cancel");
+      }
       if (progress.finished()) {
         summarize(task);
         return;
       }
       followed.add(task);
+      if (progress.cancelWanted()) {
+        book.waitUntil(task, now + POLL_MS);
+        sendCancel(task);
+        return;
+      }
       if (progress.state().ended()) {
         book.waitUntil(task, now + POLL_MS); // ended: its last pages are being read
       } else {
@@ -192,6 +264,7 @@ final class CrawlFollower {
     summary.put("crawl_id", task.taskId());
     summary.put("crawl_state", progress.state().wire());
     summary.put("nimble_state", progress.wireState());
+    summary.put("ended_by", progress.endedBy() == null ? "nimble" : progress.endedBy());
     ObjectNode pages = summary.putObject("pages");
     pages.put("listed", progress.listed());
     pages.put("succeeded", progress.succeeded());

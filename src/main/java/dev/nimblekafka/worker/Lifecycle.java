@@ -128,13 +128,15 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.metrics(),
             parts.ownership(),
             parts.tracing());
+    Checker checker = new Checker(context, config.tasks(), json);
     return new Lifecycle(
         context,
         new Admission(
             context,
             new RequestParser(json, config.destinations(), config.tenants().header()),
             json,
-            maxRequestBytes),
+            maxRequestBytes,
+            checker.crawls()::cancel),
         new Submitter(
             context,
             config.tasks(),
@@ -142,7 +144,7 @@ final class Lifecycle implements LoopEvent.Handler {
             config.batch(),
             config.callbacks(),
             config.tenants()),
-        new Checker(context, config.tasks(), json),
+        checker,
         parts.restorer(),
         new RequestParser(json, config.destinations(), config.tenants().header()),
         parts.status(),

@@ -232,6 +232,15 @@ public final class WorkerMetrics {
         .register(registry);
   }
 
+  /** A cancel record was read: {@code canceled}, {@code unknown} or {@code not_a_crawl}. */
+  void cancel(String result) {
+    Counter.builder("nimble_worker_cancels")
+        .description("Cancel records read, by what they did")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
   /** A read of a crawl found its pages listed in another order than before. */
   void crawlOrderChanged() {
     Counter.builder("nimble_worker_crawl_order_changes")

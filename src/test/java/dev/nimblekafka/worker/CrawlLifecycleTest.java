@@ -220,6 +220,82 @@ class CrawlLifecycleTest {
     assertThat(rig.nimble.count(Op.SUBMIT)).isZero();
   }
 
+  @Test
+  void aCancelRecordEndsTheCrawlAtNimbleAndItsSummarySaysSo() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    started(rig, "crawl-1");
+    crawlRead(rig).crawl("running", "p1:completed", "p2:pending", "p3:pending");
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results(page("https://shop.example/a"));
+    rig.consume(0, null, "{\"cancel\":\"c1\"}");
+    rig.turn();
+
+    Call cancel = rig.nimble.only(Op.CANCEL_CRAWL);
+    assertThat(cancel.taskId).isEqualTo("crawl-1");
+    cancel.canceled();
+    rig.turn();
+    rig.turn();
+    rig.nimble.only(Op.CRAWL).crawl("canceled", "p1:completed", "p2:completed", "p3:failed");
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results(page("https://shop.example/b"));
+    rig.turn();
+    rig.commit();
+
+    assertThat(rig.nimble.open(Op.STATUS)).as("a page the cancel dropped is not read").isEmpty();
+    assertThat(records(rig, "page")).hasSize(2);
+    JsonNode summary = records(rig, "summary").get(0).get("result");
+    assertThat(summary.get("crawl_state").asText()).isEqualTo("canceled");
+    assertThat(summary.get("ended_by").asText()).isEqualTo("cancel");
+    assertThat(summary.path("pages").path("succeeded").asInt()).isEqualTo(2);
+    assertThat(summary.path("pages").path("not_run").asInt()).isEqualTo(1);
+    assertThat(rig.counter("nimble_worker_cancels")).isEqualTo(1);
+  }
+
+  @Test
+  void aCancelThatOutlivesACrashIsSentByTheNextOwner() {
+    LifecycleRig rig = new LifecycleRig();
+    StoredTask stored =
+        new StoredTask(
+            "c1",
+            "crawl-1",
+            Kind.CRAWL,
+            1,
+            1_000,
+            1_000,
+            LifecycleRig.REQUESTS,
+            0,
+            crawl("c1", "https://shop.example").getBytes(StandardCharsets.UTF_8),
+            false,
+            null,
+            null,
+            null,
+            new CrawlProgress.Saved(new byte[0], 0, fingerprintOf(), 0, 0, 1_000, "cancel"));
+    rig.assign(0, stored);
+    crawlRead(rig).crawl("running", "p1:pending");
+    rig.turn();
+
+    assertThat(rig.nimble.only(Op.CANCEL_CRAWL).taskId).isEqualTo("crawl-1");
+  }
+
+  @Test
+  void aCancelOfACrawlNotYetCreatedEndsItWithoutACall() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(0, null, crawl("c1", "https://shop.example"));
+    rig.consume(0, null, "{\"cancel\":\"c1\"}");
+    rig.consume(0, null, "{\"cancel\":\"c1\",\"crawl\":{\"url\":\"https://a.io\"}}");
+    rig.turn();
+    rig.commit();
+
+    assertThat(rig.nimble.count(Op.SUBMIT)).isZero();
+    List<JsonNode> failures = rig.committed(FAILURES);
+    assertThat(failures)
+        .extracting(f -> f.path("error").path("code").asText())
+        .containsExactly("CANCELED", "AMBIGUOUS_REQUEST");
+    assertThat(failures.get(0).get("request_id").asText()).isEqualTo("c1");
+  }
+
   private static long fingerprintOf(String... ids) {
     List<CrawlStatus.Page> pages = new ArrayList<>();
     for (String id : ids) {
