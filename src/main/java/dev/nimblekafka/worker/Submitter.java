@@ -144,6 +144,9 @@ final class Submitter {
       return;
     }
     List<PendingTask> head = book.queuedHead(free, now, tenant -> room(tenant, allowed));
+    if (head.isEmpty()) {
+      return; // every tenant with requests queued is at its limit or out of budget
+    }
     if (!batch.enabled()) {
       for (int i = 0; i < head.size() && createCalls() < maxCalls; i++) {
         submit(head.get(i), body(head.get(i)));
