@@ -126,11 +126,13 @@ final class TenantBudgets {
   }
 
   /**
-   * Whether the tenant's budget for today is spent as far as this pod knows (the fleet's creates as
-   * last read, and its own since); false while nothing is known.
+   * Whether the tenant's budget for today is spent as far as this pod knows: the fleet's creates as
+   * last read and the tasks this pod created since, its creates still out not counted (one that
+   * fails frees its place). False while nothing is known.
    */
   boolean spent(String tenant) {
-    return remaining(tenant) <= 0;
+    long left = remaining(tenant);
+    return left != Long.MAX_VALUE && left + book.creating(tenant) <= 0;
   }
 
   /** The tenant's budget left today as this pod knows it; {@code MAX_VALUE} while unknown. */
