@@ -15,12 +15,13 @@ import java.util.function.Supplier;
 /**
  * The daily task budgets ({@code TENANT_DAILY_TASKS}) as this pod applies them. At each read (a new
  * snapshot of the usage topic, an owned partition gained or lost, a new UTC day) it takes the
- * fleet's tasks created today for each budgeted tenant: other pods' partitions as the usage topic
- * holds them, this pod's own from its live ledger plus the creates it has out. Its grant is the
- * budget left then, times this pod's share of the key's tasks (rounded up, so the last tasks of a
- * budget are not stranded between pods); what it may still create is that grant less what it
- * created since the read. Tenants without a budget cost one map look-up. Used by the consume loop's
- * thread only (the remaining budgets are published for the meters).
+ * fleet's tasks created today for each budgeted tenant as the usage topic showed them, every
+ * partition alike (its own included, as committed). Its grant is the budget left then, times this
+ * pod's share of the key's tasks (rounded up, so the last tasks of a budget are not stranded
+ * between pods); what it may still create is that grant less what it created beyond what the read
+ * showed of its own partitions: its live ledger and the creates it has out. Tenants without a
+ * budget cost one map look-up. Used by the consume loop's thread only (the remaining budgets are
+ * published for the meters).
  */
 final class TenantBudgets {
   /** One tenant's grant at the last read. */
@@ -100,16 +101,26 @@ final class TenantBudgets {
     for (Map.Entry<String, Integer> budget : budgets.entrySet()) {
       String tenant = budget.getKey();
       long others = 0;
-      for (Map.Entry<Integer, Map<String, Long>> p : snapshot.created().entrySet()) {
-        if (!owned.contains(p.getKey())) {
-          others += snapshot.created(p.getKey(), tenant, today);
+      long mine = 0; // this pod's partitions as the same read shows them: committed, read
+      for (int partition : snapshot.created().keySet()) {
+        long created = snapshot.created(partition, tenant, today);
+        if (owned.contains(partition)) {
+          mine += created;
+        } else {
+          others += created;
         }
       }
-      long mine = mine(tenant, snapshot, today);
-      long left = Math.max(0, budget.getValue() - others - mine);
-      grants.put(tenant, new Grant((long) Math.ceil(left * part), mine, others));
+      grants.put(tenant, new Grant(grant(budget.getValue(), others, mine, part), mine, others));
     }
     publish();
+  }
+
+  /**
+   * What a pod may create at a read: the budget left (the fleet's creates as read, {@code others}
+   * and the pod's own {@code mine}) times its share, rounded up.
+   */
+  static long grant(long budget, long others, long mine, double share) {
+    return (long) Math.ceil(Math.max(0, budget - others - mine) * share);
   }
 
   /** How many more tasks this pod may create for the tenant now ({@code MAX_VALUE}: no budget). */
