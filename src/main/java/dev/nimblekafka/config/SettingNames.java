@@ -62,6 +62,8 @@ final class SettingNames {
           "TENANT_HEADER",
           "TENANT_WEIGHTS",
           "TENANT_MAX_TASKS",
+          "TENANT_DAILY_TASKS",
+          "TENANT_OVER_BUDGET",
           "PRIORITY_AGING",
           "PRICE_TABLE",
           "PRICE_DEFAULT_DRIVER",

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code TENANT_HEADER}, {@code TENANT_WEIGHTS}, {@code TENANT_MAX_TASKS} and {@code
- * PRIORITY_AGING}: lists are {@code name=number} pairs separated by commas ({@code acme=3,beta=1}).
+ * {@code TENANT_HEADER}, {@code TENANT_WEIGHTS}, {@code TENANT_MAX_TASKS}, {@code
+ * TENANT_DAILY_TASKS}, {@code TENANT_OVER_BUDGET} and {@code PRIORITY_AGING}: lists are {@code
+ * name=number} pairs separated by commas ({@code acme=3,beta=1}).
  */
 final class TenantSettings {
   private TenantSettings() {}
@@ -15,6 +16,7 @@ final class TenantSettings {
   static TenantConfig read(Settings s) {
     s.describe("TENANT_WEIGHTS", "unset", "tenant=weight pairs, weights 1 to 1000");
     s.describe("TENANT_MAX_TASKS", "unset", "tenant=tasks pairs, tasks ≥ 1");
+    s.describe("TENANT_DAILY_TASKS", "unset", "tenant=tasks pairs, tasks ≥ 1");
     String header = s.string("TENANT_HEADER", "tenant");
     if (header.isBlank() || header.length() > 255) {
       s.problem("TENANT_HEADER must be a header name of 1 to 255 characters");
@@ -23,7 +25,10 @@ final class TenantSettings {
         header,
         pairs(s, "TENANT_WEIGHTS", 1, 1_000),
         pairs(s, "TENANT_MAX_TASKS", 1, 1_000_000),
-        s.duration("PRIORITY_AGING", Duration.ofMinutes(1), Duration.ofSeconds(1)));
+        s.duration("PRIORITY_AGING", Duration.ofMinutes(1), Duration.ofSeconds(1)),
+        pairs(s, "TENANT_DAILY_TASKS", 1, 1_000_000_000),
+        s.enumValue(
+            "TENANT_OVER_BUDGET", TenantConfig.OverBudget.class, TenantConfig.OverBudget.WAIT));
   }
 
   private static Map<String, Integer> pairs(Settings s, String name, int min, int max) {

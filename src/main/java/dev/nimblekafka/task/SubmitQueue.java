@@ -166,6 +166,29 @@ final class SubmitQueue {
   }
 
   /**
+   * Up to {@code max} of one tenant's requests that {@code which} accepts, high priority first,
+   * each lane in order (none taken out).
+   */
+  List<PendingTask> of(String tenant, int max, Predicate<PendingTask> which) {
+    List<PendingTask> found = new ArrayList<>();
+    for (Level level : levels.values()) {
+      Lane lane = level.lanes.get(tenant);
+      if (lane == null) {
+        continue;
+      }
+      for (PendingTask task : lane.tasks) {
+        if (found.size() >= max) {
+          return found;
+        }
+        if (which.test(task)) {
+          found.add(task);
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
    * The next {@code max} requests to go, in the order they would go, none taken out.
    *
    * @param room how many more tasks a tenant may have created now (passed over at 0)

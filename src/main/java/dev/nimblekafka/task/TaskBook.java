@@ -34,6 +34,9 @@ public final class TaskBook {
   private int slotsUsed;
   private final Map<String, Integer> tenantSlots = new HashMap<>();
 
+  /** Requests per tenant whose create is out or being looked up: tasks that may exist unknown. */
+  private final Map<String, Integer> tenantCreating = new HashMap<>();
+
   /** Queued requests to be looked up before they are created, in the order they became so. */
   private final Set<PendingTask> suspects = new LinkedHashSet<>();
 
@@ -398,6 +401,22 @@ public final class TaskBook {
     return tenantSlots.getOrDefault(tenant, 0);
   }
 
+  /**
+   * The tenant's requests whose create call is out, or whose task is being looked up: tasks that
+   * may exist and that no state record names yet.
+   */
+  public int creating(String tenant) {
+    return tenantCreating.getOrDefault(tenant, 0);
+  }
+
+  /**
+   * Up to {@code max} of the tenant's queued requests that need a new task (none to be looked up
+   * first), by priority, each priority's in order (none removed).
+   */
+  public List<PendingTask> queuedOf(String tenant, int max) {
+    return queue.of(tenant, max, task -> task.suspectSince() < 0);
+  }
+
   public int queued() {
     return queue.size();
   }
@@ -696,7 +715,13 @@ public final class TaskBook {
 
   private void move(PendingTask task, TaskPhase next) {
     boolean before = task.phase().occupiesSlot();
+    boolean wasCreating = task.phase() == TaskPhase.SUBMITTING;
     task.moveTo(next);
+    if (wasCreating != (next == TaskPhase.SUBMITTING)) {
+      String tenant = task.request().placement().tenant();
+      tenantCreating.merge(tenant, wasCreating ? -1 : 1, Integer::sum);
+      tenantCreating.remove(tenant, 0);
+    }
     boolean after = next.occupiesSlot();
     if (before != after) {
       int step = after ? 1 : -1;

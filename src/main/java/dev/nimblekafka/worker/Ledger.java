@@ -72,6 +72,9 @@ final class Ledger {
   private final TenantMeters meters;
   private final Map<Integer, Map<String, Line>> partitions = new HashMap<>();
 
+  /** Moves on each time a partition's totals are read back or dropped. */
+  private long loads;
+
   Ledger(
       String topic,
       PriceTable prices,
@@ -97,11 +100,31 @@ final class Ledger {
       }
     }
     partitions.put(partition, lines);
+    loads++;
+  }
+
+  /** Moves on each time a partition's totals are read back or dropped (budgets read again). */
+  long loads() {
+    return loads;
+  }
+
+  /**
+   * The tasks created for the tenant today in the partition, committed or not; -1 when the
+   * partition's totals are not read back yet.
+   */
+  long createdToday(int partition, String tenant) {
+    Map<String, Line> lines = partitions.get(partition);
+    if (lines == null) {
+      return -1;
+    }
+    Line line = lines.get(Usage.key(tenant, today()));
+    return line == null ? 0 : line.current.created();
   }
 
   /** Forgets a partition given away (or replayed): the next owner reads what was committed. */
   void drop(int partition) {
     partitions.remove(partition);
+    loads++;
   }
 
   /** A task was created for the request: counted with the state record that names it. */

@@ -14,12 +14,14 @@ import dev.nimblekafka.task.StoredTask;
 import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.trace.RequestTracing;
 import dev.nimblekafka.usage.UsageCodec;
+import dev.nimblekafka.usage.UsageView;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ final class Lifecycle implements LoopEvent.Handler {
    * @param share this pod's part of the key's limits, as the fleet splits them
    * @param ownership which partitions calls may still go out for (kept by the consume loop)
    * @param tracing the spans of requests and their Nimble calls
+   * @param fleetUsage the fleet's tasks created today, as the usage topic was last read
    */
   record Parts(
       NimbleCalls nimble,
@@ -67,7 +70,8 @@ final class Lifecycle implements LoopEvent.Handler {
       Queue<LoopEvent> events,
       DoubleSupplier random,
       Ownership ownership,
-      RequestTracing tracing) {}
+      RequestTracing tracing,
+      Supplier<UsageView.Snapshot> fleetUsage) {}
 
   /**
    * Wires a lifecycle for these settings.
@@ -93,6 +97,7 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.random());
     Set<String> named = new HashSet<>(config.tenants().weights().keySet());
     named.addAll(config.tenants().maxTasks().keySet());
+    named.addAll(config.tenants().dailyTasks().keySet());
     Ledger ledger =
         new Ledger(
             config.ledger().topic(),
@@ -129,6 +134,17 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.ownership(),
             parts.tracing());
     Checker checker = new Checker(context, config.tasks(), json);
+    BudgetMeters budgetMeters =
+        new BudgetMeters(parts.metrics().registry(), config.tenants().dailyTasks());
+    TenantBudgets budgets =
+        new TenantBudgets(
+            config.tenants(),
+            parts.clock(),
+            parts.fleetUsage(),
+            ledger,
+            book,
+            () -> (double) parts.share().tasks() / Math.max(1, config.key().fleetTasks()),
+            budgetMeters);
     return new Lifecycle(
         context,
         new Admission(
@@ -143,7 +159,9 @@ final class Lifecycle implements LoopEvent.Handler {
             config.key(),
             config.batch(),
             config.callbacks(),
-            config.tenants()),
+            config.tenants(),
+            budgets,
+            budgetMeters),
         checker,
         parts.restorer(),
         new RequestParser(json, config.destinations(), config.tenants().header()),

@@ -1,6 +1,7 @@
 package dev.nimblekafka.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackTokens;
@@ -45,6 +46,8 @@ final class Submitter {
   private final Reconciler reconciler;
   private final Refusals refusals = new Refusals();
   private final TenantConfig tenants;
+  private final TenantBudgets budgets;
+  private final BudgetMeters budgetMeters;
 
   private int recordedSinceCommit;
 
@@ -54,15 +57,22 @@ final class Submitter {
   /** Different requests refused with a 403 in a row that are probed at once, before the wait. */
   private static final int QUICK_PROBES = 3;
 
+  /** Requests of a tenant past its budget failed in one dispatch at most. */
+  static final int BUDGET_FAILURES_PER_TURN = 1_000;
+
   Submitter(
       TaskContext context,
       TaskConfig config,
       KeyConfig key,
       BatchConfig batch,
       CallbackConfig callbacks,
-      TenantConfig tenants) {
+      TenantConfig tenants,
+      TenantBudgets budgets,
+      BudgetMeters budgetMeters) {
     this.context = context;
     this.tenants = tenants;
+    this.budgets = budgets;
+    this.budgetMeters = budgetMeters;
     this.book = context.book();
     this.config = config;
     this.key = key;
@@ -111,12 +121,22 @@ final class Submitter {
       }
     }
     reconciler.dispatch(now);
+    if (budgets.any()) {
+      budgets.refresh();
+      if (tenants.overBudget() == TenantConfig.OverBudget.FAIL) {
+        failOverBudget();
+      }
+    }
     if (!gate.open(now) || book.queued() == 0) {
       return;
     }
     if (gate.denied()) {
       if (gate.probeWanted()) {
-        PendingTask probe = refusals.probe(book.queuedHead(PROBE_CHOICES));
+        List<PendingTask> choices = book.queuedHead(PROBE_CHOICES, now, budgets::room);
+        if (choices.isEmpty()) {
+          return;
+        }
+        PendingTask probe = refusals.probe(choices);
         gate.probing(probe);
         submit(probe, body(probe));
       }
@@ -129,6 +149,9 @@ final class Submitter {
       return;
     }
     List<PendingTask> head = book.queuedHead(free, now, tenant -> room(tenant, allowed));
+    if (head.isEmpty()) {
+      return; // every tenant with requests queued is at its limit or out of budget
+    }
     if (!batch.enabled()) {
       for (int i = 0; i < head.size() && createCalls() < maxCalls; i++) {
         submit(head.get(i), body(head.get(i)));
@@ -168,12 +191,48 @@ final class Submitter {
    * of the fleet's, at least one.
    */
   private int room(String tenant, int allowed) {
+    int budget = budgets.room(tenant); // TENANT_DAILY_TASKS: what this pod may still create today
     Integer limit = tenants.maxTasks().get(tenant);
     if (limit == null) {
-      return Integer.MAX_VALUE;
+      return budget;
     }
     long mine = (long) limit * allowed / Math.max(1, key.fleetTasks());
-    return (int) Math.max(1, Math.min(limit, mine)) - book.slotsUsed(tenant);
+    return Math.min(budget, (int) Math.max(1, Math.min(limit, mine)) - book.slotsUsed(tenant));
+  }
+
+  /**
+   * With {@code TENANT_OVER_BUDGET=fail}: the queued requests of a tenant whose daily budget is
+   * spent fail (those to be looked up first are not: their task may exist).
+   */
+  private void failOverBudget() {
+    for (String tenant : budgets.tenants()) {
+      if (!budgets.spent(tenant)) {
+        continue;
+      }
+      int budget = budgets.budget(tenant);
+      for (PendingTask task : book.queuedOf(tenant, BUDGET_FAILURES_PER_TURN)) {
+        try (MdcScope mdc = MdcScope.of(task)) {
+          context
+              .writer()
+              .fail(
+                  task,
+                  Stage.SUBMIT,
+                  "BUDGET_EXCEEDED",
+                  "tenant "
+                      + tenant
+                      + " has spent its daily budget of "
+                      + budget
+                      + " tasks (TENANT_DAILY_TASKS) for today, UTC; TENANT_OVER_BUDGET=fail",
+                  null,
+                  JsonNodeFactory.instance
+                      .objectNode()
+                      .put("tenant", tenant)
+                      .put("limit", budget)
+                      .put("setting", "TENANT_DAILY_TASKS"));
+          budgetMeters.exceeded(tenant);
+        }
+      }
+    }
   }
 
   /**

@@ -25,6 +25,7 @@ import dev.nimblekafka.publish.TransactionalOutput;
 import dev.nimblekafka.task.StateCodec;
 import dev.nimblekafka.trace.RequestTracing;
 import dev.nimblekafka.usage.UsageCodec;
+import dev.nimblekafka.usage.UsageView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,6 +67,9 @@ public final class Worker implements AutoCloseable {
    */
   private static final Duration REPLAY_AFTER = Duration.ofMinutes(2);
 
+  /** How often the fleet's usage is read again for the daily budgets. */
+  private static final Duration USAGE_REFRESH = Duration.ofSeconds(2);
+
   /** Exchanges served at once on the callback port, and how long one may take. */
   private static final int CALLBACK_THREADS = 8;
 
@@ -101,6 +105,7 @@ public final class Worker implements AutoCloseable {
   private final HintForwarder forwarder;
   private final MeterRegistry registry;
   private final ProcessMeters processMeters;
+  private final UsageView usageView;
   private KafkaClientMetrics producerMetrics;
 
   /**
@@ -175,6 +180,20 @@ public final class Worker implements AutoCloseable {
               new StateCodec(json),
               new StateRestorer.Usages(config.ledger().topic(), new UsageCodec(json), clock),
               events);
+      if (!config.tenants().dailyTasks().isEmpty()) {
+        this.usageView =
+            opened.add(
+                new UsageView(
+                    new KafkaConsumer<>(restoreProperties("usage")),
+                    config.ledger().topic(),
+                    new UsageCodec(json),
+                    clock,
+                    config.tenants().dailyTasks().keySet(),
+                    USAGE_REFRESH));
+      } else {
+        this.usageView = null;
+      }
+      UsageView view = usageView;
       Set<Integer> owned = ConcurrentHashMap.newKeySet();
       Supplier<String> scrape = () -> "";
       if (registry instanceof PrometheusMeterRegistry prometheus) {
@@ -241,7 +260,8 @@ public final class Worker implements AutoCloseable {
                   events,
                   () -> ThreadLocalRandom.current().nextDouble(),
                   ownership,
-                  RequestTracing.global(config.topics().requests())),
+                  RequestTracing.global(config.topics().requests()),
+                  view == null ? () -> UsageView.Snapshot.NONE : view::snapshot),
               json,
               maxRequestBytes);
       this.loop =
@@ -328,6 +348,9 @@ public final class Worker implements AutoCloseable {
         forwarder.start();
       }
       fleet.start();
+      if (usageView != null) {
+        usageView.start();
+      }
       thread.start();
     } catch (RuntimeException | Error e) {
       opened.closeAll();
@@ -384,6 +407,9 @@ public final class Worker implements AutoCloseable {
     }
     client.close();
     fleet.close();
+    if (usageView != null) {
+      usageView.close();
+    }
     scheduler.shutdownNow();
     processMeters.close();
     consumerMetrics.close();

@@ -45,7 +45,8 @@ public final class WorkerMetrics {
           "TASK_FAILED",
           "TASK_EXPIRED",
           "RESULT_TOO_LARGE",
-          "INVALID_RESULT");
+          "INVALID_RESULT",
+          "BUDGET_EXCEEDED");
 
   /** What becomes of a callback: the outcome labels of {@code nimble_worker_callbacks}. */
   static final List<String> CALLBACK_OUTCOMES =

@@ -64,6 +64,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dailyBudgetsAreReadAndBadOnesNameTheSettingAndTheLimit() {
+    TenantConfig none = ConfigLoader.load(env(), Optional.empty()).tenants();
+    assertThat(none.dailyTasks()).isEmpty();
+    assertThat(none.overBudget()).isEqualTo(TenantConfig.OverBudget.WAIT);
+    TenantConfig set =
+        ConfigLoader.load(
+                env("TENANT_DAILY_TASKS", "acme=10000,beta=500", "TENANT_OVER_BUDGET", "fail"),
+                Optional.empty())
+            .tenants();
+    assertThat(set.dailyTasks())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("acme", 10000, "beta", 500));
+    assertThat(set.overBudget()).isEqualTo(TenantConfig.OverBudget.FAIL);
+    assertThatThrownBy(
+            () -> ConfigLoader.load(env("TENANT_DAILY_TASKS", "acme=0"), Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TENANT_DAILY_TASKS")
+        .hasMessageContaining("numbers 1 to 1000000000")
+        .hasMessageContaining("'acme=0'");
+    assertThatThrownBy(() -> ConfigLoader.load(env("TENANT_OVER_BUDGET", "drop"), Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TENANT_OVER_BUDGET must be one of [wait, fail] but was drop");
+  }
+
+  @Test
   void theApiVersionIsV1UnlessSetToV2() {
     assertThat(ConfigLoader.load(env(), Optional.empty()).nimble().version())
         .isEqualTo(dev.nimblekafka.wire.ApiVersion.V1);

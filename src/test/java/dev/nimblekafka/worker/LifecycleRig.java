@@ -14,6 +14,7 @@ import dev.nimblekafka.task.TaskBook;
 import dev.nimblekafka.testkit.ManualClock;
 import dev.nimblekafka.trace.RequestTracing;
 import dev.nimblekafka.usage.UsageCodec;
+import dev.nimblekafka.usage.UsageView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -69,6 +70,10 @@ final class LifecycleRig {
   final Lifecycle lifecycle;
   final KeyBudget budget;
   final Ownership ownership = new Ownership(clock, 10_000, 100);
+
+  /** What the usage topic says the fleet created, as a budget reads it (read, nothing else). */
+  UsageView.Snapshot fleetUsage = UsageView.Snapshot.empty(0);
+
   private final Map<Integer, Long> nextOffset = new HashMap<>();
   private long epochs;
 
@@ -126,7 +131,8 @@ final class LifecycleRig {
                 events,
                 () -> 0.5,
                 ownership,
-                tracing),
+                tracing,
+                () -> fleetUsage),
             JSON,
             maxRequestBytes);
     book = lifecycle.book();

@@ -70,7 +70,9 @@ class OperatorMetricsTest {
                   "CALLBACK_BASE_URL",
                   "http://127.0.0.1:" + port,
                   "CALLBACK_SECRET",
-                  SECRET),
+                  SECRET,
+                  "TENANT_DAILY_TASKS",
+                  "kit=1000000"),
               registry);
       await().atMost(Duration.ofSeconds(30)).until(() -> worker.status().ready());
       harness.produce(values);

@@ -64,6 +64,24 @@ class TenantsTest {
   }
 
   @Test
+  void withBatchingOnATenantAtItsLimitWithNothingElseQueuedJustWaits() {
+    LifecycleRig rig =
+        new LifecycleRig(
+            "BATCH_SUBMIT", "true", "BATCH_LINGER", "0ms", "TENANT_MAX_TASKS", "notebook=2");
+    rig.assign(0);
+    for (int i = 0; i < 5; i++) {
+      rig.consume(0, null, request("n" + i, "notebook", "normal"));
+    }
+    rig.turn();
+    rig.nimble.only(Op.BATCH).batch("t0", "t1");
+    rig.turn();
+    rig.advance(java.time.Duration.ofSeconds(3));
+
+    assertThat(rig.nimble.count(Op.BATCH) + rig.nimble.count(Op.SUBMIT)).isEqualTo(1);
+    assertThat(rig.book.queued()).isEqualTo(3);
+  }
+
+  @Test
   void anOutcomeCarriesTheRequestsTenantAndPriority() {
     LifecycleRig rig = new LifecycleRig();
     rig.assign(0);
