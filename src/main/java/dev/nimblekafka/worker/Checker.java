@@ -38,11 +38,22 @@ final class Checker {
   private final CrawlFollower crawls;
 
   Checker(TaskContext context, TaskConfig config, ObjectMapper json) {
+    this(context, config, json, tenant -> false);
+  }
+
+  /**
+   * @param spent whether a tenant's daily budget is spent (its crawls are then ended)
+   */
+  Checker(
+      TaskContext context,
+      TaskConfig config,
+      ObjectMapper json,
+      java.util.function.Predicate<String> spent) {
     this.context = context;
     this.book = context.book();
     this.config = config;
     this.json = json;
-    this.crawls = new CrawlFollower(context, json);
+    this.crawls = new CrawlFollower(context, json, spent);
   }
 
   /** Who follows the crawls this pod holds. */

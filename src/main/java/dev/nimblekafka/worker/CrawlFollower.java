@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * ({@link CrawlProgress}), rewritten right before each commit for the crawls whose pages were
  * published since the last, in the same unit of work as those page records. A crash loses both or
  * neither; the pages it lost are read again by the next owner.
+ *
+ * <p>A crawl ends early when a cancel record names its request, or when its tenant's daily budget
+ * ({@code TENANT_DAILY_TASKS}) is spent: Nimble is asked to cancel it, the pages that ran are
+ * published, and the summary says why ({@code ended_by}).
  *
  * <p>Calls: page reads are capped at {@link #MAX_PAGE_READS} out at once for the whole pod, and
  * each goes through the same pacer as every other call, so a crawl never takes the key from the
@@ -58,14 +63,16 @@ final class CrawlFollower {
   private final TaskContext context;
   private final TaskBook book;
   private final ObjectMapper json;
+  private final Predicate<String> spent;
   private final Set<PendingTask> followed = new LinkedHashSet<>();
   private final Set<PendingTask> endOnCreate = new java.util.HashSet<>();
   private int reading;
 
-  CrawlFollower(TaskContext context, ObjectMapper json) {
+  CrawlFollower(TaskContext context, ObjectMapper json, Predicate<String> spent) {
     this.context = context;
     this.book = context.book();
     this.json = json;
+    this.spent = spent;
   }
 
   /** Reads the crawl: its state and its page list. */
@@ -216,6 +223,9 @@ final class CrawlFollower {
       long now = context.clock().millis();
       if (endOnCreate.remove(task)) {
         progress.end("cancel");
+      }
+      if (!progress.state().ended() && spent.test(task.request().placement().tenant())) {
+        progress.end("budget"); // its pages are the tenant's tasks: none past its daily budget
       }
       if (progress.finished()) {
         summarize(task);

@@ -133,7 +133,6 @@ final class Lifecycle implements LoopEvent.Handler {
             parts.metrics(),
             parts.ownership(),
             parts.tracing());
-    Checker checker = new Checker(context, config.tasks(), json);
     BudgetMeters budgetMeters =
         new BudgetMeters(parts.metrics().registry(), config.tenants().dailyTasks());
     TenantBudgets budgets =
@@ -145,6 +144,7 @@ final class Lifecycle implements LoopEvent.Handler {
             book,
             () -> (double) parts.share().tasks() / Math.max(1, config.key().fleetTasks()),
             budgetMeters);
+    Checker checker = new Checker(context, config.tasks(), json, budgets::spent);
     return new Lifecycle(
         context,
         new Admission(

@@ -296,6 +296,43 @@ class CrawlLifecycleTest {
     assertThat(failures.get(0).get("request_id").asText()).isEqualTo("c1");
   }
 
+  @Test
+  void aCrawlWhoseTenantSpendsItsDailyBudgetIsCanceledAndItsSummarySaysSo() {
+    LifecycleRig rig = new LifecycleRig("TENANT_DAILY_TASKS", "acme=3");
+    rig.assign(0);
+    rig.consume(
+        0,
+        null,
+        "{\"request_id\":\"c1\",\"tenant\":\"acme\",\"crawl\":{\"url\":\"https://shop.example\"}}");
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).task("crawl-1", TaskState.PENDING);
+    rig.turn();
+    crawlRead(rig).crawl("running", "p1:completed", "p2:completed", "p3:completed", "p4:pending");
+    rig.turn();
+    for (Call read : rig.nimble.open(Op.RESULTS)) {
+      read.results(page("https://shop.example/" + read.taskId));
+    }
+    rig.turn();
+    rig.commit();
+    assertThat(rig.nimble.open(Op.CANCEL_CRAWL)).as("3 pages are within the budget").isEmpty();
+
+    crawlRead(rig).crawl("running", "p1:completed", "p2:completed", "p3:completed", "p4:completed");
+    rig.turn();
+    rig.nimble.only(Op.CANCEL_CRAWL).canceled();
+    rig.nimble.only(Op.RESULTS).results(page("https://shop.example/p4"));
+    rig.turn();
+    rig.turn();
+    rig.nimble
+        .only(Op.CRAWL)
+        .crawl("canceled", "p1:completed", "p2:completed", "p3:completed", "p4:completed");
+    rig.turn();
+    rig.commit();
+
+    JsonNode summary = records(rig, "summary").get(0).get("result");
+    assertThat(summary.get("ended_by").asText()).isEqualTo("budget");
+    assertThat(summary.path("pages").path("succeeded").asInt()).isEqualTo(4);
+  }
+
   private static long fingerprintOf(String... ids) {
     List<CrawlStatus.Page> pages = new ArrayList<>();
     for (String id : ids) {
