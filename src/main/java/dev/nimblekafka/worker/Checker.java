@@ -53,7 +53,7 @@ final class Checker {
     this.book = context.book();
     this.config = config;
     this.json = json;
-    this.crawls = new CrawlFollower(context, json, spent);
+    this.crawls = new CrawlFollower(context, json, spent, config.retention().toMillis());
   }
 
   /** Who follows the crawls this pod holds. */

@@ -64,15 +64,21 @@ final class CrawlFollower {
   private final TaskBook book;
   private final ObjectMapper json;
   private final Predicate<String> spent;
+  private final long retentionMs;
   private final Set<PendingTask> followed = new LinkedHashSet<>();
   private final Set<PendingTask> endOnCreate = new java.util.HashSet<>();
   private int reading;
 
-  CrawlFollower(TaskContext context, ObjectMapper json, Predicate<String> spent) {
+  /**
+   * @param spent whether a tenant's daily budget is spent
+   * @param retentionMs how long a crawl may run before the worker ends it ({@code TASK_RETENTION})
+   */
+  CrawlFollower(TaskContext context, ObjectMapper json, Predicate<String> spent, long retentionMs) {
     this.context = context;
     this.book = context.book();
     this.json = json;
     this.spent = spent;
+    this.retentionMs = retentionMs;
   }
 
   /** Reads the crawl: its state and its page list. */
@@ -227,8 +233,12 @@ final class CrawlFollower {
       if (!progress.state().ended() && spent.test(task.request().placement().tenant())) {
         progress.end("budget"); // its pages are the tenant's tasks: none past its daily budget
       }
-      if (progress.finished()) {
-        summarize(task);
+      if (!progress.state().ended() && now - progress.startedAt() > retentionMs) {
+        progress.end("retention"); // a crawl that never ends would be followed for ever
+      }
+      boolean abandoned = now - progress.startedAt() > 2 * retentionMs && !progress.reading();
+      if (progress.finished() || abandoned) {
+        summarize(task); // abandoned: a crawl still running a retention after its cancel
         return;
       }
       followed.add(task);

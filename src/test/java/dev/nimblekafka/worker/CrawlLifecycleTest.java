@@ -155,7 +155,8 @@ class CrawlLifecycleTest {
             null,
             null,
             null,
-            new CrawlProgress.Saved(done.toByteArray(), 2, fingerprintOf("p1", "p2"), 1, 0, 1_000));
+            new CrawlProgress.Saved(
+                done.toByteArray(), 2, fingerprintOf("p1", "p2"), 1, 0, rig.clock.millis()));
     rig.assign(0, stored);
     crawlRead(rig).crawl("succeeded", "p1:completed", "p2:completed");
     rig.turn();
@@ -270,7 +271,8 @@ class CrawlLifecycleTest {
             null,
             null,
             null,
-            new CrawlProgress.Saved(new byte[0], 0, fingerprintOf(), 0, 0, 1_000, "cancel"));
+            new CrawlProgress.Saved(
+                new byte[0], 0, fingerprintOf(), 0, 0, rig.clock.millis(), "cancel"));
     rig.assign(0, stored);
     crawlRead(rig).crawl("running", "p1:pending");
     rig.turn();
@@ -331,6 +333,31 @@ class CrawlLifecycleTest {
     JsonNode summary = records(rig, "summary").get(0).get("result");
     assertThat(summary.get("ended_by").asText()).isEqualTo("budget");
     assertThat(summary.path("pages").path("succeeded").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void aCrawlThatNeverEndsIsCanceledAfterTheRetentionAndSummedUpAfterTwice() {
+    LifecycleRig rig = new LifecycleRig("TASK_RETENTION", "1h");
+    rig.assign(0);
+    started(rig, "crawl-1");
+    crawlRead(rig).crawl("running", "p1:pending");
+    rig.turn();
+    rig.advance(Duration.ofMinutes(61));
+    rig.nimble.only(Op.CRAWL).crawl("running", "p1:pending");
+    rig.turn();
+    rig.nimble.only(Op.CANCEL_CRAWL).canceled();
+    rig.turn();
+    rig.advance(Duration.ofMinutes(61));
+    for (Call read : rig.nimble.open(Op.CRAWL)) {
+      read.crawl("running", "p1:pending");
+    }
+    rig.turn();
+    rig.commit();
+
+    JsonNode summary = records(rig, "summary").get(0).get("result");
+    assertThat(summary.get("ended_by").asText()).isEqualTo("retention");
+    assertThat(summary.get("crawl_state").asText()).isEqualTo("running");
+    assertThat(summary.path("pages").path("not_run").asInt()).isEqualTo(1);
   }
 
   private static long fingerprintOf(String... ids) {
