@@ -80,6 +80,14 @@ final class WorkerCommand implements Callable<Integer> {
       // keep waiting; SIGTERM ends it through the shutdown hook
     }
     worker.close();
-    return ExitCodes.FAILED; // the loop died; a drained worker exits 0 from the shutdown hook
+    return exitCode(drained.get());
+  }
+
+  /**
+   * The exit code once the loop has stopped: 0 when a SIGTERM drained it (the drain's own exit
+   * races this one, and both must say the same), 1 when the loop died by itself.
+   */
+  static int exitCode(boolean drained) {
+    return drained ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

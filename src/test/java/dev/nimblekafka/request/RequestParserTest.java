@@ -136,9 +136,9 @@ class RequestParserTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "{}|'extract|agent|serp'|none|",
-        "{\"extract\":{\"url\":\"https://a.io\"},\"agent\":{\"agent\":\"x\",\"params\":{\"q\":1}}}|'extract|agent|serp'|extract and agent|",
-        "{\"extract\":{\"url\":\"https://a.io\"},\"serp\":{\"search_engine\":\"bing_search\",\"query\":\"q\"}}|'extract|agent|serp'|extract and serp|",
+        "{}|'extract|agent|serp|crawl'|none|",
+        "{\"extract\":{\"url\":\"https://a.io\"},\"agent\":{\"agent\":\"x\",\"params\":{\"q\":1}}}|'extract|agent|serp|crawl'|extract and agent|",
+        "{\"extract\":{\"url\":\"https://a.io\"},\"serp\":{\"search_engine\":\"bing_search\",\"query\":\"q\"}}|'extract|agent|serp|crawl'|extract and serp|",
         "{\"serp\":[]}|serp|JSON object|",
         "{\"serp\":{\"query\":\"q\"}}|serp.search_engine|required|",
         "{\"serp\":{\"search_engine\":\"altavista\",\"query\":\"q\"}}|serp.search_engine|google_search|",
