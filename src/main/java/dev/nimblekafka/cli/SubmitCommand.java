@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
     name = "submit",
     mixinStandardHelpOptions = true,
     customSynopsis = {
-      "Usage: nimble-kafka-worker submit [OPTIONS] FILE",
+      "nimble-kafka-worker submit [OPTIONS] FILE",
       "       nimble-kafka-worker submit [OPTIONS] --crawl URL [--limit N] [--depth N]",
       "                                  [--include REGEX]... [--exclude REGEX]...",
       ""
@@ -57,9 +57,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Produce extraction requests to the requests topic, and with --wait collect their outcomes.",
       "",
-      "From FILE:",
-      "",
-      "Input: one URL per line (it becomes {\"extract\":{\"url\":...}}), or one JSON request per"
+      "FILE holds one URL per line (it becomes {\"extract\":{\"url\":...}}), or one JSON request per"
           + " line (JSONL, the request contract). Blank lines and lines starting with # are skipped.",
       "",
       "Lines are read and sent one by one (input of any size, or a pipe that stays open). A line"
@@ -91,8 +89,9 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  nimble-kafka-worker submit examples/urls.txt --wait",
-      "  cat requests.jsonl | nimble-kafka-worker submit - --wait --output outcomes.jsonl",
-      "  nimble-kafka-worker submit --crawl https://www.example.com/docs/ --limit 200 --depth 3 \\",
+      "  cat requests.jsonl | nimble-kafka-worker submit - --wait -o outcomes.jsonl",
+      "  nimble-kafka-worker submit --crawl https://shop.example/ --limit 200 --wait",
+      "  nimble-kafka-worker submit --crawl https://example.com/docs/ --depth 3 \\",
       "      --include '^/docs/' --exclude '/changelog/' --wait --pages -o pages.jsonl"
     })
 final class SubmitCommand implements Callable<Integer> {
@@ -117,21 +116,18 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(
         names = "--crawl",
         paramLabel = "URL",
-        order = 1,
         description = "Submit one crawl request that walks the site from this http(s) URL.")
     String url;
 
     @Option(
         names = "--limit",
         paramLabel = "N",
-        order = 2,
         description = "Crawl at most N pages, 1 to 10000 (Nimble's default without it).")
     Integer limit;
 
     @Option(
         names = "--depth",
         paramLabel = "N",
-        order = 3,
         description =
             "Follow links at most N levels from URL, 1 to 20 (max_discovery_depth; Nimble's"
                 + " default without it).")
@@ -140,7 +136,6 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(
         names = "--include",
         paramLabel = "REGEX",
-        order = 4,
         description =
             "Crawl only pages whose path matches one of these regular expressions"
                 + " (include_paths; repeat for more).")
@@ -149,7 +144,6 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(
         names = "--exclude",
         paramLabel = "REGEX",
-        order = 5,
         description =
             "Skip pages whose path matches one of these regular expressions (exclude_paths;"
                 + " repeat for more).")
@@ -255,9 +249,9 @@ final class SubmitCommand implements Callable<Integer> {
                   progress.finish();
                   pageProgress.finish();
                   System.err.printf(
-                      "stopped waiting; %d requests are submitted and the workers still process"
-                          + " them (see `tail`)%n",
-                      ids.size());
+                      "stopped waiting; %s submitted, and the workers still process them (see"
+                          + " `tail`)%n",
+                      count(ids.size(), "request"));
                 }
               },
               "submit-interrupted");
