@@ -226,8 +226,7 @@ final class SubmitCommand implements Callable<Integer> {
           "submitted crawl request %s of %s to %s%n",
           crawlRequest.path("request_id").asText(), crawl.url, settings.topics().requests());
     } else {
-      System.err.printf(
-          "submitted %s to %s%n", count(ids.size(), "request"), settings.topics().requests());
+      System.err.printf("submitted %d requests to %s%n", ids.size(), settings.topics().requests());
     }
     if (reader == null) {
       return ExitCodes.OK;
