@@ -21,6 +21,12 @@ final class ExitCodes {
   /** Done in part: outcomes still pending when submit --wait gave up, or failures not replayed. */
   static final int PARTLY = 3;
 
+  /**
+   * Every awaited outcome arrived, and a request failed: submit --wait read a failure record, or a
+   * crawl summary that says the crawl failed or was canceled.
+   */
+  static final int REQUESTS_FAILED = 4;
+
   /** Each code and what it means, in order. */
   static final Map<Integer, String> MEANINGS = meanings();
 
@@ -40,6 +46,10 @@ final class ExitCodes {
         PARTLY,
         "done in part: submit --wait gave up with outcomes still pending; replay left out"
             + " failures (at --max-replays, or without their request)");
+    meanings.put(
+        REQUESTS_FAILED,
+        "submit --wait: every outcome arrived, and a request failed (a failure record, or a crawl"
+            + " that failed or was canceled)");
     return Map.copyOf(meanings);
   }
 

@@ -24,21 +24,48 @@ import org.apache.kafka.common.TopicPartition;
  * Reads outcomes (results and failures, read_committed) from the offsets the topics had when it was
  * made, so a command sees only outcomes of what it submitted afterwards. A topic that does not
  * exist yet is waited for, and read from its beginning once it does: all of it is newer than this
- * reader.
+ * reader. The results topic also carries crawls' page records ({@code "record":"page"}): they are
+ * read too, but a page is never its request's outcome; the crawl's summary is.
  */
 final class OutcomeReader implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long RECHECK_NANOS = Duration.ofMillis(500).toNanos();
 
-  /** One outcome as read. */
+  /** One record as read: an outcome, or a crawl's page record. */
   record Outcome(String topic, String requestId, String json, JsonNode value) {
+    /** A crawl's page record: one page of its request, not the request's outcome. */
+    boolean page() {
+      return "page".equals(value.path("record").asText());
+    }
+
+    /** A failure record (a page that failed is a page, not a failure). */
     boolean failed() {
-      return value.has("error");
+      return !page() && value.has("error");
+    }
+
+    /** A crawl's summary: a result of kind crawl. */
+    boolean crawlSummary() {
+      return !page() && !failed() && "crawl".equals(value.path("kind").asText());
+    }
+
+    /** A crawl's summary that says the crawl failed or was canceled. */
+    boolean crawlUnsuccessful() {
+      return crawlSummary()
+          && !"succeeded".equals(value.path("result").path("crawl_state").asText("succeeded"));
     }
   }
 
-  record Summary(int results, int failures) {}
+  /**
+   * How the awaited requests ended: results (of which {@code crawlsUnsuccessful} are summaries of
+   * crawls that failed or were canceled) and failure records.
+   */
+  record Summary(int results, int failures, int crawlsUnsuccessful) {
+    /** Failure records and unsuccessful crawls: the requests that did not do what they asked. */
+    int unsuccessful() {
+      return failures + crawlsUnsuccessful;
+    }
+  }
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String resultsTopic;
@@ -106,21 +133,73 @@ final class OutcomeReader implements AutoCloseable {
     }
   }
 
-  /** Reads until every id in {@code ids} has an outcome, or the timeout passes. */
-  Summary collect(Set<String> ids, Duration timeout, Consumer<Outcome> sink)
+  /**
+   * Reads until every id in {@code ids} has an outcome, or the timeout passes. Each outcome goes to
+   * {@code outcomes}, and each page record of an awaited crawl to {@code pages}.
+   */
+  Summary collect(
+      Set<String> ids, Duration timeout, Consumer<Outcome> outcomes, Consumer<Outcome> pages)
       throws InterruptedException {
-    Set<String> waiting = new HashSet<>(ids);
-    int[] counts = new int[2];
+    Tally tally = new Tally(ids, resultsTopic);
     long deadline = System.nanoTime() + timeout.toNanos();
     follow(
-        outcome -> {
-          if (waiting.remove(outcome.requestId())) {
-            counts[outcome.topic().equals(resultsTopic) ? 0 : 1]++;
-            sink.accept(outcome);
+        record -> {
+          if (record.page()) {
+            if (tally.awaits(record.requestId())) {
+              pages.accept(record);
+            }
+          } else if (tally.count(record)) {
+            outcomes.accept(record);
           }
         },
-        () -> waiting.isEmpty() || System.nanoTime() > deadline);
-    return new Summary(counts[0], counts[1]);
+        () -> tally.done() || System.nanoTime() > deadline);
+    return tally.summary();
+  }
+
+  /** Which of the awaited requests have their outcome, and of which kind. */
+  static final class Tally {
+    private final Set<String> waiting;
+    private final String resultsTopic;
+    private int results;
+    private int failures;
+    private int crawlsUnsuccessful;
+
+    Tally(Set<String> ids, String resultsTopic) {
+      this.waiting = new HashSet<>(ids);
+      this.resultsTopic = resultsTopic;
+    }
+
+    /**
+     * Counts {@code outcome} when it is the first outcome of an awaited request; says whether it
+     * was. A page record is no outcome.
+     */
+    boolean count(Outcome outcome) {
+      if (outcome.page() || !waiting.remove(outcome.requestId())) {
+        return false;
+      }
+      if (outcome.topic().equals(resultsTopic)) {
+        results++;
+        if (outcome.crawlUnsuccessful()) {
+          crawlsUnsuccessful++;
+        }
+      } else {
+        failures++;
+      }
+      return true;
+    }
+
+    /** Whether {@code requestId} is awaited and has no outcome yet. */
+    boolean awaits(String requestId) {
+      return waiting.contains(requestId);
+    }
+
+    boolean done() {
+      return waiting.isEmpty();
+    }
+
+    Summary summary() {
+      return new Summary(results, failures, crawlsUnsuccessful);
+    }
   }
 
   private void lookForMissing() {

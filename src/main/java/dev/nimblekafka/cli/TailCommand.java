@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Print outcomes as they arrive (results and failures, read_committed), one line each.",
+      "A crawl's page records are printed too, one line per page (PAGE, request id, page index,"
+          + " state, URL, and the result's size or the error), and its summary, the crawl"
+          + " request's outcome, as a crawl line (its state and page counts).",
       "Settings come from KAFKA_BOOTSTRAP_SERVERS, KAFKA_*, RESULTS_TOPIC and FAILURES_TOPIC, in"
           + " the environment or the properties file (--config), as for the worker. A topic that"
           + " does not exist yet is waited for.",
@@ -37,7 +40,12 @@ final class TailCommand implements Callable<Integer> {
   @Option(names = "--from-beginning", description = "Start at the oldest outcome, not now.")
   boolean fromBeginning;
 
-  @Option(names = "--max", paramLabel = "N", description = "Stop after N outcomes.")
+  @Option(
+      names = "--max",
+      paramLabel = "N",
+      description =
+          "Stop after N outcomes (a crawl's page records are printed but not counted: its summary"
+              + " is its outcome).")
   Integer max;
 
   @Mixin ConfigOption configOption;
@@ -49,7 +57,7 @@ final class TailCommand implements Callable<Integer> {
     }
     ClientSettings settings = ConfigLoader.loadClient(configOption.source(true));
     AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger seen = new AtomicInteger();
+    AtomicInteger seen = new AtomicInteger(); // outcomes, not pages
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "tail-stop"));
     try (OutcomeReader reader =
         fromBeginning
@@ -57,18 +65,24 @@ final class TailCommand implements Callable<Integer> {
             : OutcomeReader.fromNow(settings, System.err)) {
       reader.follow(
           outcome -> {
-            System.out.println(json ? outcome.json() : line(outcome.value(), outcome.failed()));
-            seen.incrementAndGet();
+            System.out.println(json ? outcome.json() : line(outcome));
+            if (!outcome.page()) {
+              seen.incrementAndGet();
+            }
           },
           () -> stop.get() || (max != null && seen.get() >= max));
     }
     return 0;
   }
 
-  static String line(JsonNode value, boolean failed) {
+  static String line(OutcomeReader.Outcome outcome) {
     String time = LocalTime.now().format(TIME);
+    JsonNode value = outcome.value();
     String id = value.path("request_id").asText("?");
-    if (failed) {
+    if (outcome.page()) {
+      return time + "  PAGE    " + id + "  " + CrawlLines.page(value);
+    }
+    if (outcome.failed()) {
       JsonNode error = value.path("error");
       return String.format(
           "%s  FAILED  %s  %s/%s  %s",
@@ -77,6 +91,14 @@ final class TailCommand implements Callable<Integer> {
           value.path("stage").asText(),
           error.path("code").asText(),
           error.path("message").asText());
+    }
+    if (outcome.crawlSummary()) {
+      return String.format(
+          "%s  %s  %s  %s",
+          time,
+          outcome.crawlUnsuccessful() ? "FAILED" : "OK    ",
+          id,
+          CrawlLines.summary(value.path("result")));
     }
     String where =
         value.has("result_location")

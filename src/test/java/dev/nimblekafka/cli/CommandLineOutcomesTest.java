@@ -63,7 +63,7 @@ class CommandLineOutcomesTest {
         "{\"request_id\":\"w-2\",\"stage\":\"nimble\",\"error\":{\"code\":\"X\"}}");
 
     CliProcess.Run run = submit.await();
-    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.exit()).as("w-2 failed: " + run.err()).isEqualTo(ExitCodes.REQUESTS_FAILED);
     assertThat(run.err()).contains("1 result, 1 failure, 0 still pending");
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(run.out().lines()).hasSize(2);
