@@ -38,6 +38,7 @@ final class ChaosRun {
           });
   private final HostileScenario scenario;
   private final ResumeWatch resume = new ResumeWatch();
+  private final Object publishingGate = new Object();
   private WorkerFleet fleet;
   private Timeline timeline;
 
@@ -319,8 +320,10 @@ final class ChaosRun {
 
   private void apply(Fault fault, SimAdmin sim, OutcomeTracker tracker) {
     if (fault instanceof Fault.WhilePublishing gated) {
-      awaitPages(gated, tracker);
-      apply(gated.fault(), sim, tracker);
+      synchronized (publishingGate) { // one after another: each counts pages after the last
+        awaitPages(gated, tracker);
+        apply(gated.fault(), sim, tracker);
+      }
     } else if (fault instanceof Fault.KillWorker kill) {
       fleet.kill(kill);
     } else if (fault instanceof Fault.RestartBroker) {

@@ -112,7 +112,9 @@ sealed interface Fault {
 
   /**
    * {@code fault}, held back from its moment until {@code pages} more crawl page records have been
-   * read (at most {@link #WAIT}), so that it strikes while pages are being published.
+   * read (at most {@link #WAIT}), so that it strikes while pages are being published. Such faults
+   * strike one after another: each counts its pages once the one before has struck (a broker
+   * restart: once the broker is back).
    */
   record WhilePublishing(Fault fault, int pages) implements Fault {
     /** How long the fault waits for the page records before it strikes anyway. */
