@@ -37,14 +37,17 @@ bench: build ## run the benchmark scenarios; writes bench-results/<stamp>.json, 
 # Exit 1 on a lost, duplicated or wrong outcome. Options: make chaos CHAOS_ARGS="--seed N --help".
 # One hostile scenario: make chaos CHAOS_ARGS="--scenario reused-ids" (docs/chaos.md lists them).
 CHAOS_ARGS ?=
-.PHONY: chaos chaos-hostile
+.PHONY: chaos chaos-hostile chaos-crawl
 chaos: build ## chaos suite (about 6 min): SIGKILLs, a broker restart, Nimble faults; writes docs/chaos-results.md
 	@$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/chaos.classpath >/dev/null
 	@java -Xmx512m -cp "target/test-classes:target/classes:$$(cat target/chaos.classpath)" \
 	  dev.nimblekafka.chaos.ChaosDriver $(CHAOS_ARGS)
 
-chaos-hostile: ## the seven hostile chaos scenarios, one after the other (about 35 min); sections of docs/chaos-results.md
+chaos-hostile: ## the eight hostile chaos scenarios, one after the other (about 40 min); sections of docs/chaos-results.md
 	@$(MAKE) --no-print-directory chaos CHAOS_ARGS="--scenario all-hostile $(CHAOS_ARGS)"
+
+chaos-crawl: ## one crawl of 5,000 pages across three worker SIGKILLs and a broker restart (about 4 min)
+	@$(MAKE) --no-print-directory chaos CHAOS_ARGS="--scenario crawl $(CHAOS_ARGS)"
 
 format: ## rewrite sources in the project's format
 	$(MVN) spotless:apply

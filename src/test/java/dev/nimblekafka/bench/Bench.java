@@ -251,6 +251,7 @@ public final class Bench implements Callable<Integer> {
       return switch (scenario.kind()) {
         case THROUGHPUT -> new ThroughputRun(ctx, scenario, variant).run();
         case HEAP -> new HeapRun(ctx, scenario, variant).run();
+        case CRAWL -> new CrawlRun(ctx, scenario, variant).run();
       };
     } catch (IOException | RuntimeException e) {
       RunResult r = new RunResult(scenario, variant);
@@ -273,6 +274,9 @@ public final class Bench implements Callable<Integer> {
             "makespan_s",
             "throughput_steady_per_s",
             "calls_per_task",
+            "calls_per_page",
+            "pages_per_s",
+            "crawl_end_to_summary_read_ms",
             "finish_to_read_p50_ms",
             "worker_cpu_s",
             "heap_bytes_per_task",

@@ -31,6 +31,22 @@ final class Http {
     return JSON.readTree(response.body());
   }
 
+  /** GET of an API endpoint with the key as a bearer token; its JSON body. */
+  static JsonNode getJson(String url, String apiKey) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + apiKey)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + url + " answered " + response.statusCode());
+    }
+    return JSON.readTree(response.body());
+  }
+
   static int post(String url, String body) throws IOException, InterruptedException {
     return CLIENT
         .send(

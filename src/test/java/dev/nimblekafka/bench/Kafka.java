@@ -177,6 +177,34 @@ final class Kafka {
     }
   }
 
+  /** Produces one request record keyed by {@code id} and waits until the broker has it. */
+  static void produce(String bootstrap, String topic, String id, String value)
+      throws InterruptedException, IOException {
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic,
+                  id.getBytes(StandardCharsets.UTF_8),
+                  value.getBytes(StandardCharsets.UTF_8)))
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException
+        | RuntimeException e) {
+      throw new IOException("producing " + id + " to " + topic + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * Produces {@code n} extract requests with unique ids and URLs ({@code <prefix>-<i>}), keyed by
    * id, and waits until the broker has them all.

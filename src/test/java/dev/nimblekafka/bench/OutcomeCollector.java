@@ -29,6 +29,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Kafka timestamp (set by the worker's producer when it sent the record, before its transaction
  * committed); "finish → read" runs to the moment this reader received the committed record. All
  * clocks are this machine's.
+ *
+ * <p>A crawl's page records ({@code "record":"page"}) are not outcomes: they are counted apart, by
+ * page task, and its summary (a result of kind {@code crawl}) is its one outcome.
  */
 final class OutcomeCollector implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -48,6 +51,9 @@ final class OutcomeCollector implements AutoCloseable {
   private int duplicates;
   private int unreadable;
   private final Map<String, Integer> failureCodes = new HashMap<>();
+  private final Map<String, Integer> pagesByTask = new HashMap<>();
+  private final List<CrawlSummary> crawlSummaries = new ArrayList<>();
+  private int pageRecords;
 
   OutcomeCollector(String bootstrap, Topics topics) {
     Map<String, Object> props = new HashMap<>();
@@ -134,6 +140,20 @@ final class OutcomeCollector implements AutoCloseable {
       unreadable++;
       return;
     }
+    if (value != null && "page".equals(value.path("record").asText(null))) {
+      // one page of a crawl request, not its outcome: counted apart
+      pageRecords++;
+      pagesByTask.merge(value.path("task_id").asText("?"), 1, Integer::sum);
+      return;
+    }
+    if (value != null && "crawl".equals(value.path("kind").asText(null))) {
+      crawlSummaries.add(
+          new CrawlSummary(
+              value.path("result").path("crawl_id").asText(null),
+              value.path("result").path("pages").path("succeeded").asInt(-1),
+              record.timestamp(),
+              now));
+    }
     if (firstSeen.putIfAbsent(id, now) != null) {
       duplicates++;
       return;
@@ -186,6 +206,32 @@ final class OutcomeCollector implements AutoCloseable {
    */
   synchronized Map<String, String> placements() {
     return Map.copyOf(placements);
+  }
+
+  /**
+   * A crawl request's summary as read: its crawl, the pages it counts as succeeded, and when it was
+   * published (the record's timestamp) and read (ms since the epoch).
+   */
+  record CrawlSummary(String crawlId, int pagesSucceeded, long publishedAt, long readAt) {}
+
+  /** Crawl page records read so far (never counted as outcomes). */
+  synchronized int pageRecords() {
+    return pageRecords;
+  }
+
+  /** Page tasks with at least one page record so far. */
+  synchronized int distinctPages() {
+    return pagesByTask.size();
+  }
+
+  /** Page tasks with more than one page record. */
+  synchronized long pagesPublishedTwice() {
+    return pagesByTask.values().stream().filter(n -> n > 1).count();
+  }
+
+  /** The crawl summaries read so far, in the order read. */
+  synchronized List<CrawlSummary> crawlSummaries() {
+    return List.copyOf(crawlSummaries);
   }
 
   /** What was read, as of now. */

@@ -77,6 +77,26 @@ final class Report {
           new Column("targets", Report::targets),
           new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
 
+  /** One crawl request of N pages: page records, Nimble calls per page, the summary's delay. */
+  static final List<Column> CRAWL =
+      List.of(
+          new Column("scenario", r -> r.scenario.name()),
+          new Column("variant", r -> r.variant.name()),
+          Column.figure("pages", "pages"),
+          Column.figure("dup page records", "duplicate_page_records"),
+          Column.figure("summaries", "summaries"),
+          Column.figure("calls/page", "calls_per_page"),
+          Column.figure("pages/s", "pages_per_s"),
+          Column.figure("limit/s", "limit_per_s"),
+          Column.percent("slot use", "slot_use"),
+          Column.figure("crawl end→summary ms", "crawl_end_to_summary_read_ms"),
+          Column.figure("crawls created", "crawls_created"),
+          Column.figure("page tasks created", "crawl_pages_created"),
+          Column.figure("429s", "http_429"),
+          Column.figure("worker CPU s", "worker_cpu_s"),
+          new Column("targets", Report::targets),
+          new Column("status", r -> r.status.name().toLowerCase(Locale.ROOT)));
+
   private Report() {}
 
   /** "met", "–" without targets, else what was missed. */
@@ -103,14 +123,19 @@ final class Report {
         .append(header.get("machine_note"))
         .append("\n\n");
     List<RunResult> moving =
-        runs.stream().filter(r -> r.scenario.kind() != Scenario.Kind.HEAP).toList();
+        runs.stream().filter(r -> r.scenario.kind() == Scenario.Kind.THROUGHPUT).toList();
     List<RunResult> heap =
         runs.stream().filter(r -> r.scenario.kind() == Scenario.Kind.HEAP).toList();
+    List<RunResult> crawls =
+        runs.stream().filter(r -> r.scenario.kind() == Scenario.Kind.CRAWL).toList();
     if (!moving.isEmpty()) {
       table(md, THROUGHPUT, moving);
     }
     if (!heap.isEmpty()) {
       table(md, HEAP, heap);
+    }
+    if (!crawls.isEmpty()) {
+      table(md, CRAWL, crawls);
     }
     List<RunResult> tenants =
         moving.stream().filter(r -> r.figures.containsKey("by_tenant_priority")).toList();

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param about one line for the report
  * @param kind what is measured
  * @param sim how the simulator is started
- * @param requests N, the number of requests (before {@code --scale})
+ * @param requests N, the number of requests (before {@code --scale}); for a crawl, its pages
  * @param variants the clients to compare, each run against a fresh simulator and fresh topics
  * @param inDefault whether a run without {@code --scenarios} includes it
  * @param targets what the worker should reach here; reported as met or missed, never enforced
@@ -83,7 +83,12 @@ record Scenario(
      */
     THROUGHPUT,
     /** Many tasks held pending by the worker at once; heap after a full GC. */
-    HEAP
+    HEAP,
+    /**
+     * One crawl request of N pages ({@link CrawlRun}): page records, the summary, and Nimble calls
+     * per page.
+     */
+    CRAWL
   }
 
   /**

@@ -60,6 +60,7 @@ final class Scenarios {
             fastPath(),
             heap(),
             heapBurst(),
+            crawl(),
             baselinePro2s(),
             lostAnswers(),
             starter20s(),
@@ -76,6 +77,38 @@ final class Scenarios {
 
   static List<Scenario> defaults() {
     return new ArrayList<>(all().values().stream().filter(Scenario::inDefault).toList());
+  }
+
+  /** Pages of the crawl scenario's one crawl: 40 s of page tasks at the Pro plan's C/D of 50/s. */
+  static final int CRAWL_PAGES = 2000;
+
+  /**
+   * One crawl request of {@link #CRAWL_PAGES} pages at Nimble's documented limits (Pro plan, 2 s
+   * tasks, 83 calls/s), polling and with callbacks: Nimble calls per page delivered (every call the
+   * worker made ÷ pages), pages per second, slot use, and how long the summary takes after the
+   * crawl ended at Nimble.
+   */
+  static Scenario crawl() {
+    return new Scenario(
+        "crawl",
+        "one crawl of "
+            + CRAWL_PAGES
+            + " pages (synthetic site, 8 links a page); C=100, D=2 s fixed, QPS 83; worker"
+            + " polling, then with callbacks (CALLBACK_BASE_URL, CALLBACK_SECRET)",
+        Kind.CRAWL,
+        pro83Sim(),
+        CRAWL_PAGES,
+        variants(
+            new Variant("polling", keyEnv(100), WORKER_HEAP),
+            new Variant("callbacks", callbacks(keyEnv(100)), WORKER_HEAP)),
+        false,
+        List.of(
+            Target.atMost("calls_per_page", 1.3).onlyFor("polling"),
+            Target.atMost("calls_per_page", 1.1).onlyFor("callbacks"),
+            Target.atMost("duplicate_page_records", 0),
+            Target.atMost("crawls_created", 1),
+            Target.atMost("pages_missing", 0),
+            Target.atLeast("summaries", 1)));
   }
 
   // ---- the headline scenarios: Nimble's documented limits (83 calls/s per key) ----

@@ -48,7 +48,8 @@ public final class ChaosDriver implements Callable<Integer> {
       description =
           "Run a hostile scenario instead of the full suite: reused-ids,"
               + " rebalance-delayed-creates, commits-failing, broker-frozen, large-requests,"
-              + " forbidden-one, retry-after-hour, or all-hostile for every one in turn. Each"
+              + " forbidden-one, retry-after-hour, crawl, or all-hostile for every one in turn."
+              + " Each"
               + " has its own requests, workers and schedule (--requests, --workers,"
               + " --produce-seconds, --no-broker-restart and --settle do not apply); its section"
               + " of the report is replaced.")

@@ -50,7 +50,12 @@ final class ChaosRequests {
     /** Tagged {@code sim:fail}: a failure with code {@code TASK_FAILED}. */
     FAILING,
     /** Its URL carries {@code sim:forbid}, which the simulator refuses with a 403: a failure. */
-    FORBIDDEN
+    FORBIDDEN,
+    /**
+     * A crawl request ({@code input} is its start URL): page records, one per page task, then one
+     * result of kind {@code crawl}, the summary.
+     */
+    CRAWL
   }
 
   /**

@@ -30,7 +30,7 @@ final class ChaosRun {
   private final ChaosSettings settings;
   private final ScheduledExecutorService scheduler =
       Executors.newScheduledThreadPool(
-          3,
+          4, // a fault held back for page records blocks one while it waits
           r -> {
             Thread t = new Thread(r, "chaos-faults");
             t.setDaemon(true);
@@ -38,6 +38,7 @@ final class ChaosRun {
           });
   private final HostileScenario scenario;
   private final ResumeWatch resume = new ResumeWatch();
+  private final Object publishingGate = new Object();
   private WorkerFleet fleet;
   private Timeline timeline;
 
@@ -130,7 +131,7 @@ final class ChaosRun {
         scheduler.schedule(
             () -> {
               try {
-                apply(fault, sim);
+                apply(fault, sim, tracker);
               } catch (RuntimeException e) {
                 timeline.add(Timeline.Kind.NOTE, -1, "could not " + fault.describe() + ": " + e);
               } finally {
@@ -326,8 +327,13 @@ final class ChaosRun {
 
   // ---- faults -----------------------------------------------------------------------------
 
-  private void apply(Fault fault, SimAdmin sim) {
-    if (fault instanceof Fault.KillWorker kill) {
+  private void apply(Fault fault, SimAdmin sim, OutcomeTracker tracker) {
+    if (fault instanceof Fault.WhilePublishing gated) {
+      synchronized (publishingGate) { // one after another: each counts pages after the last
+        awaitPages(gated, tracker);
+        apply(gated.fault(), sim, tracker);
+      }
+    } else if (fault instanceof Fault.KillWorker kill) {
       fleet.kill(kill);
     } else if (fault instanceof Fault.RestartBroker) {
       system.restartBroker(timeline);
@@ -371,6 +377,35 @@ final class ChaosRun {
     }
   }
 
+  /**
+   * Waits until the fault's page records have been read, at most {@link
+   * Fault.WhilePublishing#WAIT}.
+   */
+  private void awaitPages(Fault.WhilePublishing gated, OutcomeTracker tracker) {
+    long from = tracker.pages();
+    try {
+      Awaitility.await("page records before: " + gated.describe())
+          .atMost(Fault.WhilePublishing.WAIT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> tracker.pages() >= from + gated.pages());
+      timeline.add(
+          Timeline.Kind.NOTE,
+          -1,
+          (tracker.pages() - from) + " page records published since " + Text.offset(gated.at()));
+    } catch (ConditionTimeoutException e) {
+      timeline.add(
+          Timeline.Kind.NOTE,
+          -1,
+          "only "
+              + (tracker.pages() - from)
+              + " page records published in "
+              + Text.duration(Fault.WhilePublishing.WAIT)
+              + " since "
+              + Text.offset(gated.at())
+              + "; the fault strikes anyway");
+    }
+  }
+
   private void progress(
       RequestProducer producer, OutcomeTracker tracker, Set<String> ids, SimAdmin sim) {
     String simPart;
@@ -381,7 +416,14 @@ final class ChaosRun {
               + s.path("tasks_created").asLong()
               + " tasks created, "
               + s.path("duplicate_inputs_live").asLong()
-              + " live duplicates";
+              + " live duplicates"
+              + (s.path("crawls_created").asLong() == 0
+                  ? ""
+                  : ", crawl pages "
+                      + s.path("crawl_pages_completed").asLong()
+                      + "/"
+                      + s.path("crawl_pages_created").asLong()
+                      + " completed");
     } catch (RuntimeException e) {
       simPart = "sim: no answer";
     }
@@ -389,13 +431,15 @@ final class ChaosRun {
         Timeline.Kind.NOTE,
         -1,
         String.format(
-            "progress: %d/%d produced, %d/%d with an outcome (%d records, %d repeated ids); %s; %s",
+            "progress: %d/%d produced, %d/%d with an outcome (%d records, %d repeated ids, %d"
+                + " page records); %s; %s",
             producer.acknowledged(),
             ids.size(),
             tracker.covered(ids),
             ids.size(),
             tracker.records(),
             tracker.repeated().size(),
+            tracker.pages(),
             fleet.states(),
             simPart));
   }

@@ -97,6 +97,9 @@ final class DuplicateAudit {
             audit.invalidSubmitted.add(request.ref());
           }
         }
+        case CRAWL -> {
+          // its page tasks are judged by the crawl checks (HostileJudge), one record per page
+        }
         case FAILING -> {
           if (tasks.size() > FAILING_ATTEMPTS) {
             audit.extraAttempts.put(request.ref(), tasks.size());

@@ -111,6 +111,27 @@ sealed interface Fault {
   }
 
   /**
+   * {@code fault}, held back from its moment until {@code pages} more crawl page records have been
+   * read (at most {@link #WAIT}), so that it strikes while pages are being published. Such faults
+   * strike one after another: each counts its pages once the one before has struck (a broker
+   * restart: once the broker is back).
+   */
+  record WhilePublishing(Fault fault, int pages) implements Fault {
+    /** How long the fault waits for the page records before it strikes anyway. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Override
+    public Duration at() {
+      return fault.at();
+    }
+
+    @Override
+    public String describe() {
+      return fault.describe() + ", once " + pages + " more page records are published";
+    }
+  }
+
+  /**
    * Not a fault but a check from this moment: the simulator must answer a task-creating call with
    * 200 again within {@code within}.
    */

@@ -1,5 +1,9 @@
 package dev.nimblekafka.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +17,8 @@ import java.util.Map;
  * how the scenario went.
  */
 final class HostileJudge {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private HostileJudge() {}
 
   static ChaosResult judge(
@@ -48,6 +54,7 @@ final class HostileJudge {
 
     sharedIds(r, figures);
     forbidden(r, figures);
+    crawls(r, findings, figures);
     int padding = r.requests().stream().mapToInt(ChaosRequests.Request::padding).max().orElse(0);
     if (padding > 0) {
       figures.put("request record size", "about " + (padding / 1000) + " KB each");
@@ -87,6 +94,75 @@ final class HostileJudge {
       figures.put(
           "outcome of the refused request " + q.ref(),
           o == null ? "none" : o.code() == null ? "a result" : o.stage() + "/" + o.code());
+    }
+  }
+
+  /**
+   * Each crawl request: every page it asked for ({@code crawl.limit}) published in exactly one page
+   * record, a summary counting them all, and the crawl created and its pages paid once at Nimble.
+   */
+  private static void crawls(ChaosResult r, List<String> findings, Map<String, String> figures) {
+    List<ChaosRequests.Request> crawls =
+        r.requests().stream().filter(q -> q.kind() == ChaosRequests.Kind.CRAWL).toList();
+    if (crawls.isEmpty()) {
+      return;
+    }
+    long limits = 0;
+    for (ChaosRequests.Request q : crawls) {
+      int limit = crawlLimit(q);
+      limits += limit;
+      Map<String, Integer> pages = r.verdict().pages.getOrDefault(q.id(), Map.of());
+      long twice = r.verdict().pagesPublishedTwice(q.id());
+      figures.put(
+          "page tasks with a page record (" + q.ref() + ")", Integer.toString(pages.size()));
+      figures.put("page tasks published more than once (" + q.ref() + ")", Long.toString(twice));
+      if (pages.size() != limit) {
+        findings.add(
+            q.ref() + ": " + pages.size() + " page tasks have a page record; " + limit + " due");
+      }
+      if (twice > 0) {
+        findings.add(q.ref() + ": " + twice + " page task(s) published in more than one record");
+      }
+      Outcome summary = r.verdict().published.get(q.ref());
+      int succeeded = summary == null ? -1 : summary.pagesSucceeded();
+      figures.put(
+          "summary's pages.succeeded (" + q.ref() + ")",
+          summary == null ? "no summary" : Integer.toString(succeeded));
+      if (summary != null && succeeded != limit) {
+        findings.add(
+            q.ref() + ": the summary counts " + succeeded + " pages succeeded, not " + limit);
+      }
+    }
+    JsonNode stats = r.simStats();
+    long created = stats.path("crawls_created").asLong();
+    long pagesCreated = stats.path("crawl_pages_created").asLong();
+    long pagesCompleted = stats.path("crawl_pages_completed").asLong();
+    figures.put("crawls created at Nimble (`crawls_created`)", Long.toString(created));
+    figures.put(
+        "page tasks created at Nimble (`crawl_pages_created`)", Long.toString(pagesCreated));
+    figures.put("page tasks billed (`crawl_pages_completed`)", Long.toString(pagesCompleted));
+    if (created != crawls.size()) {
+      findings.add(
+          created + " crawls created at Nimble for " + crawls.size() + " crawl request(s)");
+    }
+    if (pagesCreated != limits || pagesCompleted != limits) {
+      findings.add(
+          "Nimble created "
+              + pagesCreated
+              + " and billed "
+              + pagesCompleted
+              + " page tasks; "
+              + limits
+              + " due");
+    }
+  }
+
+  /** The request's {@code crawl.limit}. */
+  private static int crawlLimit(ChaosRequests.Request q) {
+    try {
+      return JSON.readTree(q.json()).path("crawl").path("limit").asInt(-1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading crawl request " + q.ref(), e);
     }
   }
 

@@ -93,6 +93,9 @@ final class HostileReport {
         Integer.toString(r.requests().size() - r.notProduced().size()));
     row(md, "outcome records", Integer.toString(v.outcomeRecords));
     v.breakdown.forEach((k, n) -> row(md, "&nbsp;&nbsp;" + k, Integer.toString(n)));
+    if (v.pageRecords > 0) {
+      row(md, "crawl page records (not outcomes)", Integer.toString(v.pageRecords));
+    }
     row(md, "records without an outcome", Integer.toString(v.missing.size()));
     row(md, "records with more than one outcome", Integer.toString(v.duplicated.size()));
     row(md, "outcomes of records never produced", Integer.toString(v.unexpected.size()));

@@ -12,7 +12,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The hostile scenarios, each a minute or three on a 2-core machine: request ids used again, a
  * rebalance while creates are delayed, commits failing, a frozen broker, large requests, a request
- * Nimble refuses, and an hour-long Retry-After.
+ * Nimble refuses, an hour-long Retry-After, and a crawl of 5,000 pages across kills and a broker
+ * restart.
  */
 final class HostileScenarios {
   /** The name that runs every scenario, one after the other. */
@@ -36,7 +37,8 @@ final class HostileScenarios {
             brokerFrozen(),
             largeRequests(),
             forbiddenOne(),
-            retryAfterHour())) {
+            retryAfterHour(),
+            crawl())) {
       all.put(s.name(), s);
     }
     return all;
@@ -189,6 +191,62 @@ final class HostileScenarios {
                 "{\"storm_seconds\":5,\"storm_retry_after\":3600}",
                 "every Nimble call answered 429 with Retry-After: 3600 for 5s"),
             new Fault.ExpectResume(Duration.ofSeconds(20), Duration.ofSeconds(35))));
+  }
+
+  /** The pages the {@code crawl} scenario's one crawl request asks for. */
+  static final int CRAWL_PAGES = 5_000;
+
+  /**
+   * The synthetic site of the {@code crawl} scenario: 8 links a page, so 4,681 pages down to depth
+   * 4 and many more at depth 5; the crawl stops at its limit.
+   */
+  static final String CRAWL_SITE = "https://links8.shop.example/";
+
+  static HostileScenario crawl() {
+    return new HostileScenario(
+        "crawl",
+        "one crawl request of "
+            + CRAWL_PAGES
+            + " pages (about 50 pages a second at a plan of 50 and tasks of 0.5 to 1.5 s) while"
+            + " its worker is SIGKILLed three times and the broker restarted once, each fault"
+            + " striking once another 100 page records have been published since its moment",
+        "exactly "
+            + CRAWL_PAGES
+            + " page records, one per page task, then one summary counting "
+            + CRAWL_PAGES
+            + " pages succeeded; the crawl created once and each page task paid once"
+            + " (crawls_created 1, crawl_pages_created "
+            + CRAWL_PAGES
+            + ")",
+        List.of("--plan", "50", "--duration", "uniform:500ms..1500ms", "--qps", "600"),
+        "256m",
+        WORKERS,
+        1,
+        PARTITIONS,
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(4),
+        (prefix, random) -> List.of(crawlRequest(prefix, CRAWL_SITE, CRAWL_PAGES)),
+        List.of(
+            whilePublishing(new Fault.KillWorker(Duration.ofSeconds(10), 0, Duration.ofSeconds(2))),
+            whilePublishing(new Fault.KillWorker(Duration.ofSeconds(35), 0, Duration.ofSeconds(1))),
+            whilePublishing(new Fault.RestartBroker(Duration.ofSeconds(60))),
+            whilePublishing(
+                new Fault.KillWorker(Duration.ofSeconds(85), 0, Duration.ofSeconds(2)))));
+  }
+
+  /** The fault, once the worker has published another 100 page records since its moment. */
+  private static Fault whilePublishing(Fault fault) {
+    return new Fault.WhilePublishing(fault, 100);
+  }
+
+  /** One crawl request of {@code limit} pages from {@code site}, deep enough to reach them. */
+  static ChaosRequests.Request crawlRequest(String prefix, String site, int limit) {
+    String id = prefix + "-crawl-0";
+    String json =
+        ("{\"request_id\":\"%s\",\"crawl\":{\"url\":\"%s\",\"limit\":%d,"
+                + "\"max_discovery_depth\":6},\"metadata\":{\"run\":\"%s\",\"i\":0}}")
+            .formatted(id, site, limit, prefix);
+    return new ChaosRequests.Request(0, id, ChaosRequests.Kind.CRAWL, site, json);
   }
 
   // ---- request records ------------------------------------------------------------------------

@@ -11,6 +11,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param code the failure's {@code error.code}, null for a result
  * @param url the result's {@code result.url}, null for failures and agent results
  * @param index the {@code metadata.i} echoed from the request, -1 if absent
+ * @param page whether this is a crawl's page record ({@code "record":"page"}): one page of a crawl
+ *     request, not the request's outcome
+ * @param pagesSucceeded a crawl summary's {@code result.pages.succeeded}, -1 for other records
  */
 record Outcome(
     String topic,
@@ -21,7 +24,9 @@ record Outcome(
     String stage,
     String code,
     String url,
-    int index) {
+    int index,
+    boolean page,
+    int pagesSucceeded) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static Outcome of(ConsumerRecord<byte[], byte[]> record) {
@@ -40,7 +45,9 @@ record Outcome(
         value.path("stage").asText(null),
         value.path("error").path("code").asText(null),
         value.path("result").path("url").asText(null),
-        value.path("metadata").path("i").asInt(-1));
+        value.path("metadata").path("i").asInt(-1),
+        "page".equals(value.path("record").asText(null)),
+        value.path("result").path("pages").path("succeeded").asInt(-1));
   }
 
   /** {@code results-3@1207 task 8e8c...}, for lists of evidence. */

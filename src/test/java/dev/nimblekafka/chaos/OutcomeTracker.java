@@ -25,6 +25,7 @@ final class OutcomeTracker implements AutoCloseable {
   private final Map<String, Integer> counts = new ConcurrentHashMap<>();
   private final Map<String, Integer> indexed = new ConcurrentHashMap<>();
   private final AtomicLong records = new AtomicLong();
+  private final AtomicLong pages = new AtomicLong();
   private volatile boolean closed;
   private volatile Throwable died;
 
@@ -42,8 +43,12 @@ final class OutcomeTracker implements AutoCloseable {
     try {
       while (!closed) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          records.incrementAndGet();
           Outcome outcome = Outcome.of(record);
+          if (outcome.page()) {
+            pages.incrementAndGet(); // one page of a crawl, not the request's outcome
+            continue;
+          }
+          records.incrementAndGet();
           String id = outcome.requestId() == null ? "<no request_id>" : outcome.requestId();
           counts.merge(id, 1, Integer::sum);
           // what names a record whose id other records of the run share
@@ -58,6 +63,11 @@ final class OutcomeTracker implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
+  }
+
+  /** Crawl page records read so far (not counted as outcomes). */
+  long pages() {
+    return pages.get();
   }
 
   /** Outcome records read so far. */

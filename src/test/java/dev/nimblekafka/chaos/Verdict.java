@@ -37,7 +37,15 @@ final class Verdict {
   /** The published outcome of each request (the first one read, if several). */
   final Map<String, Outcome> published = new LinkedHashMap<>();
 
+  /**
+   * Crawl page records by request id and page task id, with how many records each task got (more
+   * than 1: a page published twice). Page records are not outcomes: they are counted here only.
+   */
+  final Map<String, Map<String, Integer>> pages = new TreeMap<>();
+
   int outcomeRecords;
+
+  int pageRecords;
 
   /** The usage ledger against the simulator's counts; null when the run does not check it. */
   private LedgerCheck ledger;
@@ -50,11 +58,21 @@ final class Verdict {
   static Verdict of(
       Collection<ChaosRequests.Request> requests, List<Outcome> outcomes, String resultsTopic) {
     Verdict v = new Verdict();
-    v.outcomeRecords = outcomes.size();
     Map<String, List<ChaosRequests.Request>> byId = new LinkedHashMap<>();
     requests.forEach(r -> byId.computeIfAbsent(r.id(), id -> new ArrayList<>()).add(r));
     Map<String, List<Outcome>> byRequest = new LinkedHashMap<>();
     for (Outcome o : outcomes) {
+      if (o.page()) {
+        v.pageRecords++;
+        if (!byId.containsKey(o.requestId())) {
+          v.unexpected.add(o);
+        }
+        v.pages
+            .computeIfAbsent(o.requestId(), id -> new TreeMap<>())
+            .merge(String.valueOf(o.taskId()), 1, Integer::sum);
+        continue;
+      }
+      v.outcomeRecords++;
       boolean result = o.topic().equals(resultsTopic);
       v.breakdown.merge(
           result ? "results" : "failures " + o.stage() + "/" + o.code(), 1, Integer::sum);
@@ -112,6 +130,7 @@ final class Verdict {
       case FAILING ->
           !result && "TASK_FAILED".equals(o.code()) ? null : "not a TASK_FAILED failure";
       case FORBIDDEN -> result ? "a result where a failure was due (Nimble answered 403)" : null;
+      case CRAWL -> result ? null : "a failure where the crawl's summary was due";
     };
   }
 
@@ -137,6 +156,11 @@ final class Verdict {
   /** The ledger's check; null when the run does not make it. */
   LedgerCheck ledger() {
     return ledger;
+  }
+
+  /** Page tasks of the request published in more than one page record. */
+  long pagesPublishedTwice(String requestId) {
+    return pages.getOrDefault(requestId, Map.of()).values().stream().filter(n -> n > 1).count();
   }
 
   boolean passed() {

@@ -19,14 +19,11 @@ import org.awaitility.core.ConditionTimeoutException;
  * after the planned pause; one that exits by itself is noted and started again.
  */
 final class WorkerFleet {
-  /** How long a worker's liveness may fail before a pod would be restarted (3 probes of 10 s). */
-  static final Duration LIVENESS_LIMIT = Duration.ofSeconds(30);
-
   private final List<WorkerProcess> workers = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final AtomicInteger pendingRestarts = new AtomicInteger();
   private final List<String> deaths = new CopyOnWriteArrayList<>();
-  private final Map<Integer, Long> notLiveSince = new ConcurrentHashMap<>();
+  private final Map<Integer, LivenessWatch> probes = new ConcurrentHashMap<>();
   private volatile Timeline timeline;
 
   WorkerFleet(
@@ -94,8 +91,9 @@ final class WorkerFleet {
   }
 
   /**
-   * Worker deaths nobody planned: exits on its own, liveness failing for {@link #LIVENESS_LIMIT}
-   * (Kubernetes would restart the pod), no clean exit after a planned SIGTERM.
+   * Worker deaths nobody planned: exits on its own, liveness failing for {@link
+   * LivenessWatch#LIVENESS_LIMIT} (Kubernetes would restart the pod), no clean exit after a planned
+   * SIGTERM.
    */
   List<String> deaths() {
     return List.copyOf(deaths);
@@ -176,7 +174,7 @@ final class WorkerFleet {
                   + Text.offset(timeline.now()));
           w.start("restart after it exited");
           timeline.add(Timeline.Kind.WORKER_START, i, "restarted " + w.instanceId());
-          notLiveSince.remove(i);
+          probes.computeIfAbsent(i, k -> new LivenessWatch()).idle();
           continue;
         }
       }
@@ -184,23 +182,16 @@ final class WorkerFleet {
     }
   }
 
-  /** Notes a worker whose liveness has failed for {@link #LIVENESS_LIMIT}, once per episode. */
+  /** Notes a worker a Deployment's probes would restart, once per episode. */
   private void checkLiveness(int i, WorkerProcess w) {
-    if (!w.alive() || !w.meantToRun() || w.live()) {
-      notLiveSince.remove(i);
+    LivenessWatch watch = probes.computeIfAbsent(i, k -> new LivenessWatch());
+    if (!w.alive() || !w.meantToRun()) {
+      watch.idle();
       return;
     }
-    long now = System.nanoTime();
-    Long since = notLiveSince.putIfAbsent(i, now);
-    if (since != null
-        && since != Long.MIN_VALUE
-        && Duration.ofNanos(now - since).compareTo(LIVENESS_LIMIT) >= 0) {
-      notLiveSince.put(i, Long.MIN_VALUE);
-      String text =
-          w.instanceId()
-              + " failed its liveness check for "
-              + Text.duration(LIVENESS_LIMIT)
-              + " (a pod would be restarted)";
+    String failed = watch.probe(w.starts(), w.live(), System.nanoTime());
+    if (failed != null) {
+      String text = w.instanceId() + " " + failed;
       timeline.add(Timeline.Kind.NOTE, i, text);
       deaths.add(text + " at " + Text.offset(timeline.now()));
     }
