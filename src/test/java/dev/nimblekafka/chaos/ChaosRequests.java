@@ -175,6 +175,7 @@ final class ChaosRequests {
             case EXTRACT -> URI.create(r.input()).getHost();
             case AGENT -> AGENT_HOST;
             case INVALID, FAILING, FORBIDDEN -> null;
+            case CRAWL -> URI.create(r.input()).getHost(); // its pages are on the crawl's host
           };
       if (host != null) {
         hosts.computeIfAbsent(tenantOf(r), t -> new TreeSet<>()).add(host);
