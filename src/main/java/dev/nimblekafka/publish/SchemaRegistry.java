@@ -16,13 +16,13 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Registers the outcome schemas ({@code schemas/result.schema.json}, {@code
- * schemas/failure.schema.json}) at a Schema Registry through its REST API: {@code POST
- * /subjects/<topic>-value/versions} with {@code schemaType} JSON, the subject naming of the default
- * (topic name) strategy; the failure schema comes with the request schema it refers to embedded. A
- * schema already registered under the subject gets its id back. The registry's URL may carry a path
- * (a registry serving the API below one); credentials go in HTTP Basic auth and never into an
- * error.
+ * Registers the outcome schemas (the results topic's: {@code schemas/result.schema.json} or {@code
+ * schemas/page.schema.json}; {@code schemas/failure.schema.json}) at a Schema Registry through its
+ * REST API: {@code POST /subjects/<topic>-value/versions} with {@code schemaType} JSON, the subject
+ * naming of the default (topic name) strategy; the failure schema comes with the request schema it
+ * refers to embedded. A schema already registered under the subject gets its id back. The
+ * registry's URL may carry a path (a registry serving the API below one); credentials go in HTTP
+ * Basic auth and never into an error.
  */
 public final class SchemaRegistry {
   private static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -57,7 +57,7 @@ public final class SchemaRegistry {
    */
   public OutcomeFormat.SchemaIds registerOutcomes(String resultsTopic, String failuresTopic) {
     return new OutcomeFormat.SchemaIds(
-        register(resultsTopic + "-value", schema("result")),
+        register(resultsTopic + "-value", either("result", "page")),
         register(failuresTopic + "-value", bundled("failure", "request")));
   }
 
@@ -114,6 +114,33 @@ public final class SchemaRegistry {
       return body.length == 0 ? null : json.readTree(body);
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /**
+   * The results topic's schema: a record is a result ({@code result.schema.json}) or a crawl's page
+   * record ({@code page.schema.json}); both are embedded, as {@link #bundled} embeds, so the one
+   * document the registry holds validates every record of the topic.
+   */
+  private String either(String... names) {
+    try {
+      ObjectNode root = json.createObjectNode();
+      root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+      root.put("$id", "https://nimblekafka.dev/schemas/results-topic.schema.json");
+      root.put("title", "Results topic record");
+      root.put(
+          "description",
+          "A record on the results topic: a request's result (result.schema.json) or one page of"
+              + " a crawl request (page.schema.json, with record: page).");
+      var anyOf = root.putArray("anyOf");
+      ObjectNode defs = root.putObject("$defs");
+      for (String name : names) {
+        anyOf.addObject().put("$ref", name + ".schema.json");
+        defs.set(name + ".schema.json", json.readTree(schema(name)));
+      }
+      return json.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

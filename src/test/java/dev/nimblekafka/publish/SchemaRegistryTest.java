@@ -28,7 +28,7 @@ class SchemaRegistryTest {
       assertThat(registry.registrations())
           .allSatisfy(r -> assertThat(r.schemaType()).isEqualTo("JSON"));
       assertThat(json.readTree(registry.schema(ids.result()).get("schema").asText()).get("title"))
-          .hasToString("\"Extraction result\"");
+          .hasToString("\"Results topic record\"");
       assertThat(json.readTree(registry.schema(ids.failure()).get("schema").asText()).get("title"))
           .hasToString("\"Extraction failure\"");
       assertThat(
@@ -61,6 +61,32 @@ class SchemaRegistryTest {
           .isEmpty();
       assertThat(schema.validate(json.readTree(failure.formatted("{\"extract\":{\"url\":7}}"))))
           .as("the request schema, embedded, is applied")
+          .isNotEmpty();
+    }
+  }
+
+  @Test
+  void theRegisteredResultsSchemaTakesResultsAndCrawlPagesAndNothingElse() throws Exception {
+    try (SchemaRegistryStub registry = SchemaRegistryStub.start()) {
+      OutcomeFormat.SchemaIds ids =
+          new SchemaRegistry(registry.url(), null, json).registerOutcomes("results", "failures");
+      Schema schema =
+          com.networknt.schema.SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+              .getSchema(registry.schema(ids.result()).get("schema").asText());
+      String result =
+          "{\"request_id\":\"r\",\"task_id\":\"t\",\"kind\":\"crawl\",\"state\":\"succeeded\","
+              + "\"attempts\":1,\"submitted_at\":\"2026-01-01T00:00:00Z\","
+              + "\"completed_at\":\"2026-01-01T00:00:01Z\",\"metadata\":null,\"result\":{}}";
+      String page =
+          "{\"request_id\":\"r\",\"kind\":\"crawl\",\"record\":\"page\",%s\"page_index\":0,"
+              + "\"task_id\":\"p\",\"state\":\"succeeded\","
+              + "\"completed_at\":\"2026-01-01T00:00:01Z\",\"metadata\":null,\"result\":{}}";
+      assertThat(schema.validate(json.readTree(result))).as("a result").isEmpty();
+      assertThat(schema.validate(json.readTree(page.formatted("\"crawl_id\":\"c\","))))
+          .as("a page record")
+          .isEmpty();
+      assertThat(schema.validate(json.readTree(page.formatted(""))))
+          .as("a page record without its crawl id")
           .isNotEmpty();
     }
   }
