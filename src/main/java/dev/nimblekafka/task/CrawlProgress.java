@@ -66,6 +66,10 @@ public final class CrawlProgress {
   private final long startedAt;
   private String endedBy;
   private boolean cancelOut;
+  private long cancelSentAt = -1;
+  private boolean hinted;
+  private int readFailures;
+  private long readsPausedUntil;
 
   private final ArrayDeque<Page> toRead = new ArrayDeque<>();
   private final Set<Integer> queued = new HashSet<>();
@@ -124,14 +128,52 @@ public final class CrawlProgress {
     return endedBy;
   }
 
-  /** Whether Nimble must still be asked to cancel the crawl: the worker ends it, and it runs. */
-  public boolean cancelWanted() {
-    return endedBy != null && !state.ended() && !cancelOut;
+  /**
+   * Whether Nimble must be asked to cancel the crawl now: the worker ends it, it still runs, no
+   * cancel is out, and none was sent in the last {@code everyMs}.
+   */
+  public boolean cancelDue(long now, long everyMs) {
+    return endedBy != null
+        && !state.ended()
+        && !cancelOut
+        && (cancelSentAt < 0 || now - cancelSentAt >= everyMs);
   }
 
-  /** Whether a cancel is out now. */
-  public void cancelOut(boolean out) {
-    cancelOut = out;
+  /** A cancel went out at {@code now}. */
+  public void cancelSent(long now) {
+    cancelOut = true;
+    cancelSentAt = now;
+  }
+
+  /** The cancel that was out is answered. */
+  public void cancelAnswered() {
+    cancelOut = false;
+  }
+
+  /** A callback came while the crawl was being read: read it again soon. */
+  public void hinted() {
+    hinted = true;
+  }
+
+  /** Whether a callback came during the last read; clears the mark. */
+  public boolean takeHinted() {
+    boolean was = hinted;
+    hinted = false;
+    return was;
+  }
+
+  /**
+   * A page read failed: page reads of this crawl pause, longer after each failure in a row (1 s,
+   * doubling, at most 30 s), so a page Nimble keeps refusing is not asked for in a loop.
+   */
+  public void readFailed(long now) {
+    readFailures = Math.min(readFailures + 1, 16);
+    readsPausedUntil = now + Math.min(30_000L, 1_000L << (readFailures - 1));
+  }
+
+  /** Whether page reads are paused now. */
+  public boolean readsPaused(long now) {
+    return now < readsPausedUntil;
   }
 
   /**
@@ -142,9 +184,10 @@ public final class CrawlProgress {
   public Read read(CrawlStatus status) {
     List<CrawlStatus.Page> pages = status.pages();
     boolean orderChanged = pages.size() < listed || fingerprint(pages, listed) != fingerprint;
-    if (pages.size() != listed) {
+    long now = fingerprint(pages, pages.size());
+    if (pages.size() != listed || now != fingerprint) {
       listed = pages.size();
-      fingerprint = fingerprint(pages, listed);
+      fingerprint = now; // an order change is told once, not at every read after it
       dirty = true;
     }
     state = status.state();
@@ -209,6 +252,7 @@ public final class CrawlProgress {
   /** The page's record is written (it commits with the state record that says so). */
   public void published(Page page, boolean pageSucceeded) {
     reading.remove(page.index());
+    readFailures = 0;
     if (published.get(page.index())) {
       return;
     }

@@ -166,11 +166,11 @@ public final class PendingTask {
   }
 
   /**
-   * How far the crawl this request started is followed: null when the request is no crawl, or its
-   * crawl is not created yet.
+   * How far the crawl this request starts is followed (and whether the worker ends it); null when
+   * the request is no crawl.
    */
   public CrawlProgress crawl() {
-    if (crawl == null && kind() == Kind.CRAWL && taskId != null && phase != TaskPhase.QUEUED) {
+    if (crawl == null && kind() == Kind.CRAWL) {
       crawl = CrawlProgress.started(firstSubmittedAt);
     }
     return crawl;

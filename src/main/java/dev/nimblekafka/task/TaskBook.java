@@ -642,6 +642,9 @@ public final class TaskBook {
    * until {@code dueAt}. A waiting task is moved to the new time.
    */
   public void waitUntil(PendingTask task, long dueAt) {
+    if (task.phase() == TaskPhase.WAITING && task.dueAt() == dueAt) {
+      return; // already due then: a second timer entry would hand it out twice
+    }
     if (task.phase() != TaskPhase.WAITING) {
       move(task, TaskPhase.WAITING);
     }

@@ -22,10 +22,13 @@ final class TaskTimers {
   /** Removes and returns up to {@code max} tasks due at {@code now}, still waiting. */
   List<PendingTask> due(long now, int max) {
     List<PendingTask> due = new ArrayList<>();
+    java.util.Set<PendingTask> taken =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     while (due.size() < max && !queue.isEmpty() && queue.peek().dueAt <= now) {
       Entry entry = queue.poll();
       PendingTask task = entry.task;
-      if (task.dueAt() == entry.dueAt && task.phase() == TaskPhase.WAITING) {
+      // a task scheduled for the same moment twice (again after another time) goes out once
+      if (task.dueAt() == entry.dueAt && task.phase() == TaskPhase.WAITING && taken.add(task)) {
         due.add(task);
       }
     }

@@ -38,6 +38,12 @@ final class Admission {
   /** Room a state record needs besides the request it carries (ids, times, envelope). */
   static final int STATE_RECORD_ALLOWANCE = 2_048;
 
+  /**
+   * Room a crawl's state record needs besides: its published pages, a bit each for up to 10,000
+   * pages in base64 (about 1.7 KB), and its counts.
+   */
+  static final int CRAWL_STATE_BYTES = 2_048;
+
   private final TaskContext context;
   private final RequestParser parser;
   private final ObjectMapper json;
@@ -91,7 +97,7 @@ final class Admission {
       byte[] value = WireFrame.payload(record.value());
       int headerBytes = StateCodec.headerBytes(headers);
       if (parsed instanceof ParseResult.Valid valid
-          && value.length + headerBytes > maxRequestBytes) {
+          && value.length + headerBytes > maxBytes(valid.request())) {
         parsed = tooLarge(valid.request(), value.length, headerBytes);
       }
       if (parsed instanceof ParseResult.Invalid invalid) {
@@ -137,7 +143,9 @@ final class Admission {
       context.metrics().cancel("not_a_crawl");
       log.info(
           "A cancel names request {}, which is no crawl: Nimble cannot cancel a task", requestId);
-    } else if (task.phase() == TaskPhase.QUEUED) {
+    } else if (task.phase() == TaskPhase.QUEUED && task.suspectSince() < 0) {
+      // not created, and no create of it out (a suspect's previous owner may have sent one: it
+      // is looked up first, then canceled or failed)
       context.metrics().cancel("canceled");
       context
           .writer()
@@ -152,7 +160,13 @@ final class Admission {
     }
   }
 
+  /** The largest request of its kind whose state record fits the state topic. */
+  private int maxBytes(ExtractionRequest request) {
+    return request.kind() == Kind.CRAWL ? maxRequestBytes - CRAWL_STATE_BYTES : maxRequestBytes;
+  }
+
   private ParseResult tooLarge(ExtractionRequest request, int size, int headerBytes) {
+    int maxRequestBytes = maxBytes(request);
     String message =
         headerBytes == 0
             ? "the request must be at most "

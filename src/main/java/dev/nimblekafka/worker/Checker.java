@@ -38,22 +38,23 @@ final class Checker {
   private final CrawlFollower crawls;
 
   Checker(TaskContext context, TaskConfig config, ObjectMapper json) {
-    this(context, config, json, tenant -> false);
+    this(context, config, json, tenant -> Long.MAX_VALUE);
   }
 
   /**
-   * @param spent whether a tenant's daily budget is spent (its crawls are then ended)
+   * @param remaining a tenant's daily budget left as the pod knows it ({@code Long.MAX_VALUE}:
+   *     none); its crawls end when it runs out
    */
   Checker(
       TaskContext context,
       TaskConfig config,
       ObjectMapper json,
-      java.util.function.Predicate<String> spent) {
+      java.util.function.ToLongFunction<String> remaining) {
     this.context = context;
     this.book = context.book();
     this.config = config;
     this.json = json;
-    this.crawls = new CrawlFollower(context, json, spent, config.retention().toMillis());
+    this.crawls = new CrawlFollower(context, json, remaining, config.retention().toMillis());
   }
 
   /** Who follows the crawls this pod holds. */
@@ -73,18 +74,15 @@ final class Checker {
     if (context.nimble().circuitOpen()) {
       return;
     }
-    int room = context.policy().maxCallsInFlight() - readsOut();
-    if (room <= 0) {
-      return;
-    }
     List<PendingTask> due = book.due(now, DUE_AT_ONCE);
-    if (due.isEmpty()) {
-      crawls.dispatch();
-      return;
-    }
     due = crawlsOf(due);
     crawls.dispatch();
+    int room = context.policy().maxCallsInFlight() - readsOut(); // after the crawls' reads
     if (due.isEmpty()) {
+      return;
+    }
+    if (room <= 0) {
+      due.forEach(task -> book.waitUntil(task, now)); // due again, as the budget allows
       return;
     }
     PollPolicy.Reads reads = context.policy().plan(due, now, room);

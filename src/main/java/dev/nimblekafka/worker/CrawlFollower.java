@@ -21,7 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,21 +63,22 @@ final class CrawlFollower {
   private final TaskContext context;
   private final TaskBook book;
   private final ObjectMapper json;
-  private final Predicate<String> spent;
+  private final ToLongFunction<String> remaining;
   private final long retentionMs;
   private final Set<PendingTask> followed = new LinkedHashSet<>();
-  private final Set<PendingTask> endOnCreate = new java.util.HashSet<>();
   private int reading;
 
   /**
-   * @param spent whether a tenant's daily budget is spent
+   * @param remaining a tenant's daily budget left as the pod knows it ({@code Long.MAX_VALUE}:
+   *     none)
    * @param retentionMs how long a crawl may run before the worker ends it ({@code TASK_RETENTION})
    */
-  CrawlFollower(TaskContext context, ObjectMapper json, Predicate<String> spent, long retentionMs) {
+  CrawlFollower(
+      TaskContext context, ObjectMapper json, ToLongFunction<String> remaining, long retentionMs) {
     this.context = context;
     this.book = context.book();
     this.json = json;
-    this.spent = spent;
+    this.remaining = remaining;
     this.retentionMs = retentionMs;
   }
 
@@ -103,23 +104,28 @@ final class CrawlFollower {
     end(task, "cancel");
   }
 
-  /** The worker ends the crawl for {@code why}, and has Nimble cancel it when it may. */
+  /**
+   * The worker ends the crawl for {@code why}: saved at once in its state record (in the unit of
+   * work that commits the record that asked, a cancel's offset), and Nimble asked to cancel it as
+   * soon as it may: now, or once its create is answered (its first read is then due at once).
+   */
   void end(PendingTask task, String why) {
     CrawlProgress progress = task.crawl();
-    if (progress == null) {
-      endOnCreate.add(task); // its create is out: ended once Nimble answers it
-      return;
-    }
     progress.end(why);
-    followed.add(task);
-    if (progress.cancelWanted() && task.phase() == TaskPhase.WAITING) {
-      sendCancel(task);
+    progress.takeDirty();
+    context.writer().record(task);
+    if (task.taskId() != null) {
+      followed.add(task);
+    }
+    long now = context.clock().millis();
+    if (task.phase() == TaskPhase.WAITING && progress.cancelDue(now, POLL_MS)) {
+      sendCancel(task, now);
     }
   }
 
-  private void sendCancel(PendingTask task) {
+  private void sendCancel(PendingTask task, long now) {
     CrawlProgress progress = task.crawl();
-    progress.cancelOut(true);
+    progress.cancelSent(now);
     context
         .calls()
         .send(
@@ -131,7 +137,7 @@ final class CrawlFollower {
               @Override
               public void answered(
                   List<PendingTask> live, com.fasterxml.jackson.databind.JsonNode answer) {
-                progress.cancelOut(false);
+                progress.cancelAnswered();
                 if (!live.isEmpty()) {
                   log.info("Crawl {} canceled ({})", task.taskId(), progress.endedBy());
                   readSoon(task);
@@ -140,7 +146,7 @@ final class CrawlFollower {
 
               @Override
               public void failed(List<PendingTask> live, NimbleException error) {
-                progress.cancelOut(false);
+                progress.cancelAnswered();
                 if (!live.isEmpty()) {
                   // 400: it ended meanwhile; anything else is asked again on the next read
                   log.debug("Cancelling crawl {} failed: {}", task.taskId(), error.getMessage());
@@ -158,6 +164,10 @@ final class CrawlFollower {
 
   /** A callback said something of the crawl, or of one of its pages: read it soon. */
   void hinted(PendingTask task) {
+    if (task.phase() == TaskPhase.CHECKING) {
+      task.crawl().hinted(); // read again soon after the read that is out
+      return;
+    }
     if (task.phase() != TaskPhase.WAITING) {
       return;
     }
@@ -172,7 +182,6 @@ final class CrawlFollower {
    * the unit of work about to commit: they commit with those page records.
    */
   void flush() {
-    endOnCreate.removeIf(task -> task.phase() == TaskPhase.DONE);
     for (Iterator<PendingTask> it = followed.iterator(); it.hasNext(); ) {
       PendingTask task = it.next();
       if (task.phase() == TaskPhase.DONE) {
@@ -190,14 +199,20 @@ final class CrawlFollower {
     if (context.nimble().circuitOpen()) {
       return;
     }
+    // while other requests have reads out or creates waiting, crawls take a quarter of the cap
+    int cap =
+        context.calls().calls(Calls.Lane.READ) > reading || book.queued() > 0
+            ? MAX_PAGE_READS / 4
+            : MAX_PAGE_READS;
+    long now = context.clock().millis();
     boolean started = true;
-    while (started && reading < MAX_PAGE_READS && room()) {
+    while (started && reading < cap && room()) {
       started = false;
       for (PendingTask task : followed) {
-        if (reading >= MAX_PAGE_READS || !room()) {
+        if (reading >= cap || !room()) {
           break;
         }
-        if (task.phase() == TaskPhase.DONE) {
+        if (task.phase() == TaskPhase.DONE || task.crawl().readsPaused(now)) {
           continue;
         }
         CrawlProgress.Page page = task.crawl().nextToRead();
@@ -227,37 +242,49 @@ final class CrawlFollower {
             task.taskId());
       }
       long now = context.clock().millis();
-      if (endOnCreate.remove(task)) {
-        progress.end("cancel");
+      if (!progress.state().ended()) {
+        // its pages are the tenant's tasks: those that ran count, published or not yet
+        long ran = progress.listed() - progress.pendingPages();
+        long unpublished = ran - progress.succeeded() - progress.failed();
+        long left = remaining.applyAsLong(task.request().placement().tenant());
+        if (left != Long.MAX_VALUE && left - unpublished <= 0) {
+          progress.end("budget");
+        }
       }
-      if (!progress.state().ended() && spent.test(task.request().placement().tenant())) {
-        progress.end("budget"); // its pages are the tenant's tasks: none past its daily budget
-      }
-      if (!progress.state().ended() && now - progress.startedAt() > retentionMs) {
+      if (!progress.state().ended() && now - task.firstSubmittedAt() > retentionMs) {
         progress.end("retention"); // a crawl that never ends would be followed for ever
       }
-      boolean abandoned = now - progress.startedAt() > 2 * retentionMs && !progress.reading();
-      if (progress.finished() || abandoned) {
+      if (progress.finished() || abandoned(task, now)) {
         summarize(task); // abandoned: a crawl still running a retention after its cancel
         return;
       }
       followed.add(task);
-      if (progress.cancelWanted()) {
-        book.waitUntil(task, now + POLL_MS);
-        sendCancel(task);
-        return;
+      long next = now + (task.callback() ? POLL_WITH_CALLBACKS_MS : POLL_MS);
+      if (progress.state().ended() || progress.endedBy() != null) {
+        next = now + POLL_MS; // its last pages are being read, or its cancel watched
       }
-      if (progress.state().ended()) {
-        book.waitUntil(task, now + POLL_MS); // ended: its last pages are being read
-      } else {
-        book.waitUntil(task, now + (task.callback() ? POLL_WITH_CALLBACKS_MS : POLL_MS));
+      if (progress.takeHinted()) {
+        next = Math.min(next, now + HINTED_EVERY_MS);
+      }
+      book.waitUntil(task, next);
+      if (progress.cancelDue(now, POLL_MS)) {
+        sendCancel(task, now);
       }
     }
+  }
+
+  /** A crawl still running a retention after the worker ended it: summed up as it stands. */
+  private boolean abandoned(PendingTask task, long now) {
+    return now - task.firstSubmittedAt() > 2 * retentionMs && !task.crawl().reading();
   }
 
   private void readFailed(PendingTask task, NimbleException error) {
     try (MdcScope mdc = MdcScope.of(task)) {
       long now = context.clock().millis();
+      if (abandoned(task, now)) {
+        summarize(task); // a crawl that cannot be read for two retentions
+        return;
+      }
       if (error instanceof NimbleException.Rejected rejected && rejected.httpStatus() == 404) {
         if (task.crawl().reading()) {
           book.waitUntil(task, now + POLL_MS);
@@ -269,8 +296,20 @@ final class CrawlFollower {
         return;
       }
       if (error instanceof NimbleException.Rejected rejected) {
+        // it cannot be followed: it is canceled (best effort) so it costs nothing more
+        context
+            .calls()
+            .send(
+                Calls.Lane.READ,
+                "crawl_cancel",
+                List.of(task),
+                live -> context.nimble().cancelCrawl(task.taskId(), live),
+                Calls.Answer.ofOne(answer -> {}, cancelError -> {}));
         context.writer().fail(task, Stage.TASK, rejected, rejected.details());
         return;
+      }
+      if (now - task.firstSubmittedAt() > retentionMs) {
+        task.crawl().end("retention");
       }
       log.debug("Reading crawl {} failed: {}", task.taskId(), error.getMessage());
       book.waitUntil(task, context.policy().retryCheckAt(task, now, error.retryAfter()));
@@ -290,10 +329,10 @@ final class CrawlFollower {
     pages.put("succeeded", progress.succeeded());
     pages.put("failed", progress.failed());
     pages.put("not_run", progress.pendingPages());
-    summary.put("started_at", Instant.ofEpochMilli(progress.startedAt()).toString());
+    summary.put("started_at", Instant.ofEpochMilli(task.firstSubmittedAt()).toString());
     long now = context.clock().millis();
     summary.put("ended_at", Instant.ofEpochMilli(now).toString());
-    summary.put("duration_ms", Math.max(0, now - progress.startedAt()));
+    summary.put("duration_ms", Math.max(0, now - task.firstSubmittedAt()));
     followed.remove(task);
     try {
       context.writer().publishCrawlSummary(task, json.writeValueAsBytes(summary));
@@ -425,8 +464,23 @@ final class CrawlFollower {
           page);
       return;
     }
+    if (error instanceof NimbleException.Rejected rejected) {
+      publish(
+          task,
+          page(
+              task,
+              page,
+              null,
+              null,
+              rejected.code(),
+              "Nimble refuses to give the page (" + error.getMessage() + ")",
+              rejected.details()),
+          page);
+      return;
+    }
     log.debug("Reading page {} of crawl {} failed: {}", page.taskId(), task.taskId(), error);
     task.crawl().readAgain(page);
+    task.crawl().readFailed(context.clock().millis());
     followed.add(task);
   }
 

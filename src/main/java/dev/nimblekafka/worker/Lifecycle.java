@@ -144,7 +144,7 @@ final class Lifecycle implements LoopEvent.Handler {
             book,
             () -> (double) parts.share().tasks() / Math.max(1, config.key().fleetTasks()),
             budgetMeters);
-    Checker checker = new Checker(context, config.tasks(), json, budgets::spent);
+    Checker checker = new Checker(context, config.tasks(), json, budgets::remaining);
     return new Lifecycle(
         context,
         new Admission(

@@ -11,7 +11,6 @@ import dev.nimblekafka.config.KeyConfig;
 import dev.nimblekafka.config.TaskConfig;
 import dev.nimblekafka.config.TenantConfig;
 import dev.nimblekafka.nimble.BatchSubmission;
-import dev.nimblekafka.nimble.CrawlListing;
 import dev.nimblekafka.nimble.NimbleException;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.request.Kind;
@@ -45,6 +44,7 @@ final class Submitter {
   private final AccessGate gate;
   private final Reconciler reconciler;
   private final Refusals refusals = new Refusals();
+  private final CrawlLookUp crawls;
   private final TenantConfig tenants;
   private final TenantBudgets budgets;
   private final BudgetMeters budgetMeters;
@@ -81,6 +81,7 @@ final class Submitter {
     this.callbacks = callbacks;
     this.tokens = callbacks.enabled() ? new CallbackTokens(callbacks.secret()) : null;
     this.gate = new AccessGate(config.accessRecheckInterval());
+    this.crawls = new CrawlLookUp(context, this::created);
     this.reconciler =
         new Reconciler(
             context,
@@ -115,12 +116,13 @@ final class Submitter {
     for (PendingTask suspect : book.suspects(Integer.MAX_VALUE)) {
       book.lookingUp(suspect, now);
       if (suspect.kind() == Kind.CRAWL) {
-        findCrawl(suspect);
+        crawls.lookUp(suspect, book.settledAfter(suspect));
       } else {
         reconciler.lookUp(suspect, body(suspect), suspect.sentAt(), book.settledAfter(suspect));
       }
     }
     reconciler.dispatch(now);
+    crawls.dispatch(now);
     if (budgets.any()) {
       budgets.refresh();
       if (tenants.overBudget() == TenantConfig.OverBudget.FAIL) {
@@ -297,6 +299,16 @@ final class Submitter {
   }
 
   private void submit(PendingTask task, ObjectNode body) {
+    if (task.kind() == Kind.CRAWL && task.crawl().endedBy() != null) {
+      context
+          .writer()
+          .fail(
+              task,
+              Stage.SUBMIT,
+              "CANCELED",
+              "a cancel record ended the crawl request before its" + " crawl was created");
+      return; // e.g. a create to try again after the cancel came
+    }
     boolean callback = addCallback(body, task.kind(), task.partition(), task.requestId());
     long now = context.clock().millis();
     book.submitting(task, callback, now);
@@ -453,7 +465,9 @@ final class Submitter {
         context.metrics().resubmitted();
       }
       long now = context.clock().millis();
-      book.created(task, info.id(), batchId, now, context.policy().firstCheckAt(task, now));
+      boolean ending = task.kind() == Kind.CRAWL && task.crawl().endedBy() != null;
+      long firstCheck = ending ? now : context.policy().firstCheckAt(task, now); // cancel at once
+      book.created(task, info.id(), batchId, now, firstCheck);
       MDC.put("task_id", info.id());
       context.writer().recordCreated(task);
       recordedSinceCommit++;
@@ -476,7 +490,7 @@ final class Submitter {
       if (error instanceof NimbleException.Unavailable u
           && u.mayHaveCreated()
           && task.kind() == Kind.CRAWL) {
-        findCrawl(task);
+        crawls.lookUp(task, -1);
         gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
         return;
       }
@@ -499,53 +513,6 @@ final class Submitter {
         gate.closedUntil(context.policy().submitRetryAt(now, error.retryAfter()));
       }
     }
-  }
-
-  /** Crawls listed to find one whose create was not heard: the newest, more than enough. */
-  static final int CRAWLS_LISTED = 100;
-
-  /**
-   * A crawl's create that may have started it: the account's latest crawls are read, and the one
-   * whose name ends with this attempt's mark is the request's. None there: it is created again (the
-   * list is read after the create was answered, so a crawl it started shows in it).
-   */
-  private void findCrawl(PendingTask task) {
-    String mark = SubmissionMark.of(task);
-    context
-        .calls()
-        .send(
-            Calls.Lane.READ,
-            "crawl_lookup",
-            List.of(task),
-            live -> context.nimble().recentCrawls(CRAWLS_LISTED, live),
-            Calls.Answer.ofOne(
-                crawls -> {
-                  for (CrawlListing crawl : crawls) {
-                    if (crawl.name() != null && crawl.name().endsWith(mark)) {
-                      log.info(
-                          "The create of crawl request {} was not heard; it started crawl {}",
-                          task.requestId(),
-                          crawl.crawlId());
-                      created(
-                          task,
-                          new TaskInfo(
-                              crawl.crawlId(), null, crawl.status(), null, null, null, null, null));
-                      return;
-                    }
-                  }
-                  log.info(
-                      "The create of crawl request {} was not heard and started no crawl; creating"
-                          + " it again",
-                      task.requestId());
-                  book.requeue(task, false, context.clock().millis());
-                },
-                error -> {
-                  if (error instanceof NimbleException.Unavailable u && u.fenced()) {
-                    book.requeue(task, false, context.clock().millis());
-                  } else {
-                    findCrawl(task); // paced like every call: asked again until it answers
-                  }
-                }));
   }
 
   /**

@@ -164,6 +164,18 @@ class TaskLifecycleTest {
     assertThat(timers.nextDueIn(400)).isEqualTo(-1);
   }
 
+  @Test
+  void aTaskScheduledForTheSameMomentTwiceIsHandedOutOnce() {
+    TaskTimers timers = new TaskTimers();
+    PendingTask a = waiting("a");
+    timers.schedule(a, 100);
+    timers.schedule(a, 300);
+    timers.schedule(a, 100); // back to the first moment: two entries now match
+    assertThat(timers.due(350, 10))
+        .as("checked twice, the second check would throw")
+        .containsExactly(a);
+  }
+
   private static PendingTask waiting(String id) {
     TaskBook book = new TaskBook();
     book.assign(0, 1, TaskBook.Handover.CLEAN);

@@ -146,8 +146,8 @@ class CrawlLifecycleTest {
             "crawl-1",
             Kind.CRAWL,
             1,
-            1_000,
-            1_000,
+            rig.clock.millis(),
+            rig.clock.millis(),
             LifecycleRig.REQUESTS,
             0,
             crawl("c1", "https://shop.example").getBytes(StandardCharsets.UTF_8),
@@ -262,8 +262,8 @@ class CrawlLifecycleTest {
             "crawl-1",
             Kind.CRAWL,
             1,
-            1_000,
-            1_000,
+            rig.clock.millis(),
+            rig.clock.millis(),
             LifecycleRig.REQUESTS,
             0,
             crawl("c1", "https://shop.example").getBytes(StandardCharsets.UTF_8),
@@ -300,7 +300,7 @@ class CrawlLifecycleTest {
 
   @Test
   void aCrawlWhoseTenantSpendsItsDailyBudgetIsCanceledAndItsSummarySaysSo() {
-    LifecycleRig rig = new LifecycleRig("TENANT_DAILY_TASKS", "acme=3");
+    LifecycleRig rig = new LifecycleRig("TENANT_DAILY_TASKS", "acme=4");
     rig.assign(0);
     rig.consume(
         0,
@@ -316,7 +316,7 @@ class CrawlLifecycleTest {
     }
     rig.turn();
     rig.commit();
-    assertThat(rig.nimble.open(Op.CANCEL_CRAWL)).as("3 pages are within the budget").isEmpty();
+    assertThat(rig.nimble.open(Op.CANCEL_CRAWL)).as("3 pages ran, within 4").isEmpty();
 
     crawlRead(rig).crawl("running", "p1:completed", "p2:completed", "p3:completed", "p4:completed");
     rig.turn();
@@ -358,6 +358,115 @@ class CrawlLifecycleTest {
     assertThat(summary.get("ended_by").asText()).isEqualTo("retention");
     assertThat(summary.get("crawl_state").asText()).isEqualTo("running");
     assertThat(summary.path("pages").path("not_run").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aSuspectCrawlNotListedYetIsLookedUpAgainOnceItsCreateCanNoLongerArrive() {
+    LifecycleRig rig = new LifecycleRig();
+    long now = rig.clock.millis();
+    byte[] recorded = crawl("c1", "https://shop.example").getBytes(StandardCharsets.UTF_8);
+    rig.assign(
+        0,
+        new dev.nimblekafka.task.TaskBook.Handover(1, now - 5_000, now + 5_000),
+        new StoredTask("c1", null, Kind.CRAWL, 0, 0, 0, "requests", 0, recorded, false, null));
+    rig.nimble.only(Op.CRAWLS).crawls();
+    rig.turn();
+    assertThat(rig.nimble.open(Op.SUBMIT))
+        .as("the previous owner's create may still arrive: not created again yet")
+        .isEmpty();
+
+    rig.advance(Duration.ofSeconds(6));
+    rig.nimble.only(Op.CRAWLS).crawls();
+    rig.turn();
+    assertThat(rig.nimble.only(Op.SUBMIT).kind).isEqualTo(Kind.CRAWL);
+  }
+
+  @Test
+  void aCrawlListThatFailsIsAskedAgainAfterAPauseNotAtOnce() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(0, null, crawl("c1", "https://shop.example"));
+    rig.turn();
+    rig.nimble.only(Op.SUBMIT).fail(FakeNimble.lost());
+    rig.turn();
+    rig.nimble.only(Op.CRAWLS).fail(FakeNimble.unavailable(503, null));
+    rig.turn();
+    rig.turn();
+    assertThat(rig.nimble.open(Op.CRAWLS)).as("not asked again at once").isEmpty();
+
+    rig.advance(Duration.ofSeconds(2));
+    assertThat(rig.nimble.open(Op.CRAWLS)).as("asked again after a pause").hasSize(1);
+    assertThat(rig.nimble.count(Op.SUBMIT)).isEqualTo(1);
+  }
+
+  @Test
+  void aCancelWhileTheCrawlsCreateIsOutIsSavedWithTheCancelsOffset() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    rig.consume(0, null, crawl("c1", "https://shop.example"));
+    rig.turn();
+    Call create = rig.nimble.only(Op.SUBMIT);
+    rig.consume(0, null, "{\"cancel\":\"c1\"}");
+    rig.turn();
+    rig.commit();
+
+    List<JsonNode> states = rig.committed(STATE);
+    assertThat(states.get(states.size() - 1).path("crawl").path("ended_by").asText())
+        .as("a crash now does not lose the cancel")
+        .isEqualTo("cancel");
+    create.task("crawl-1", TaskState.PENDING);
+    rig.turn();
+    rig.turn();
+    rig.nimble.only(Op.CRAWL).crawl("running", "p1:pending");
+    rig.turn();
+    assertThat(rig.nimble.only(Op.CANCEL_CRAWL).taskId).isEqualTo("crawl-1");
+  }
+
+  @Test
+  void aCrawlStillRunningAfterItsCancelIsAskedAgainAtMostEveryPollInterval() {
+    LifecycleRig rig = new LifecycleRig();
+    rig.assign(0);
+    started(rig, "crawl-1");
+    crawlRead(rig).crawl("running", "p1:pending");
+    rig.consume(0, null, "{\"cancel\":\"c1\"}");
+    rig.turn();
+    rig.nimble.only(Op.CANCEL_CRAWL).canceled();
+    rig.turn();
+    rig.turn();
+    rig.nimble.only(Op.CRAWL).crawl("running", "p1:pending");
+    rig.turn();
+    rig.turn();
+    assertThat(rig.nimble.open(Op.CANCEL_CRAWL)).as("not sent again at once").isEmpty();
+    assertThat(rig.nimble.open(Op.CRAWL)).as("nor read again at once").isEmpty();
+
+    rig.advance(Duration.ofMillis(CrawlFollower.POLL_MS + 1));
+    rig.nimble.only(Op.CRAWL).crawl("running", "p1:pending");
+    rig.turn();
+    assertThat(rig.nimble.open(Op.CANCEL_CRAWL)).as("asked again a poll later").hasSize(1);
+  }
+
+  @Test
+  void aCrawlRequestWhoseStateRecordWouldNotFitBesideItsPagesIsRefused() {
+    LifecycleRig rig = new LifecycleRig(6_000);
+    rig.assign(0);
+    String padding = "x".repeat(4_500);
+    rig.consume(
+        0,
+        null,
+        "{\"request_id\":\"c1\",\"crawl\":{\"url\":\"https://a.io\",\"name\":\""
+            + padding
+            + "\"}}");
+    rig.consume(
+        0,
+        null,
+        "{\"request_id\":\"e1\",\"extract\":{\"url\":\"https://a.io\",\"x\":\"" + padding + "\"}}");
+    rig.turn();
+    rig.commit();
+
+    assertThat(rig.committed(FAILURES))
+        .extracting(f -> f.get("request_id").asText() + " " + f.path("error").path("code").asText())
+        .containsExactly("c1 LIMIT_EXCEEDED");
+    assertThat(rig.nimble.only(Op.SUBMIT).kind).isEqualTo(Kind.EXTRACT);
   }
 
   private static long fingerprintOf(String... ids) {
