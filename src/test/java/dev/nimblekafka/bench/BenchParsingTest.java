@@ -29,6 +29,16 @@ class BenchParsingTest {
   }
 
   @Test
+  void aBurstShorterThanOneTaskHasNoSteadyRateAboveThePlan() {
+    List<Long> burst = new ArrayList<>();
+    for (long i = 0; i < 100; i++) {
+      burst.add(2_000 + i / 5); // 100 tasks of 2 s that ran at once end within 20 ms
+    }
+    assertThat(Stats.steadyRate(burst, 100, 0.1, 0.9)).as("the old figure").isGreaterThan(3_000);
+    assertThat(Stats.steadyRate(burst, 100, 0.1, 0.9, 2_000)).isNaN();
+  }
+
+  @Test
   void steadyRateLeavesOutTheStartAndTheTail() {
     List<Long> arrivals = new ArrayList<>();
     for (int i = 0; i < 100; i++) {

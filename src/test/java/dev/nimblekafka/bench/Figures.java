@@ -45,7 +45,8 @@ final class Figures {
     if (steadyOver < n) {
       r.put("steady_over_outcomes", steadyOver);
     }
-    double steady = Stats.steadyRate(arrivals, steadyOver, STEADY_FROM, STEADY_TO);
+    long oneTask = sim == null || sim.meanDuration() == null ? 0 : sim.meanDuration().toMillis();
+    double steady = Stats.steadyRate(arrivals, steadyOver, STEADY_FROM, STEADY_TO, oneTask);
     r.put("throughput_steady_per_s", steady, 2);
 
     long tasks = stats.path("tasks_created").asLong();

@@ -27,6 +27,25 @@ final class Stats {
    *
    * @param arrivals the times (ms) outcomes arrived, in any order
    */
+  /**
+   * As {@link #steadyRate(List, int, double, double)}, and NaN when the window spans less than
+   * {@code minSpanMs}: outcomes of tasks that all ran at once (fewer requests than the plan runs
+   * together) arrive within milliseconds of each other, a burst, not a steady state, and their rate
+   * would read far above the plan's C/D.
+   */
+  static double steadyRate(List<Long> arrivals, int total, double from, double to, long minSpanMs) {
+    List<Long> sorted = new ArrayList<>(arrivals);
+    Collections.sort(sorted);
+    int first = (int) Math.floor(from * total);
+    int last = (int) Math.ceil(to * total) - 1;
+    if (last >= sorted.size() || last <= first) {
+      return Double.NaN;
+    }
+    return sorted.get(last) - sorted.get(first) < minSpanMs
+        ? Double.NaN
+        : steadyRate(arrivals, total, from, to);
+  }
+
   static double steadyRate(List<Long> arrivals, int total, double from, double to) {
     List<Long> sorted = new ArrayList<>(arrivals);
     Collections.sort(sorted);
