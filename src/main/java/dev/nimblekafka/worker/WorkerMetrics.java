@@ -46,7 +46,9 @@ public final class WorkerMetrics {
           "TASK_EXPIRED",
           "RESULT_TOO_LARGE",
           "INVALID_RESULT",
-          "BUDGET_EXCEEDED");
+          "BUDGET_EXCEEDED",
+          "CANCELED",
+          "FORBIDDEN");
 
   /** What becomes of a callback: the outcome labels of {@code nimble_worker_callbacks}. */
   static final List<String> CALLBACK_OUTCOMES =

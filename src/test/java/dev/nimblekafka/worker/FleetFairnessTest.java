@@ -102,10 +102,16 @@ class FleetFairnessTest {
 
       long lateProducedAt = System.currentTimeMillis();
       int partition = harness.produceToOnePartition("b", requests("b", "high", LATE));
+      // which pod holds the partition: its status says so once its loop has reported it
       Worker holder =
-          workers.stream()
-              .filter(w -> w.status().pendingByPartition().containsKey(partition))
-              .findFirst()
+          await("the pod holding b's partition")
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      workers.stream()
+                          .filter(w -> w.status().pendingByPartition().containsKey(partition))
+                          .findFirst(),
+                  java.util.Optional::isPresent)
               .orElseThrow();
       List<Worker> others = workers.stream().filter(w -> w != holder).toList();
 
