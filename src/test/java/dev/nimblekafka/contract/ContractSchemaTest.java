@@ -360,6 +360,38 @@ class ContractSchemaTest {
   // ---- state ---------------------------------------------------------------------------------
 
   @Test
+  void aCrawlsStateRecordWithItsPublishedPagesMatchesTheSchema() throws IOException {
+    StateCodec codec = new StateCodec(json);
+    java.util.BitSet pages = new java.util.BitSet();
+    pages.set(0);
+    pages.set(9_999);
+    StoredTask task =
+        new StoredTask(
+            "crawl-1",
+            "c-5f0c",
+            Kind.CRAWL,
+            1,
+            1_700_000_000_000L,
+            1_700_000_000_000L,
+            REQUESTS,
+            OFFSET,
+            "{\"request_id\":\"crawl-1\",\"crawl\":{\"url\":\"https://a.io\"}}"
+                .getBytes(StandardCharsets.UTF_8),
+            true,
+            null,
+            null,
+            null,
+            new dev.nimblekafka.task.CrawlProgress.Saved(
+                pages.toByteArray(), 10_000, -42L, 1, 1, 1_700_000_000_000L, "cancel"));
+    byte[] value = codec.encode(task);
+
+    assertValid("state", value);
+    assertThat(codec.decode(value).crawl().endedBy()).isEqualTo("cancel");
+    assertThat(java.util.BitSet.valueOf(codec.decode(value).crawl().published())).isEqualTo(pages);
+    assertThat(codec.decode(value).crawl().fingerprint()).isEqualTo(-42L);
+  }
+
+  @Test
   void aUsageRecordTheWorkerWritesMatchesTheSchema() {
     UsageCodec codec = new UsageCodec(json);
     Usage usage =
