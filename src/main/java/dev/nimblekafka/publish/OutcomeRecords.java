@@ -98,27 +98,8 @@ public final class OutcomeRecords {
                 g.writeRawValue(new String(c.result(), StandardCharsets.UTF_8));
               }
             });
-    if (value.length > maxRecordBytes - c.headers().recordBytes()) {
-      return Optional.empty();
-    }
-    RecordHeaders headers = new RecordHeaders();
-    c.headers().addTo(headers);
-    if (format.cloudEvents() != null) {
-      format
-          .cloudEvents()
-          .dress(
-              headers,
-              CloudEvents.RESULT_TYPE,
-              c.requestId(),
-              "result",
-              Instant.ofEpochMilli(c.completedAt()),
-              RESULT_SCHEMA);
-    }
-    if (format.schemaIds() != null) {
-      value = WireFrame.frame(format.schemaIds().result(), value);
-    }
-    return Optional.of(
-        new ProducerRecord<>(resultsTopic, null, key(c.requestId()), value, headers));
+    return onResultsTopic(
+        value, c.requestId(), c.headers(), CloudEvents.RESULT_TYPE, "result", c.completedAt());
   }
 
   public ProducerRecord<byte[], byte[]> failure(Failure f, Instant now) {
@@ -203,27 +184,41 @@ public final class OutcomeRecords {
                 g.writeEndObject();
               }
             });
-    if (value.length > maxRecordBytes - p.headers().recordBytes()) {
+    return onResultsTopic(
+        value,
+        p.requestId(),
+        p.headers(),
+        CloudEvents.PAGE_TYPE,
+        "page/" + p.index(),
+        p.publishedAt());
+  }
+
+  /**
+   * A record of the results topic keyed by the request id, or empty when it would not fit: the
+   * request's headers first, then CloudEvents' ({@code type}, the event {@code outcome} at {@code
+   * at}) and the schema frame when the format asks for them.
+   */
+  private Optional<ProducerRecord<byte[], byte[]>> onResultsTopic(
+      byte[] value,
+      String requestId,
+      RequestHeaders requestHeaders,
+      String type,
+      String outcome,
+      long at) {
+    if (value.length > maxRecordBytes - requestHeaders.recordBytes()) {
       return Optional.empty();
     }
     RecordHeaders headers = new RecordHeaders();
-    p.headers().addTo(headers);
+    requestHeaders.addTo(headers);
     if (format.cloudEvents() != null) {
       format
           .cloudEvents()
-          .dress(
-              headers,
-              CloudEvents.PAGE_TYPE,
-              p.requestId(),
-              "page/" + p.index(),
-              Instant.ofEpochMilli(p.publishedAt()),
-              RESULT_SCHEMA);
+          .dress(headers, type, requestId, outcome, Instant.ofEpochMilli(at), RESULT_SCHEMA);
     }
     if (format.schemaIds() != null) {
       value = WireFrame.frame(format.schemaIds().result(), value);
     }
-    return Optional.of(
-        new ProducerRecord<>(resultsTopic, null, key(p.requestId()), value, headers));
+    return Optional.of(new ProducerRecord<>(resultsTopic, null, key(requestId), value, headers));
   }
 
   public static ProducerRecord<byte[], byte[]> tombstone(String topic, int partition, String id) {
