@@ -33,22 +33,14 @@ public final class CrawlProgress {
    * @param fingerprint a hash of the first {@code listed} page ids, in order
    * @param succeeded page records published for pages that succeeded
    * @param failed page records published for pages that failed
-   * @param startedAt when the worker created the crawl (epoch ms)
    * @param endedBy why the worker ends the crawl ({@code cancel}, {@code budget}), or null
    */
   public record Saved(
-      byte[] published,
-      int listed,
-      long fingerprint,
-      int succeeded,
-      int failed,
-      long startedAt,
-      String endedBy) {
+      byte[] published, int listed, long fingerprint, int succeeded, int failed, String endedBy) {
 
     /** Saved progress of a crawl the worker lets run. */
-    public Saved(
-        byte[] published, int listed, long fingerprint, int succeeded, int failed, long startedAt) {
-      this(published, listed, fingerprint, succeeded, failed, startedAt, null);
+    public Saved(byte[] published, int listed, long fingerprint, int succeeded, int failed) {
+      this(published, listed, fingerprint, succeeded, failed, null);
     }
   }
 
@@ -63,7 +55,6 @@ public final class CrawlProgress {
   private long fingerprint;
   private int succeeded;
   private int failed;
-  private final long startedAt;
   private String endedBy;
   private boolean cancelOut;
   private long cancelSentAt = -1;
@@ -79,18 +70,17 @@ public final class CrawlProgress {
   private int pendingPages;
   private boolean dirty;
 
-  private CrawlProgress(BitSet published, int listed, long fingerprint, int ok, int bad, long at) {
+  private CrawlProgress(BitSet published, int listed, long fingerprint, int ok, int bad) {
     this.published = published;
     this.listed = listed;
     this.fingerprint = fingerprint;
     this.succeeded = ok;
     this.failed = bad;
-    this.startedAt = at;
   }
 
-  /** A crawl just created. */
-  public static CrawlProgress started(long now) {
-    return new CrawlProgress(new BitSet(), 0, fingerprint(List.of(), 0), 0, 0, now);
+  /** A crawl request none of whose pages is published yet. */
+  public static CrawlProgress started() {
+    return new CrawlProgress(new BitSet(), 0, fingerprint(List.of(), 0), 0, 0);
   }
 
   /** A crawl read back from its state record. */
@@ -101,15 +91,13 @@ public final class CrawlProgress {
             saved.listed(),
             saved.fingerprint(),
             saved.succeeded(),
-            saved.failed(),
-            saved.startedAt());
+            saved.failed());
     progress.endedBy = saved.endedBy();
     return progress;
   }
 
   public Saved saved() {
-    return new Saved(
-        published.toByteArray(), listed, fingerprint, succeeded, failed, startedAt, endedBy);
+    return new Saved(published.toByteArray(), listed, fingerprint, succeeded, failed, endedBy);
   }
 
   /**
@@ -314,10 +302,6 @@ public final class CrawlProgress {
   /** Pages Nimble lists as not ended, at the last read. */
   public int pendingPages() {
     return pendingPages;
-  }
-
-  public long startedAt() {
-    return startedAt;
   }
 
   /** FNV-1a over the first {@code count} page ids, each followed by a newline. */

@@ -171,7 +171,7 @@ public final class PendingTask {
    */
   public CrawlProgress crawl() {
     if (crawl == null && kind() == Kind.CRAWL) {
-      crawl = CrawlProgress.started(firstSubmittedAt);
+      crawl = CrawlProgress.started();
     }
     return crawl;
   }

@@ -70,7 +70,6 @@ public final class StateCodec {
         g.writeStringField("fingerprint", Long.toHexString(crawl.fingerprint()));
         g.writeNumberField("succeeded", crawl.succeeded());
         g.writeNumberField("failed", crawl.failed());
-        g.writeNumberField("started_at", crawl.startedAt());
         if (crawl.endedBy() != null) {
           g.writeStringField("ended_by", crawl.endedBy());
         }
@@ -151,7 +150,6 @@ public final class StateCodec {
         Long.parseUnsignedLong(crawl.path("fingerprint").asText("0"), 16),
         crawl.path("succeeded").asInt(),
         crawl.path("failed").asInt(),
-        crawl.path("started_at").asLong(),
         crawl.path("ended_by").isTextual() ? crawl.path("ended_by").asText() : null);
   }
 

@@ -382,7 +382,7 @@ class ContractSchemaTest {
             null,
             null,
             new dev.nimblekafka.task.CrawlProgress.Saved(
-                pages.toByteArray(), 10_000, -42L, 1, 1, 1_700_000_000_000L, "cancel"));
+                pages.toByteArray(), 10_000, -42L, 1, 1, "cancel"));
     byte[] value = codec.encode(task);
 
     assertValid("state", value);

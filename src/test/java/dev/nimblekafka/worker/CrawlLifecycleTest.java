@@ -155,8 +155,7 @@ class CrawlLifecycleTest {
             null,
             null,
             null,
-            new CrawlProgress.Saved(
-                done.toByteArray(), 2, fingerprintOf("p1", "p2"), 1, 0, rig.clock.millis()));
+            new CrawlProgress.Saved(done.toByteArray(), 2, fingerprintOf("p1", "p2"), 1, 0));
     rig.assign(0, stored);
     crawlRead(rig).crawl("succeeded", "p1:completed", "p2:completed");
     rig.turn();
@@ -271,8 +270,7 @@ class CrawlLifecycleTest {
             null,
             null,
             null,
-            new CrawlProgress.Saved(
-                new byte[0], 0, fingerprintOf(), 0, 0, rig.clock.millis(), "cancel"));
+            new CrawlProgress.Saved(new byte[0], 0, fingerprintOf(), 0, 0, "cancel"));
     rig.assign(0, stored);
     crawlRead(rig).crawl("running", "p1:pending");
     rig.turn();
