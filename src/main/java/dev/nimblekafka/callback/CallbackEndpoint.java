@@ -69,7 +69,7 @@ public final class CallbackEndpoint implements HttpHandler {
         reply(exchange, 400, "callback body has no task id", "unreadable");
         return;
       }
-      hints.accept(new CallbackHint(claim.get().partition(), claim.get().scope(), taskId, task));
+      hints.accept(new CallbackHint(claim.get().partitions(), claim.get().scope(), taskId, task));
       reply(exchange, 202, "accepted", "accepted");
     } catch (RuntimeException e) {
       log.warn("Callback handling failed: {}", e.toString());

@@ -3,6 +3,8 @@ package dev.nimblekafka.callback;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskState;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -10,9 +12,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Sends a hint to the pod that owns its partition: straight to this pod's loop when it owns the
- * partition, otherwise through the callbacks topic, on the same partition number, which the owner
- * reads. Neither way waits: the topic is written by a {@link HintForwarder}.
+ * Sends a hint to the pods that own its partitions: straight to this pod's loop for those it owns,
+ * and through the callbacks topic, on the same partition number, which the owner reads, for each of
+ * the others (a batch's URL names every partition of its requests, which are usually one pod's: the
+ * pod that created it). Neither way waits: the topic is written by a {@link HintForwarder}.
  */
 public final class CallbackRouter implements Consumer<CallbackHint> {
   private static final String STATE = "nkw-task-state";
@@ -40,13 +43,23 @@ public final class CallbackRouter implements Consumer<CallbackHint> {
 
   @Override
   public void accept(CallbackHint hint) {
-    if (owned.contains(hint.partition())) {
-      local.accept(hint);
-      return;
+    List<Integer> here = new ArrayList<>(1);
+    List<Integer> elsewhere = new ArrayList<>(0);
+    for (int partition : hint.partitions()) {
+      (owned.contains(partition) ? here : elsewhere).add(partition);
     }
+    if (!here.isEmpty()) {
+      local.accept(here.size() == hint.partitions().size() ? hint : hint.on(here));
+    }
+    for (int partition : elsewhere) {
+      forward(hint, partition);
+    }
+  }
+
+  private void forward(CallbackHint hint, int partition) {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
-            topic, hint.partition(), hint.scope().getBytes(StandardCharsets.UTF_8), encode(hint));
+            topic, partition, hint.scope().getBytes(StandardCharsets.UTF_8), encode(hint));
     if (hint.task() != null) {
       header(record, STATE, hint.task().wireState());
       header(record, CREATED_AT, hint.task().createdAt());

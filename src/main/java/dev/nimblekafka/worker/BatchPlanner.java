@@ -35,12 +35,12 @@ final class BatchPlanner {
   /**
    * Splits {@code tasks} into groups of at most {@code maxSize}.
    *
+   * <p>Requests of different partitions share a batch: the worker's callback URL names every
+   * partition of its batch.
+   *
    * @param bodies the Nimble body of each task, in the same order
-   * @param partitionScoped whether the worker's callback URL will name the partition, so a group
-   *     must not mix partitions
    */
-  List<Group> plan(
-      List<PendingTask> tasks, List<ObjectNode> bodies, int maxSize, boolean partitionScoped) {
+  List<Group> plan(List<PendingTask> tasks, List<ObjectNode> bodies, int maxSize) {
     Map<String, Group> open = new LinkedHashMap<>();
     List<Group> groups = new ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
@@ -53,14 +53,7 @@ final class BatchPlanner {
         continue;
       }
       String agent = task.kind() == Kind.AGENT ? body.path("agent").asText() : "";
-      String key =
-          task.kind()
-              + "|"
-              + agent
-              + "|"
-              + delivery
-              + "|"
-              + (partitionScoped && !delivery.has("callback_url") ? task.partition() : -1);
+      String key = task.kind() + "|" + agent + "|" + delivery;
       Group group = open.get(key);
       if (group == null || group.tasks().size() >= maxSize) {
         group = new Group(task.kind(), new ArrayList<>(), new ArrayList<>(), delivery);

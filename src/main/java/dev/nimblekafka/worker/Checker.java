@@ -115,30 +115,32 @@ final class Checker {
    * callback is never trusted as data). A hint for a task this pod does not hold, or for another
    * task id, changes nothing.
    */
-  void hint(CallbackHint hint) {
+  void hint(CallbackHint hint, long receivedNanos) {
     WorkerMetrics metrics = context.metrics();
-    if (!book.owns(hint.partition())) {
+    List<Integer> owned = new ArrayList<>(1);
+    for (int partition : hint.partitions()) {
+      if (book.owns(partition)) {
+        owned.add(partition);
+      }
+    }
+    if (owned.isEmpty()) {
       metrics.callback("not_owned");
       return;
     }
-    PendingTask task = book.byTaskId(hint.partition(), hint.taskId());
-    PendingTask crawl = task != null ? task : book.byRequestId(hint.partition(), hint.scope());
+    PendingTask task = null;
+    PendingTask byRequest = null;
+    for (int partition : owned) {
+      task = task != null ? task : book.byTaskId(partition, hint.taskId());
+      byRequest = byRequest != null ? byRequest : book.byRequestId(partition, hint.scope());
+    }
+    PendingTask crawl = task != null ? task : byRequest;
     if (crawl != null && crawl.kind() == dev.nimblekafka.request.Kind.CRAWL) {
       metrics.callback("hint");
       crawls.hinted(crawl); // of the crawl or one of its pages: read the crawl soon
       return;
     }
     if (task == null) {
-      PendingTask byRequest = book.byRequestId(hint.partition(), hint.scope());
-      if (byRequest != null && byRequest.phase() == TaskPhase.SUBMITTING) {
-        book.hinted(byRequest, hint.taskId()); // the callback overtook the submission's answer
-        metrics.callback("early");
-      } else if (book.submittingIn(hint.partition()) > 0) {
-        book.hintedEarly(hint.partition(), hint.taskId()); // e.g. a batch's, before its answer
-        metrics.callback("early");
-      } else {
-        metrics.callback("unknown_task");
-      }
+      early(hint, owned, byRequest);
       return;
     }
     metrics.callback("hint");
@@ -148,14 +150,36 @@ final class Checker {
         book.waitUntil(task, now); // due at once, as the budget allows
       } else if (hint.reportsSuccess() && task.request().delivery() == null) {
         hint.task().workedMillis().ifPresent(context.policy()::observeDuration);
-        book.fetchingOnCallback(task, completedAt(hint.task(), now));
-        fetch(task);
+        long finishedAt = completedAt(hint.task(), now);
+        book.fetchingOnCallback(task, finishedAt);
+        fetch(task, new CallbackPath(receivedNanos, finishedAt, now, System::nanoTime));
       } else {
         check(task);
       }
     } else if (task.phase() == TaskPhase.CHECKING) {
       book.hinted(task, task.taskId());
     }
+  }
+
+  /**
+   * A hint naming a task this pod does not hold under the hint's partitions: a create whose answer
+   * has not come yet (kept, so the task is checked at once when it does), or none.
+   */
+  private void early(CallbackHint hint, List<Integer> owned, PendingTask byRequest) {
+    WorkerMetrics metrics = context.metrics();
+    if (byRequest != null && byRequest.phase() == TaskPhase.SUBMITTING) {
+      book.hinted(byRequest, hint.taskId()); // the callback overtook the submission's answer
+      metrics.callback("early");
+      return;
+    }
+    boolean kept = false;
+    for (int partition : owned) {
+      if (book.submittingIn(partition) > 0) {
+        book.hintedEarly(partition, hint.taskId()); // e.g. a batch's, before its answer
+        kept = true;
+      }
+    }
+    metrics.callback(kept ? "early" : "unknown_task");
   }
 
   /** Status checks, bulk reads and result downloads out now. */
@@ -231,16 +255,26 @@ final class Checker {
   }
 
   private void fetch(PendingTask task) {
+    fetch(task, null);
+  }
+
+  /** Downloads the task's results; {@code path}, when a callback sent it here, times the way. */
+  private void fetch(PendingTask task, CallbackPath path) {
     context.policy().spent(context.clock().millis());
+    long limit = context.writer().resultLimit();
     context
         .calls()
         .send(
             Calls.Lane.READ,
             "results",
             List.of(task),
-            live -> context.nimble().results(task.taskId(), context.writer().resultLimit(), live),
+            path == null
+                ? live -> context.nimble().results(task.taskId(), limit, live)
+                : live ->
+                    path.answering(
+                        context.nimble().results(task.taskId(), limit, path.sending(live))),
             Calls.Answer.ofOne(
-                results -> fetched(task, results), error -> fetchFailed(task, error)));
+                results -> fetched(task, results, path), error -> fetchFailed(task, error)));
   }
 
   // ---- answers ----------------------------------------------------------------------------
@@ -348,12 +382,15 @@ final class Checker {
     }
   }
 
-  private void fetched(PendingTask task, TaskResults results) {
+  private void fetched(PendingTask task, TaskResults results, CallbackPath path) {
     try (MdcScope mdc = MdcScope.of(task)) {
       if (results.tooLarge()) {
         context.writer().tooLarge(task, results.size(), results.url());
       } else {
         context.writer().publishResult(task, results.body(), null, null);
+        if (path != null) {
+          path.published(context.metrics());
+        }
       }
     }
   }

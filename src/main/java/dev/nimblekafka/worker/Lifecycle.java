@@ -397,7 +397,7 @@ final class Lifecycle implements LoopEvent.Handler {
 
   @Override
   public void hint(LoopEvent.Hint event) {
-    checker.hint(event.hint());
+    checker.hint(event.hint(), event.receivedNanos());
   }
 
   /** Every Nimble answer: counted off its lane, fenced by epoch, handed to the step that asked. */

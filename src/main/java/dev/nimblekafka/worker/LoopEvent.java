@@ -84,8 +84,17 @@ sealed interface LoopEvent {
     }
   }
 
-  /** A callback's hint; it names a partition and a task, not an ownership. */
-  record Hint(CallbackHint hint) implements LoopEvent {
+  /**
+   * A callback's hint; it names a partition and a task, not an ownership.
+   *
+   * @param receivedNanos when the pod received it ({@link System#nanoTime()})
+   */
+  record Hint(CallbackHint hint, long receivedNanos) implements LoopEvent {
+    /** A hint received now. */
+    Hint(CallbackHint hint) {
+      this(hint, System.nanoTime());
+    }
+
     @Override
     public void dispatchTo(Handler handler) {
       handler.hint(this);

@@ -17,8 +17,11 @@ import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.task.PendingTask;
 import dev.nimblekafka.task.TaskBook;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,8 +177,7 @@ final class Submitter {
         bodies.add(body(task));
       }
     }
-    for (BatchPlanner.Group group :
-        planner.plan(grouped, bodies, batch.maxSize(), tokens != null)) {
+    for (BatchPlanner.Group group : planner.plan(grouped, bodies, batch.maxSize())) {
       if (createCalls() >= maxCalls) {
         return; // no call left this round: the rest stay queued, in order
       }
@@ -260,7 +262,9 @@ final class Submitter {
     boolean callback = tokens != null && !group.shared().has("callback_url");
     if (callback) {
       String nonce = "batch-" + UUID.randomUUID();
-      group.shared().put("callback_url", callbackUrl(tasks.get(0).partition(), nonce));
+      Set<Integer> partitions = new TreeSet<>();
+      tasks.forEach(task -> partitions.add(task.partition()));
+      group.shared().put("callback_url", callbackUrl(partitions, nonce));
     }
     long now = context.clock().millis();
     for (PendingTask task : tasks) {
@@ -387,8 +391,12 @@ final class Submitter {
   }
 
   private String callbackUrl(int partition, String scope) {
+    return callbackUrl(List.of(partition), scope);
+  }
+
+  private String callbackUrl(Collection<Integer> partitions, String scope) {
     String base = callbacks.baseUrl().toString().replaceAll("/+$", "");
-    return base + CallbackEndpoint.PATH + tokens.token(partition, scope);
+    return base + CallbackEndpoint.PATH + tokens.token(partitions, scope);
   }
 
   // ---- answers ----------------------------------------------------------------------------

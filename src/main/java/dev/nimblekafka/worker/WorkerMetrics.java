@@ -86,6 +86,7 @@ public final class WorkerMetrics {
   private final Map<String, Counter> crawlPages = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Counter> reconciliations = new ConcurrentHashMap<>();
   private final Map<String, Timer> calls = new ConcurrentHashMap<>();
+  private final Map<String, Timer> callbackPaths = new ConcurrentHashMap<>();
   private final Map<String, Counter> callbacks = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> registeredPartitions = new ConcurrentHashMap<>();
 
@@ -284,6 +285,24 @@ public final class WorkerMetrics {
     return Counter.builder("nimble_worker_callbacks")
         .description("Callbacks received, by outcome")
         .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** One stage of a callback's way to its result ({@link CallbackPath}). */
+  void callbackPath(String stage, long nanos) {
+    callbackPaths
+        .computeIfAbsent(stage, this::callbackPathTimer)
+        .record(Duration.ofNanos(Math.max(0, nanos)));
+  }
+
+  private Timer callbackPathTimer(String stage) {
+    return Timer.builder("nimble_worker_callback_path")
+        .description(
+            "A callback's way to its result, by stage: delivered (Nimble finished the task to the"
+                + " callback received, on Nimble's clock), loop (to handled), pace (to the results"
+                + " call going out), call (to its answer), back (to the result published)")
+        .tag("stage", stage)
+        .publishPercentileHistogram()
         .register(registry);
   }
 

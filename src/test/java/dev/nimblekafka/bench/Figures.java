@@ -191,5 +191,23 @@ final class Figures {
         metrics.sum(
             "nimble_worker_nimble_calls_seconds_count", l -> "429".equals(l.get("outcome")));
     r.put("worker_seen_429", seen429, 0);
+    callbackPath(r, metrics);
+  }
+
+  /**
+   * With callbacks, where the time from a callback to its result went, by stage of {@code
+   * nimble_worker_callback_path} (p50 and p99 in ms, each a histogram bucket's upper bound).
+   */
+  static void callbackPath(RunResult r, Prometheus metrics) {
+    for (String stage : List.of("delivered", "loop", "pace", "call", "back")) {
+      for (double q : new double[] {0.5, 0.99}) {
+        double seconds =
+            metrics.quantile(
+                "nimble_worker_callback_path_seconds", l -> stage.equals(l.get("stage")), q);
+        if (!Double.isNaN(seconds)) {
+          r.put("callback_" + stage + "_p" + Math.round(q * 100) + "_ms", seconds * 1000, 0);
+        }
+      }
+    }
   }
 }

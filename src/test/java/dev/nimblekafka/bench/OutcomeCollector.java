@@ -56,6 +56,14 @@ final class OutcomeCollector implements AutoCloseable {
   private int pageRecords;
 
   OutcomeCollector(String bootstrap, Topics topics) {
+    this(bootstrap, topics, false);
+  }
+
+  /**
+   * @param fromEnd read only the outcomes written from now on (those of a warm-up are all in
+   *     already), else every outcome in the topics
+   */
+  OutcomeCollector(String bootstrap, Topics topics, boolean fromEnd) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -72,7 +80,12 @@ final class OutcomeCollector implements AutoCloseable {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     }
     consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    if (fromEnd) {
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position); // the end as it is now, not when first polled
+    } else {
+      consumer.seekToBeginning(partitions);
+    }
     this.thread = new Thread(this::run, "bench-outcomes");
   }
 

@@ -60,6 +60,32 @@ final class Prometheus {
     return sum(name, labels -> true);
   }
 
+  /**
+   * The {@code q} quantile of histogram {@code name} (its {@code _bucket} series whose labels pass
+   * {@code filter}, summed over pods): the upper bound of the first bucket that holds it, so never
+   * below the true value; NaN when the histogram is empty.
+   */
+  double quantile(String name, Predicate<Map<String, String>> filter, double q) {
+    java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
+    for (Sample s : samples) {
+      if (s.name().equals(name + "_bucket") && filter.test(s.labels())) {
+        String le = s.labels().get("le");
+        double bound = "+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+        cumulative.merge(bound, s.value(), Double::sum);
+      }
+    }
+    if (cumulative.isEmpty() || cumulative.lastEntry().getValue() <= 0) {
+      return Double.NaN;
+    }
+    double wanted = q * cumulative.lastEntry().getValue();
+    for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+      if (bucket.getValue() >= wanted) {
+        return bucket.getKey();
+      }
+    }
+    return Double.POSITIVE_INFINITY;
+  }
+
   private static void parseLabels(String text, Map<String, String> labels) {
     int i = 0;
     while (i < text.length()) {

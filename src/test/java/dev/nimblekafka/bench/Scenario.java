@@ -200,7 +200,8 @@ record Scenario(
       boolean baseline,
       Fleet fleet,
       String comparedTo,
-      Workload workload) {
+      Workload workload,
+      int warmup) {
     /** The label of the baseline's row. */
     static final String BASELINE = "baseline (recommended loop)";
 
@@ -210,7 +211,7 @@ record Scenario(
     }
 
     Variant(String name, Map<String, String> env, String heap, int produceStep, boolean baseline) {
-      this(name, env, heap, produceStep, baseline, Fleet.ONE, null, null);
+      this(name, env, heap, produceStep, baseline, Fleet.ONE, null, null, 0);
     }
 
     Variant(String name, Map<String, String> env, String heap, int produceStep) {
@@ -228,22 +229,35 @@ record Scenario(
 
     /** This variant run by {@code fleet}. */
     Variant on(Fleet fleet) {
-      return new Variant(name, env, heap, produceStep, baseline, fleet, comparedTo, workload);
+      return new Variant(
+          name, env, heap, produceStep, baseline, fleet, comparedTo, workload, warmup);
     }
 
     /** This variant, with its steady throughput divided by the variant named {@code other}. */
     Variant comparedTo(String other) {
-      return new Variant(name, env, heap, produceStep, baseline, fleet, other, workload);
+      return new Variant(name, env, heap, produceStep, baseline, fleet, other, workload, warmup);
     }
 
     /** This baseline variant under another label (a shared run's copy). */
     Variant renamed(String label) {
-      return new Variant(label, env, heap, produceStep, baseline, fleet, comparedTo, workload);
+      return new Variant(
+          label, env, heap, produceStep, baseline, fleet, comparedTo, workload, warmup);
     }
 
     /** This variant producing {@code workload} instead of N plain requests. */
     Variant producing(Workload workload) {
-      return new Variant(name, env, heap, produceStep, baseline, fleet, comparedTo, workload);
+      return new Variant(
+          name, env, heap, produceStep, baseline, fleet, comparedTo, workload, warmup);
+    }
+
+    /**
+     * This variant after {@code requests} requests of warm-up: they go through the pods first, and
+     * the run is weighed from the moment their outcomes are in (a pod that has run for a while, its
+     * code compiled, not one that has just started).
+     */
+    Variant warmedUpBy(int requests) {
+      return new Variant(
+          name, env, heap, produceStep, baseline, fleet, comparedTo, workload, requests);
     }
 
     /** The requests this variant produces: its workload's, else the scenario's N. */

@@ -52,6 +52,14 @@ final class Simulator implements AutoCloseable {
     return Http.getJson(baseUrl + "/sim/stats");
   }
 
+  /** Zeroes the simulator's counters and its slot ledger ({@code POST /sim/reset}). */
+  void reset() throws IOException, InterruptedException {
+    int status = Http.post(baseUrl + "/sim/reset", "");
+    if (status / 100 != 2) {
+      throw new IOException("POST /sim/reset answered " + status);
+    }
+  }
+
   /** All API calls counted in a stats snapshot (admin endpoints are never counted). */
   static long totalCalls(JsonNode stats) {
     long total = 0;

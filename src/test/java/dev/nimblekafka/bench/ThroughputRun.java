@@ -90,7 +90,12 @@ final class ThroughputRun {
       if (fleet.pods() > 1) {
         awaitSettled(topics, fleet.pods());
       }
-      try (OutcomeCollector outcomes = new OutcomeCollector(ctx.bootstrap(), topics).start()) {
+      boolean warm = variant.warmup() > 0;
+      if (warm && !warmUp(sim, topics, variant.warmup())) {
+        return result;
+      }
+      try (OutcomeCollector outcomes =
+          new OutcomeCollector(ctx.bootstrap(), topics, warm).start()) {
         measure(sim, pods, outcomes, topics, n);
       }
       stopWorkers(pods);
@@ -98,6 +103,36 @@ final class ThroughputRun {
       Kafka.deleteTopics(ctx.bootstrap(), topics.all());
     }
     return result;
+  }
+
+  /**
+   * Runs {@code requests} requests of warm-up through the pods and waits for their outcomes, then
+   * zeroes the simulator's counters: the run is weighed from here. False (the result says why) when
+   * the warm-up's outcomes do not all arrive.
+   */
+  private boolean warmUp(Simulator sim, Topics topics, int requests)
+      throws IOException, InterruptedException {
+    try (OutcomeCollector warm = new OutcomeCollector(ctx.bootstrap(), topics).start()) {
+      Kafka.produceRequests(
+          ctx.bootstrap(),
+          topics.requests(),
+          topics.prefix() + "-warmup",
+          requests,
+          variant.fleet().sameKey());
+      if (!warm.awaitUnique(requests, timeout(requests), () -> {}, () -> false)) {
+        result.error(
+            "the warm-up's "
+                + requests
+                + " outcomes did not all arrive ("
+                + warm.unique()
+                + "); see "
+                + result.logs);
+        return false;
+      }
+    }
+    sim.reset();
+    result.settings.put("warmup_requests", requests);
+    return true;
   }
 
   /**
@@ -209,6 +244,10 @@ final class ThroughputRun {
               + result.logs);
     }
     OutcomeCollector.Snapshot seen = outcomes.snapshot();
+    // in the order the results arrived: where in the run the slow ones were
+    Files.write(
+        dir.resolve("finish-to-published-ms.txt"),
+        seen.finishToPublishedMillis().stream().map(String::valueOf).toList());
     if (workload != null) {
       if (workload.failure() != null) {
         result.incomplete("producing the workload failed: " + workload.failure());

@@ -96,6 +96,29 @@ class HintForwardingTest {
   }
 
   @Test
+  void aBatchHintGoesToThisPodForItsOwnPartitionsAndIsForwardedForTheOthers() throws Exception {
+    brokersBack.countDown();
+    List<CallbackHint> local = new CopyOnWriteArrayList<>();
+    try (HintForwarder forwarder = new HintForwarder(blocked, 100, outcomes::add).start()) {
+      CallbackRouter router =
+          new CallbackRouter(Set.of(0, 3), local::add, forwarder, "callbacks", outcomes::add);
+      router.accept(new CallbackHint(List.of(0, 3, 5, 7), "batch-x", "t-1", null));
+      router.accept(new CallbackHint(List.of(0, 3), "batch-y", "t-2", null));
+
+      assertThat(local)
+          .extracting(CallbackHint::partitions)
+          .containsExactly(List.of(0, 3), List.of(0, 3));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(blocked.history())
+                      .extracting(ProducerRecord::partition)
+                      .containsExactly(5, 7));
+    }
+  }
+
+  @Test
   void hintsBeyondTheForwardQueueAreDroppedAndCounted() throws Exception {
     try (HintForwarder forwarder = new HintForwarder(blocked, 2, outcomes::add).start();
         WorkerHttpServer server = server(forwarder)) {

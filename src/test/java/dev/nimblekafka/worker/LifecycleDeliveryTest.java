@@ -6,7 +6,9 @@ import static dev.nimblekafka.worker.LifecycleRig.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nimblekafka.callback.CallbackEndpoint;
 import dev.nimblekafka.callback.CallbackHint;
+import dev.nimblekafka.callback.CallbackTokens;
 import dev.nimblekafka.nimble.TaskInfo;
 import dev.nimblekafka.nimble.TaskState;
 import dev.nimblekafka.worker.FakeNimble.Call;
@@ -161,6 +163,45 @@ class LifecycleDeliveryTest {
         .extracting(c -> c.taskId)
         .as("checked at once through its batch, not after the safety net")
         .containsExactly("batch-1");
+  }
+
+  @Test
+  void requestsOfSeveralPartitionsShareOneBatchWhoseCallbackNamesEachPartition() {
+    String[] settings = {
+      "CALLBACK_BASE_URL", "http://worker.local:8080",
+      "CALLBACK_SECRET", "0123456789abcdef0123",
+      "BATCH_SUBMIT", "true",
+      "BATCH_LINGER", "0"
+    };
+    LifecycleRig rig = new LifecycleRig(settings);
+    rig.assign(0);
+    rig.assign(3);
+    rig.consume(0, null, extract("r0", "https://a.io/0"));
+    rig.consume(3, null, extract("r1", "https://a.io/1"));
+    rig.turn();
+    Call batch = rig.nimble.only(Op.BATCH);
+    assertThat(batch.body.get("inputs")).as("one create call for both partitions").hasSize(2);
+    String url = batch.body.path("shared_inputs").path("callback_url").asText();
+    String token =
+        url.substring(url.indexOf(CallbackEndpoint.PATH) + CallbackEndpoint.PATH.length());
+    CallbackTokens.Claim claim = new CallbackTokens("0123456789abcdef0123").verify(token).get();
+    assertThat(claim.partitions()).containsExactly(0, 3);
+    batch.batch("t0", "t1");
+    rig.turn();
+
+    TaskInfo done =
+        new TaskInfo(
+            "t1",
+            TaskState.SUCCEEDED,
+            "completed",
+            null,
+            null,
+            null,
+            "2026-12-01T10:00:00Z",
+            "2026-12-01T10:00:02Z");
+    rig.events.add(new LoopEvent.Hint(new CallbackHint(List.of(0, 3), claim.scope(), "t1", done)));
+    rig.turn();
+    assertThat(rig.nimble.only(Op.RESULTS).taskId).isEqualTo("t1");
   }
 
   @Test
