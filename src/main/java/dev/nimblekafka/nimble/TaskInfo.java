@@ -1,8 +1,6 @@
 package dev.nimblekafka.nimble;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.OptionalLong;
 
 /**
@@ -47,14 +45,7 @@ public record TaskInfo(
   }
 
   private static OptionalLong millis(String timestamp) {
-    if (timestamp == null) {
-      return OptionalLong.empty();
-    }
-    try {
-      return OptionalLong.of(Instant.parse(timestamp).toEpochMilli());
-    } catch (DateTimeParseException e) {
-      return OptionalLong.empty();
-    }
+    return Timestamps.epochMillis(timestamp);
   }
 
   /** Reads a task object leniently (a callback's {@code task}, a listed task, a batch's). */
