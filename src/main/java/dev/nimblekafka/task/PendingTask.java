@@ -4,6 +4,8 @@ import dev.nimblekafka.request.ExtractionRequest;
 import dev.nimblekafka.request.Kind;
 import dev.nimblekafka.request.RequestHeaders;
 import io.opentelemetry.api.trace.Span;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * One request the worker is responsible for, from consumption to outcome: the request as parsed
@@ -17,13 +19,19 @@ public final class PendingTask {
    */
   public static final int OVERHEAD_BYTES = 1_024;
 
+  /**
+   * Stands for a record key that is the request id's UTF-8 bytes (requests are keyed by their id as
+   * a rule): the id is held once, and the key made again from it when asked.
+   */
+  private static final byte[] KEY_IS_ID = new byte[0];
+
   private final int partition;
   private final long sourceOffset;
   private final byte[] key;
   private final byte[] value;
   private final ExtractionRequest request;
   private final RequestHeaders headers;
-  private final long heldBytes;
+  private final int heldBytes;
   private TaskPhase phase;
   private String taskId;
   private int attempts;
@@ -53,11 +61,17 @@ public final class PendingTask {
       RequestHeaders headers) {
     this.partition = partition;
     this.sourceOffset = sourceOffset;
-    this.key = key;
+    this.key = isId(key, request.requestId()) ? KEY_IS_ID : key;
     this.value = value;
     this.request = request;
     this.headers = headers == null ? RequestHeaders.NONE : headers;
-    this.heldBytes = heldBytes(key, value, this.headers);
+    this.heldBytes = Math.toIntExact(heldBytes(key, value, this.headers));
+  }
+
+  private static boolean isId(byte[] key, String requestId) {
+    return key != null
+        && key.length >= requestId.length()
+        && Arrays.equals(key, requestId.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -159,7 +173,7 @@ public final class PendingTask {
         sourceOffset,
         value,
         callback,
-        key,
+        key(),
         headers,
         batchId,
         crawl() == null ? null : crawl.saved());
@@ -259,7 +273,7 @@ public final class PendingTask {
 
   /** The request record's key, or null when it had none. */
   public byte[] key() {
-    return key;
+    return key == KEY_IS_ID ? request.requestId().getBytes(StandardCharsets.UTF_8) : key;
   }
 
   /** The request record's headers that its outcome carries. */

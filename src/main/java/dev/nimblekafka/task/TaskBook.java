@@ -94,8 +94,8 @@ public final class TaskBook {
   private static final class Partition {
     final long epoch;
     final Handover handover;
-    final Map<String, PendingTask> tasks = new HashMap<>();
-    final Map<String, PendingTask> byTaskId = new HashMap<>();
+    final TaskIndex tasks = new TaskIndex(PendingTask::requestId);
+    final TaskIndex byTaskId = new TaskIndex(PendingTask::taskId);
 
     /** Task ids callbacks named before any create answer did (a batch's callbacks can be first). */
     final Set<String> earlyHints = new LinkedHashSet<>();
@@ -136,7 +136,7 @@ public final class TaskBook {
       return;
     }
     waitingBytes = 0; // a record still waiting for room asks again when it is read again
-    for (PendingTask task : state.tasks.values()) {
+    for (PendingTask task : state.tasks) {
       if (task.suspectSince() >= 0) {
         task.suspectSince(-1);
         suspects.remove(task);
@@ -276,7 +276,7 @@ public final class TaskBook {
   /** The requests held for a partition, in every phase (a copy). */
   public List<PendingTask> heldIn(int partition) {
     Partition state = partitions.get(partition);
-    return state == null ? List.of() : List.copyOf(state.tasks.values());
+    return state == null ? List.of() : state.tasks.stream().toList();
   }
 
   /** Requests held for a partition, in every phase. */
@@ -303,7 +303,7 @@ public final class TaskBook {
     Partition state = partitions.get(partition);
     return state == null
         ? Stream.empty()
-        : state.tasks.values().stream().filter(task -> task.phase() == TaskPhase.SUBMITTING);
+        : state.tasks.stream().filter(task -> task.phase() == TaskPhase.SUBMITTING);
   }
 
   // ---- offsets ----------------------------------------------------------------------------
@@ -443,7 +443,7 @@ public final class TaskBook {
     if (task.phase() != TaskPhase.QUEUED || state.tasks.containsKey(task.requestId())) {
       throw new IllegalStateException("cannot admit " + task);
     }
-    state.tasks.put(task.requestId(), task);
+    state.tasks.put(task);
     state.held(task, 1);
     heldBytes += task.heldBytes();
     waitingBytes = 0;
@@ -496,10 +496,10 @@ public final class TaskBook {
         }
         continue;
       }
-      state.tasks.put(task.requestId(), task);
+      state.tasks.put(task);
       state.held(task, 1);
       heldBytes += task.heldBytes();
-      state.byTaskId.put(task.taskId(), task);
+      state.byTaskId.put(task);
       slotsUsed++;
       tenantSlots.merge(task.request().placement().tenant(), 1, Integer::sum);
       if (task.batchId() != null) {
@@ -556,7 +556,7 @@ public final class TaskBook {
     if (state == null || suspects.isEmpty()) {
       return false;
     }
-    for (PendingTask task : state.tasks.values()) {
+    for (PendingTask task : state.tasks) {
       if (task.suspectSince() >= 0) {
         return true;
       }
@@ -590,7 +590,7 @@ public final class TaskBook {
       state.byTaskId.remove(task.taskId());
     }
     task.created(taskId, batchId, now);
-    state.byTaskId.put(taskId, task);
+    state.byTaskId.put(task);
     boolean hinted = task.takeHint(taskId) | state.earlyHints.remove(taskId);
     timers.schedule(task, hinted ? now : firstCheckAt);
   }

@@ -90,21 +90,24 @@ public final class RequestTracing {
 
   /**
    * The span of a request consumed from a partition, a child of the trace its {@code headers} name,
-   * if any.
+   * if any. A span that records nothing and names no trace (no SDK, no traceparent) is the one
+   * invalid span, shared: a pending request holds no span object of its own then.
    */
   public Span request(int partition, long offset, String requestId, RequestHeaders headers) {
     Context parent =
         W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, FROM_HEADERS);
-    return tracer
-        .spanBuilder("process " + topic)
-        .setParent(parent)
-        .setSpanKind(SpanKind.CONSUMER)
-        .setAttribute(SYSTEM, "kafka")
-        .setAttribute(DESTINATION, topic)
-        .setAttribute(PARTITION, (long) partition)
-        .setAttribute(OFFSET, offset)
-        .setAttribute(REQUEST_ID, requestId)
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder("process " + topic)
+            .setParent(parent)
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute(SYSTEM, "kafka")
+            .setAttribute(DESTINATION, topic)
+            .setAttribute(PARTITION, (long) partition)
+            .setAttribute(OFFSET, offset)
+            .setAttribute(REQUEST_ID, requestId)
+            .startSpan();
+    return span.isRecording() || span.getSpanContext().isValid() ? span : Span.getInvalid();
   }
 
   /** The span of one Nimble call made for {@code tasks} requests, under the first one's span. */

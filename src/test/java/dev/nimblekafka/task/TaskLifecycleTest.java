@@ -225,6 +225,21 @@ class TaskLifecycleTest {
   }
 
   @Test
+  void aKeyThatIsTheRequestIdIsGivenBackByteForByte() {
+    byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
+    byte[] key = "r-\u00e9".getBytes(StandardCharsets.UTF_8);
+    PendingTask task = PendingTask.consumed(0, 0, key, value, facts("r-\u00e9"));
+    PendingTask other =
+        PendingTask.consumed(0, 1, "k".getBytes(StandardCharsets.UTF_8), value, facts("r2"));
+
+    assertThat(task.key()).isEqualTo(key);
+    assertThat(task.toStored("t").requestKey()).isEqualTo(key);
+    assertThat(task.heldBytes()).isEqualTo(1_024 + key.length + value.length);
+    assertThat(other.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+    assertThat(PendingTask.consumed(0, 2, null, value, facts("r3")).key()).isNull();
+  }
+
+  @Test
   void aRequestLargerThanTheBoundFitsAnEmptyBookOnly() {
     TaskBook book = new TaskBook(1_000);
     book.assign(0, 1, TaskBook.Handover.CLEAN);

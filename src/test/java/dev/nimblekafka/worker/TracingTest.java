@@ -4,7 +4,10 @@ import static dev.nimblekafka.worker.LifecycleRig.RESULTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nimblekafka.nimble.TaskState;
+import dev.nimblekafka.request.RequestHeaders;
+import dev.nimblekafka.trace.RequestTracing;
 import dev.nimblekafka.worker.FakeNimble.Op;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -120,5 +123,28 @@ class TracingTest {
     assertThat(
             new String(failure.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
         .isEqualTo(sent);
+  }
+
+  @Test
+  void requestsOfNoTraceWithoutAnSdkShareOneSpanInsteadOfOneEach() {
+    RequestTracing tracing = RequestTracing.none("requests");
+
+    Span first = tracing.request(0, 1, "r1", RequestHeaders.NONE);
+    Span second = tracing.request(0, 2, "r2", RequestHeaders.NONE);
+
+    assertThat(first.getSpanContext().isValid()).isFalse();
+    assertThat(second).as("held by every pending request").isSameAs(first);
+  }
+
+  @Test
+  void aRequestsTraceparentStillGivesItsOwnSpanWithoutAnSdk() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(
+        "traceparent", ("00-" + TRACE + "-" + PARENT + "-01").getBytes(StandardCharsets.UTF_8));
+
+    Span span = RequestTracing.none("requests").request(0, 1, "r1", RequestHeaders.of(headers));
+
+    assertThat(span.getSpanContext().getTraceId()).isEqualTo(TRACE);
+    assertThat(span.getSpanContext().getSpanId()).isEqualTo(PARENT);
   }
 }
