@@ -17,6 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchParsingTest {
 
   @Test
+  void aQuantileOfAHistogramIsTheUpperBoundOfTheBucketThatHoldsItSummedOverPods() {
+    Prometheus metrics =
+        Prometheus.parse(
+            String.join(
+                "\n",
+                "t_seconds_bucket{stage=\"loop\",le=\"0.01\"} 50",
+                "t_seconds_bucket{stage=\"loop\",le=\"0.1\"} 98",
+                "t_seconds_bucket{stage=\"loop\",le=\"1.0\"} 100",
+                "t_seconds_bucket{stage=\"loop\",le=\"+Inf\"} 100",
+                "t_seconds_bucket{stage=\"call\",le=\"0.01\"} 0",
+                "t_seconds_bucket{stage=\"call\",le=\"+Inf\"} 0"));
+    assertThat(metrics.quantile("t_seconds", l -> "loop".equals(l.get("stage")), 0.5))
+        .isEqualTo(0.01);
+    assertThat(metrics.quantile("t_seconds", l -> "loop".equals(l.get("stage")), 0.99))
+        .isEqualTo(1.0);
+    assertThat(metrics.quantile("t_seconds", l -> "call".equals(l.get("stage")), 0.99)).isNaN();
+    assertThat(metrics.quantile("absent_seconds", l -> true, 0.99)).isNaN();
+  }
+
+  @Test
   void percentilesUseTheNearestRank() {
     List<Long> values = new ArrayList<>();
     for (long i = 1; i <= 100; i++) {
