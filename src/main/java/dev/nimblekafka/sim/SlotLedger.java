@@ -24,6 +24,8 @@ final class SlotLedger {
   private long longestTaskMillis;
   private long firstCreatedAt = -1;
   private long lastEndedAt = -1;
+  private long lastStartedAt = -1;
+  private long busySlotMillisToLastStart;
 
   SlotLedger(int slots) {
     this.slots = slots;
@@ -42,6 +44,8 @@ final class SlotLedger {
   /** A queued task took a slot to run for {@code durationMillis}. */
   synchronized void started(long now, long durationMillis) {
     advance(now);
+    lastStartedAt = now;
+    busySlotMillisToLastStart = busySlotMillis;
     waiting--;
     busy++;
     taskMillis += durationMillis;
@@ -76,6 +80,8 @@ final class SlotLedger {
         firstCreatedAt,
         lastEndedAt,
         makespan,
+        lastStartedAt,
+        busySlotMillisToLastStart,
         kept);
   }
 
@@ -89,6 +95,8 @@ final class SlotLedger {
     longestTaskMillis = 0;
     firstCreatedAt = -1;
     lastEndedAt = -1;
+    lastStartedAt = -1;
+    busySlotMillisToLastStart = 0;
   }
 
   /** Charges the busy slots and waiting tasks since the last event up to {@code now}. */

@@ -16,6 +16,8 @@ import java.util.List;
  * @param lastEndedAt when a slot last freed (epoch ms); -1 before any
  * @param makespanMillis from the first creation to the last slot freed; up to now while tasks run
  *     or wait
+ * @param lastStartedAt when a task last took a slot (epoch ms); -1 before any
+ * @param busySlotMillisToLastStart the busy slot-milliseconds up to that start
  * @param seconds per second of the clock, oldest first, the slot-milliseconds busy and the
  *     task-milliseconds waited within it (the last hour of seconds that saw any)
  */
@@ -28,15 +30,32 @@ public record SlotUse(
     long firstCreatedAt,
     long lastEndedAt,
     long makespanMillis,
+    long lastStartedAt,
+    long busySlotMillisToLastStart,
     List<Second> seconds) {
 
   public SlotUse {
     seconds = List.copyOf(seconds);
   }
 
-  /** Busy slot-time ÷ (slots × makespan): at most 1; NaN before any time has passed. */
+  /**
+   * Busy slot-time ÷ (slots × makespan): at most 1; NaN before any time has passed. It counts the
+   * tail too, when the last tasks run and no work is left to start.
+   */
   public double slotUse() {
     return makespanMillis <= 0 ? Double.NaN : busySlotMillis / ((double) slots * makespanMillis);
+  }
+
+  /**
+   * Busy slot-time ÷ (slots × the time from the first creation to the last start): how much of the
+   * plan was used while there was work to start (after the last start no client can fill a slot,
+   * whatever it does); at most 1; NaN before a task has started after some time.
+   */
+  public double backlogSlotUse() {
+    long window = lastStartedAt - firstCreatedAt;
+    return firstCreatedAt < 0 || lastStartedAt < 0 || window <= 0
+        ? Double.NaN
+        : busySlotMillisToLastStart / ((double) slots * window);
   }
 
   /**

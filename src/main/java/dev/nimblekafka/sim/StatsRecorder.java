@@ -193,7 +193,14 @@ final class StatsRecorder {
     } else {
       root.put("slot_use", slotUse);
     }
+    double backlog = use.backlogSlotUse();
+    if (Double.isNaN(backlog)) {
+      root.putNull("backlog_slot_use");
+    } else {
+      root.put("backlog_slot_use", backlog);
+    }
     putTime(root, "first_created_at", use.firstCreatedAt());
+    putTime(root, "last_started_at", use.lastStartedAt());
     putTime(root, "last_ended_at", use.lastEndedAt());
     ArrayNode seconds = root.putArray("slots_by_second");
     for (SlotUse.Second second : use.seconds()) {

@@ -85,17 +85,21 @@ final class Figures {
 
   /**
    * How the client used the plan's C slots, from the simulator's own ledger: {@code slot_use} =
-   * busy slot-seconds ÷ (C × the time from the first task created to the last task's end), at most
-   * 1 by construction (the driver produces every request at once, so the client has a backlog from
-   * start to end); and the makespan beside its lower bound, the summed task durations ÷ C or the
-   * longest task, whichever is longer. Absent when the simulator reported no slot use.
+   * busy slot-seconds ÷ (C × the time from the first task created to the last task started), while
+   * there was work to start (the driver produces every request at once), at most 1 by construction;
+   * {@code slot_use_to_last_end} the same up to the last task's end, the tail included, when the
+   * last tasks run and no client can fill the slots they leave; and the makespan beside its lower
+   * bound, the summed task durations ÷ C or the longest task, whichever is longer. Absent when the
+   * simulator reported no slot use.
    */
   static void slotUse(RunResult r, JsonNode stats) {
     JsonNode slotUse = stats.path("slot_use");
     if (!slotUse.isNumber()) {
       return;
     }
-    r.put("slot_use", slotUse.asDouble(), 3);
+    JsonNode backlog = stats.path("backlog_slot_use");
+    r.put("slot_use", backlog.isNumber() ? backlog.asDouble() : slotUse.asDouble(), 3);
+    r.put("slot_use_to_last_end", slotUse.asDouble(), 3);
     r.put("busy_slot_s", stats.path("busy_slot_seconds").asDouble(), 1);
     r.put("slot_wait_s", stats.path("slot_wait_seconds").asDouble(), 1);
     double makespan = stats.path("makespan_seconds").asDouble();

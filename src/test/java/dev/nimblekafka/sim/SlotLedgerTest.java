@@ -40,6 +40,35 @@ class SlotLedgerTest {
   }
 
   @Test
+  void slotUseWhileThereIsWorkToStartLeavesOutTheTailOfTheLastTasks() {
+    SlotLedger ledger = new SlotLedger(2);
+    for (int i = 0; i < 3; i++) {
+      ledger.queued(T0);
+    }
+    ledger.started(T0, 1000);
+    ledger.started(T0, 4000); // a long task: the plan's other slot idles while it ends
+    ledger.freed(T0 + 1000);
+    ledger.started(T0 + 1000, 1000); // the last start: nothing is left to start after it
+    ledger.freed(T0 + 2000);
+    ledger.freed(T0 + 4000);
+
+    SlotUse use = ledger.use(T0 + 5000);
+
+    assertThat(use.lastStartedAt()).isEqualTo(T0 + 1000);
+    assertThat(use.backlogSlotUse()).as("both slots busy until the last start").isEqualTo(1.0);
+    assertThat(use.slotUse()).as("6 slot-s busy of 2 x 4 s").isEqualTo(0.75);
+  }
+
+  @Test
+  void beforeAnyTaskStartedAfterTheFirstCreateThereIsNoBacklogSlotUse() {
+    SlotLedger ledger = new SlotLedger(2);
+    ledger.queued(T0);
+    assertThat(ledger.use(T0 + 1000).backlogSlotUse()).isNaN();
+    ledger.started(T0, 1000);
+    assertThat(ledger.use(T0 + 1000).backlogSlotUse()).isNaN();
+  }
+
+  @Test
   void everySlotBusyThroughoutIsASlotUseOfExactlyOne() {
     SlotLedger ledger = new SlotLedger(3);
     for (int i = 0; i < 6; i++) {
