@@ -54,6 +54,13 @@ final class Submitter {
 
   private int recordedSinceCommit;
 
+  /**
+   * Since when (epoch ms) this pod has had room for more tasks, -1 while it has none: a batch's
+   * linger counts from here, not from when its requests were read (in a backlog every request has
+   * waited long, and each slot freed would otherwise go out in a create call of its own).
+   */
+  private long roomSince = -1;
+
   /** Queued requests a probe is chosen from (one refused for itself must not hold the pod). */
   private static final int PROBE_CHOICES = 100;
 
@@ -150,7 +157,14 @@ final class Submitter {
     int allowed = context.share().tasks();
     int free = allowed - book.slotsUsed();
     int maxCalls = context.policy().maxCallsInFlight();
-    if (free <= 0 || createCalls() >= maxCalls) {
+    if (free <= 0) {
+      roomSince = -1;
+      return;
+    }
+    if (roomSince < 0) {
+      roomSince = now;
+    }
+    if (createCalls() >= maxCalls) {
       return;
     }
     List<PendingTask> head = book.queuedHead(free, now, tenant -> room(tenant, allowed));
@@ -163,9 +177,11 @@ final class Submitter {
       }
       return;
     }
-    if (!batchGoesNow(head.size(), allowed, free, now - head.get(0).queuedAt())) {
+    long waited = now - Math.max(head.get(0).queuedAt(), roomSince);
+    if (!batchGoesNow(head.size(), allowed, free, waited)) {
       return; // let more requests join the batch
     }
+    roomSince = -1; // what is left, if anything, lingers afresh
     List<PendingTask> grouped = new ArrayList<>();
     List<ObjectNode> bodies = new ArrayList<>();
     for (int i = 0; i < head.size() && createCalls() < maxCalls; i++) {

@@ -205,6 +205,46 @@ class LifecycleDeliveryTest {
   }
 
   @Test
+  void inABacklogOneSlotFreedWaitsForOthersToShareItsBatch() {
+    String[] settings = {
+      "CALLBACK_BASE_URL", "http://worker.local:8080",
+      "CALLBACK_SECRET", "0123456789abcdef0123",
+      "BATCH_SUBMIT", "true",
+      "NIMBLE_PLAN_TASKS", "4",
+      "NIMBLE_QUEUE_AHEAD_PERCENT", "100"
+    };
+    LifecycleRig rig = new LifecycleRig(settings);
+    rig.assign(0);
+    for (int i = 0; i < 20; i++) {
+      rig.consume(0, null, extract("r" + i, "https://a.io/" + i));
+    }
+    rig.turn();
+    rig.advance(Duration.ofMillis(20)); // the linger
+    Call first = rig.nimble.only(Op.BATCH);
+    assertThat(first.body.get("inputs")).as("the plan and as many queued ahead").hasSize(8);
+    first.batch("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7");
+    rig.turn();
+    rig.advance(Duration.ofSeconds(5)); // the backlog's requests have waited longer than any linger
+
+    rig.events.add(new LoopEvent.Hint(said("r0", "t0", "completed")));
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results("{}");
+    rig.turn();
+    rig.advance(Duration.ofMillis(50));
+    assertThat(rig.nimble.open(Op.SUBMIT)).as("one slot freed does not go alone").isEmpty();
+    assertThat(rig.nimble.open(Op.BATCH)).isEmpty();
+
+    rig.events.add(new LoopEvent.Hint(said("r1", "t1", "completed")));
+    rig.turn();
+    rig.nimble.only(Op.RESULTS).results("{}");
+    rig.turn();
+    rig.advance(Duration.ofMillis(20));
+    assertThat(rig.nimble.only(Op.BATCH).body.get("inputs"))
+        .as("half of those queued ahead are free: both go in one call")
+        .hasSize(2);
+  }
+
+  @Test
   void aHintForATaskThisPodDoesNotHoldChangesNothing() {
     LifecycleRig rig = new LifecycleRig(CALLBACKS);
     rig.assign(0);
