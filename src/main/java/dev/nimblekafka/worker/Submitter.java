@@ -55,9 +55,12 @@ final class Submitter {
   private int recordedSinceCommit;
 
   /**
-   * Since when (epoch ms) this pod has had room for more tasks, -1 while it has none: a batch's
-   * linger counts from here, not from when its requests were read (in a backlog every request has
-   * waited long, and each slot freed would otherwise go out in a create call of its own).
+   * Since when (epoch ms) this pod has had room for more tasks, -1 while it has none. With
+   * callbacks on, a batch's linger counts from here, not from when its requests were read: the pod
+   * hears of tasks ending one at a time, and in a backlog, where every request has waited long,
+   * each slot freed would otherwise go out in a create call of its own. Polling hears of them a
+   * read at a time, in groups, and a pod that waited on top of that let the tasks it keeps queued
+   * at Nimble run out (three pods on one key: slot use 0.94 against 0.98).
    */
   private long roomSince = -1;
 
@@ -177,7 +180,7 @@ final class Submitter {
       }
       return;
     }
-    long waited = now - Math.max(head.get(0).queuedAt(), roomSince);
+    long waited = now - Math.max(head.get(0).queuedAt(), tokens != null ? roomSince : 0);
     if (!batchGoesNow(head.size(), allowed, free, waited)) {
       return; // let more requests join the batch
     }
