@@ -184,6 +184,12 @@ class SimStatsTest {
       assertThat(json.get("slot_use").asDouble()).isGreaterThan(0.5).isLessThanOrEqualTo(1.0);
       assertThat(json.get("last_ended_at").asLong() - json.get("first_created_at").asLong())
           .isEqualTo(Math.round(makespan * 1000));
+      // c, the last, started once a and b had run: the one slot was busy until then
+      assertThat(json.get("last_started_at").asLong() - json.get("first_created_at").asLong())
+          .isGreaterThanOrEqualTo(190);
+      assertThat(json.get("backlog_slot_use").asDouble())
+          .isGreaterThan(0.9)
+          .isLessThanOrEqualTo(1.0);
       double busyBySecond = 0;
       for (JsonNode second : json.get("slots_by_second")) {
         assertThat(second.get("busy").asDouble()).isBetween(0.0, 1.0);
