@@ -84,7 +84,13 @@ wait_for "$ADMIN_PORT" /health/ready "the worker" 90 "$!" "$LOGS/worker.log"
 echo "Worker ready: http://127.0.0.1:$ADMIN_PORT/health/ready, /metrics (log: $LOGS/worker.log)"
 echo
 echo "Submitting $EXAMPLES and waiting for the outcomes:"
-java -jar "$JAR" submit "$EXAMPLES" --wait --timeout 2m
+# exit 4: every outcome came and some request failed; the examples hold an invalid request on
+# purpose, so its failure record is part of the show, not a reason to stop
+submitted=0
+java -jar "$JAR" submit "$EXAMPLES" --wait --timeout 2m || submitted=$?
+if [ "$submitted" -ne 0 ] && [ "$submitted" -ne 4 ]; then
+  die "submitting $EXAMPLES failed (exit $submitted)"
+fi
 echo
 echo "The worker keeps running on $KAFKA_BOOTSTRAP_SERVERS. Produce to nimble.requests, or try:"
 echo "  java -jar $JAR submit examples/urls.txt --wait"

@@ -120,6 +120,30 @@ class LocalRunScriptTest {
   }
 
   @Test
+  void anExampleThatFailsOnPurposeDoesNotStopMakeRun() throws Exception {
+    // a worker that is ready and runs for a few seconds; submit --wait exits 4 as it does when
+    // some request failed (examples/requests.jsonl has an invalid one on purpose)
+    Files.writeString(
+        dir.resolve("bin/java"),
+        "#!/usr/bin/env bash\n"
+            + "case \"$*\" in\n"
+            + "  *' worker') exec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' dev.nimblekafka.deploy.ReadyStandIn \"$ADMIN_PORT\" 3 ;;\n"
+            + "  *' submit '*) echo '6 results, 1 failure, 0 still pending'; exit 4 ;;\n"
+            + "  *) exit 2 ;;\n"
+            + "esac\n");
+    env.put("NIMBLE_BASE_URL", "http://127.0.0.1:1");
+    Result result = run();
+    assertThat(result.exit()).as(result.stderr()).isZero();
+    assertThat(Files.readString(dir.resolve("stdout")))
+        .contains("6 results, 1 failure")
+        .contains("The worker keeps running");
+  }
+
+  @Test
   void anExportedKafkaBootstrapServersIsNotUsedByMakeRun() throws Exception {
     env.put("KAFKA_BOOTSTRAP_SERVERS", "work-cluster:9092");
     run();
