@@ -147,13 +147,7 @@ final class Admission {
       // not created, and no create of it out (a suspect's previous owner may have sent one: it
       // is looked up first, then canceled or failed)
       context.metrics().cancel("canceled");
-      context
-          .writer()
-          .fail(
-              task,
-              Stage.SUBMIT,
-              "CANCELED",
-              "a cancel record ended the crawl request before it started");
+      context.writer().canceledBeforeCreated(task);
     } else {
       context.metrics().cancel("canceled");
       crawls.accept(task);

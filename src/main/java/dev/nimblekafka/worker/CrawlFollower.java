@@ -126,6 +126,32 @@ final class CrawlFollower {
   private void sendCancel(PendingTask task, long now) {
     CrawlProgress progress = task.crawl();
     progress.cancelSent(now);
+    cancelCall(
+        task,
+        new Calls.Answer<>() {
+          @Override
+          public void answered(List<PendingTask> live, JsonNode answer) {
+            progress.cancelAnswered();
+            if (!live.isEmpty()) {
+              log.info("Crawl {} canceled ({})", task.taskId(), progress.endedBy());
+              readSoon(task);
+            }
+          }
+
+          @Override
+          public void failed(List<PendingTask> live, NimbleException error) {
+            progress.cancelAnswered();
+            if (!live.isEmpty()) {
+              // 400: it ended meanwhile; anything else is asked again on the next read
+              log.debug("Cancelling crawl {} failed: {}", task.taskId(), error.getMessage());
+              readSoon(task);
+            }
+          }
+        });
+  }
+
+  /** {@code DELETE /crawl/{id}} for the crawl of {@code task}; {@code answer} hears how it went. */
+  private void cancelCall(PendingTask task, Calls.Answer<JsonNode> answer) {
     context
         .calls()
         .send(
@@ -133,27 +159,7 @@ final class CrawlFollower {
             "crawl_cancel",
             List.of(task),
             live -> context.nimble().cancelCrawl(task.taskId(), live),
-            new Calls.Answer<com.fasterxml.jackson.databind.JsonNode>() {
-              @Override
-              public void answered(
-                  List<PendingTask> live, com.fasterxml.jackson.databind.JsonNode answer) {
-                progress.cancelAnswered();
-                if (!live.isEmpty()) {
-                  log.info("Crawl {} canceled ({})", task.taskId(), progress.endedBy());
-                  readSoon(task);
-                }
-              }
-
-              @Override
-              public void failed(List<PendingTask> live, NimbleException error) {
-                progress.cancelAnswered();
-                if (!live.isEmpty()) {
-                  // 400: it ended meanwhile; anything else is asked again on the next read
-                  log.debug("Cancelling crawl {} failed: {}", task.taskId(), error.getMessage());
-                  readSoon(task);
-                }
-              }
-            });
+            answer);
   }
 
   private void readSoon(PendingTask task) {
@@ -297,14 +303,7 @@ final class CrawlFollower {
       }
       if (error instanceof NimbleException.Rejected rejected) {
         // it cannot be followed: it is canceled (best effort) so it costs nothing more
-        context
-            .calls()
-            .send(
-                Calls.Lane.READ,
-                "crawl_cancel",
-                List.of(task),
-                live -> context.nimble().cancelCrawl(task.taskId(), live),
-                Calls.Answer.ofOne(answer -> {}, cancelError -> {}));
+        cancelCall(task, Calls.Answer.ofOne(answer -> {}, cancelError -> {}));
         context.writer().fail(task, Stage.TASK, rejected, rejected.details());
         return;
       }

@@ -104,13 +104,7 @@ final class CrawlLookUp {
         return;
       }
       if (task.crawl().endedBy() != null) {
-        context
-            .writer()
-            .fail(
-                task,
-                Stage.SUBMIT,
-                "CANCELED",
-                "a cancel record ended the crawl request before" + " its crawl was created");
+        context.writer().canceledBeforeCreated(task);
         return;
       }
       log.info(

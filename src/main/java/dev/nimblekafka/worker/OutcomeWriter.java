@@ -141,6 +141,15 @@ final class OutcomeWriter {
         details);
   }
 
+  /** A cancel record ended a crawl request before its crawl was created: no call was made. */
+  void canceledBeforeCreated(PendingTask task) {
+    fail(
+        task,
+        Stage.SUBMIT,
+        "CANCELED",
+        "a cancel record ended the crawl request before its crawl was created");
+  }
+
   void expire(PendingTask task, String why, Integer httpStatus) {
     fail(task, Stage.TASK, "TASK_EXPIRED", why, httpStatus, null);
   }

@@ -323,13 +323,7 @@ final class Submitter {
 
   private void submit(PendingTask task, ObjectNode body) {
     if (task.kind() == Kind.CRAWL && task.crawl().endedBy() != null) {
-      context
-          .writer()
-          .fail(
-              task,
-              Stage.SUBMIT,
-              "CANCELED",
-              "a cancel record ended the crawl request before its" + " crawl was created");
+      context.writer().canceledBeforeCreated(task);
       return; // e.g. a create to try again after the cancel came
     }
     boolean callback = addCallback(body, task.kind(), task.partition(), task.requestId());

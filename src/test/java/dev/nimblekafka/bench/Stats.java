@@ -23,15 +23,12 @@ final class Stats {
    * Outcomes per second over the steady part of a run: between the moment the {@code from} fraction
    * of the {@code total} had arrived and the moment the {@code to} fraction had. This leaves out
    * the start (nothing can finish before the first task has run for D) and the tail (the last tasks
-   * finish while slots stand empty). NaN when too few outcomes arrived.
+   * finish while slots stand empty). NaN when too few outcomes arrived, or when the window spans
+   * less than {@code minSpanMs}: outcomes of tasks that all ran at once (fewer requests than the
+   * plan runs together) arrive within milliseconds of each other, a burst, not a steady state, and
+   * their rate would read far above the plan's C/D.
    *
    * @param arrivals the times (ms) outcomes arrived, in any order
-   */
-  /**
-   * As {@link #steadyRate(List, int, double, double)}, and NaN when the window spans less than
-   * {@code minSpanMs}: outcomes of tasks that all ran at once (fewer requests than the plan runs
-   * together) arrive within milliseconds of each other, a burst, not a steady state, and their rate
-   * would read far above the plan's C/D.
    */
   static double steadyRate(List<Long> arrivals, int total, double from, double to, long minSpanMs) {
     List<Long> sorted = new ArrayList<>(arrivals);
@@ -41,21 +38,13 @@ final class Stats {
     if (last >= sorted.size() || last <= first) {
       return Double.NaN;
     }
-    return sorted.get(last) - sorted.get(first) < minSpanMs
-        ? Double.NaN
-        : steadyRate(arrivals, total, from, to);
+    long span = sorted.get(last) - sorted.get(first);
+    return span < Math.max(1, minSpanMs) ? Double.NaN : (last - first) * 1000.0 / span;
   }
 
+  /** As {@link #steadyRate(List, int, double, double, long)}, for any window longer than 0 ms. */
   static double steadyRate(List<Long> arrivals, int total, double from, double to) {
-    List<Long> sorted = new ArrayList<>(arrivals);
-    Collections.sort(sorted);
-    int first = (int) Math.floor(from * total);
-    int last = (int) Math.ceil(to * total) - 1;
-    if (last >= sorted.size() || last <= first) {
-      return Double.NaN;
-    }
-    long span = sorted.get(last) - sorted.get(first);
-    return span <= 0 ? Double.NaN : (last - first) * 1000.0 / span;
+    return steadyRate(arrivals, total, from, to, 1);
   }
 
   /** {@code value} rounded to {@code digits} decimals; NaN and infinities stay as they are. */

@@ -25,6 +25,14 @@ class LifecycleDeliveryTest {
     "CALLBACK_BASE_URL", "http://worker.local:8080", "CALLBACK_SECRET", "0123456789abcdef0123"
   };
 
+  /** Callbacks on, and queued requests batched at once. */
+  private static final String[] CALLBACKS_BATCHED = {
+    "CALLBACK_BASE_URL", "http://worker.local:8080",
+    "CALLBACK_SECRET", "0123456789abcdef0123",
+    "BATCH_SUBMIT", "true",
+    "BATCH_LINGER", "0"
+  };
+
   @Test
   void withCallbacksATaskIsCheckedAtTheHintNotOnASchedule() {
     LifecycleRig rig = new LifecycleRig(CALLBACKS);
@@ -141,13 +149,7 @@ class LifecycleDeliveryTest {
 
   @Test
   void aCallbackForABatchTaskThatOvertakesTheBatchAnswerChecksTheTaskAtOnce() {
-    String[] settings = {
-      "CALLBACK_BASE_URL", "http://worker.local:8080",
-      "CALLBACK_SECRET", "0123456789abcdef0123",
-      "BATCH_SUBMIT", "true",
-      "BATCH_LINGER", "0"
-    };
-    LifecycleRig rig = new LifecycleRig(settings);
+    LifecycleRig rig = new LifecycleRig(CALLBACKS_BATCHED);
     rig.assign(0);
     rig.consume(0, null, extract("r0", "https://a.io/0"));
     rig.consume(0, null, extract("r1", "https://a.io/1"));
@@ -167,13 +169,7 @@ class LifecycleDeliveryTest {
 
   @Test
   void requestsOfSeveralPartitionsShareOneBatchWhoseCallbackNamesEachPartition() {
-    String[] settings = {
-      "CALLBACK_BASE_URL", "http://worker.local:8080",
-      "CALLBACK_SECRET", "0123456789abcdef0123",
-      "BATCH_SUBMIT", "true",
-      "BATCH_LINGER", "0"
-    };
-    LifecycleRig rig = new LifecycleRig(settings);
+    LifecycleRig rig = new LifecycleRig(CALLBACKS_BATCHED);
     rig.assign(0);
     rig.assign(3);
     rig.consume(0, null, extract("r0", "https://a.io/0"));
